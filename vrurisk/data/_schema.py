@@ -1,0 +1,63 @@
+"""The data contract: which tables exist and which columns they must have."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns of one table of the data contract."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    date_columns: tuple[str, ...]
+    person_columns: tuple[str, ...]
+    numeric_columns: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+PEOPLE = TableSpec(
+    name="people",
+    required=("person_id", "birth_date"),
+    optional=("sex", "ethnicity", "area"),
+    date_columns=("birth_date",),
+    person_columns=("person_id",),
+)
+
+EVENTS = TableSpec(
+    name="events",
+    required=("person_id", "event_date", "event_type"),
+    optional=("role", "source", "incident_id", "severity"),
+    date_columns=("event_date",),
+    person_columns=("person_id",),
+    numeric_columns=("severity",),
+)
+
+LINKS = TableSpec(
+    name="links",
+    required=("person_a", "person_b", "link_date"),
+    optional=("link_type", "weight"),
+    date_columns=("link_date",),
+    person_columns=("person_a", "person_b"),
+    numeric_columns=("weight",),
+)
+
+TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (PEOPLE, EVENTS, LINKS)}
+
+#: Roles an event may record for its person (``role`` column, optional).
+ROLES = ("suspect", "victim", "subject", "witness")
+
+#: Columns of ``events`` and ``links`` stored as pandas categoricals (few distinct values).
+CATEGORICAL_COLUMNS = {
+    "events": ("event_type", "role", "source"),
+    "links": ("link_type",),
+    "people": ("sex", "ethnicity", "area"),
+}
+
+#: Name of the small JSON file beside the tables that records the extraction date.
+METADATA_FILE = "dataset.json"

@@ -1,0 +1,54 @@
+"""A plain-text summary of a dataset, for `vrurisk validate` and `vrurisk demo`."""
+
+from __future__ import annotations
+
+from vrurisk.data._dataset import Dataset
+
+
+def summarise_dataset(dataset: Dataset) -> dict:
+    """Counts that describe a dataset: people, ages, events by type and role, links by type."""
+    people, events, links = dataset.people, dataset.events, dataset.links
+    age = (dataset.extraction_date - people["birth_date"]).dt.days / 365.25
+    by_type = events.groupby(["event_type", "role"] if "role" in events else ["event_type"],
+                             observed=True, dropna=False).size()
+    return {
+        "extraction_date": str(dataset.extraction_date.date()),
+        "people": int(len(people)),
+        "age_min": float(age.min()),
+        "age_median": float(age.median()),
+        "age_max": float(age.max()),
+        "events": int(len(events)),
+        "first_event": str(events["event_date"].min().date()),
+        "last_event": str(events["event_date"].max().date()),
+        "events_by_type": {" / ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))): int(v)
+                           for k, v in by_type.items()},
+        "links": int(len(links)),
+        "links_by_type": (
+            {str(k): int(v) for k, v in links["link_type"].value_counts(sort=False).items()}
+            if "link_type" in links else {}
+        ),
+        "fingerprint": dataset.fingerprint()[:16],
+    }
+
+
+def describe_dataset(dataset: Dataset) -> str:
+    """The summary as an aligned text table."""
+    s = summarise_dataset(dataset)
+    lines = [
+        f"  extraction date   {s['extraction_date']}",
+        f"  people            {s['people']:,} (age {s['age_min']:.0f}-{s['age_max']:.0f}, "
+        f"median {s['age_median']:.1f})",
+        f"  events            {s['events']:,} ({s['first_event']} to {s['last_event']})",
+    ]
+    width = max((len(k) for k in s["events_by_type"]), default=0)
+    for key, count in s["events_by_type"].items():
+        lines.append(f"    {key:<{width}}  {count:>10,}")
+    lines.append(f"  links             {s['links']:,}")
+    width = max((len(k) for k in s["links_by_type"]), default=0)
+    for key, count in s["links_by_type"].items():
+        lines.append(f"    {key:<{width}}  {count:>10,}")
+    lines.append(f"  fingerprint       {s['fingerprint']}")
+    return "\n".join(lines)
+
+
+__all__ = ["describe_dataset", "summarise_dataset"]

@@ -1,0 +1,143 @@
+"""Column and value checks of the data contract, each raising a one-line DataValidationError.
+
+Messages are module constants so tests can match them exactly. Row numbers in messages are the
+1-based data rows of the file (the header is not counted), so "row 3" is the third record.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import DataValidationError
+
+MAX_EXAMPLES = 3
+
+MISSING_COLUMNS = "{file}: missing required column(s) {missing}{hint}; found columns {found}"
+EMPTY_TABLE = "{file}: the table has no rows"
+MISSING_VALUES = "{file}: column '{column}' has {n} empty value(s): {examples}"
+BAD_DATES = "{file}: column '{column}' has {n} value(s) that are not dates (YYYY-MM-DD): {examples}"
+FUTURE_DATES = (
+    "{file}: column '{column}' has {n} date(s) after the extraction date {extraction}: {examples}"
+)
+BAD_NUMBERS = "{file}: column '{column}' has {n} value(s) that are not finite numbers: {examples}"
+DUPLICATE_IDS = "{file}: column '{column}' has {n} duplicated id(s): {examples}"
+UNKNOWN_PEOPLE = "{file}: column '{column}' has {n} id(s) that are not in people: {examples}"
+
+
+def fail(template: str, **fields) -> None:
+    """Raise a :class:`DataValidationError` with ``template`` filled in."""
+    raise DataValidationError(template.format(**fields))
+
+
+def format_examples(values: pd.Series, mask: pd.Series | np.ndarray) -> str:
+    """``row 3 ('x'), row 9 ('y') and 4 more`` for the first few rows where ``mask`` is true."""
+    mask = np.asarray(mask, dtype=bool)
+    positions = np.flatnonzero(mask)
+    shown = []
+    for pos in positions[:MAX_EXAMPLES]:
+        value = values.iloc[pos]
+        text = "empty" if _is_missing(value) else repr(_short(str(value)))
+        shown.append(f"row {pos + 1} ({text})")
+    rest = len(positions) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
+
+
+def _is_missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_columns(frame: pd.DataFrame, spec, file: str) -> None:
+    """Every required column present; suggest close names for the missing ones."""
+    columns = [str(c) for c in frame.columns]
+    missing = [c for c in spec.required if c not in columns]
+    if not missing:
+        return
+    hints = []
+    spare = [c for c in columns if c not in spec.known]
+    for column in missing:
+        close = difflib.get_close_matches(column, spare, n=1, cutoff=0.6)
+        if close:
+            hints.append(f"'{close[0]}' looks like '{column}'")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    fail(MISSING_COLUMNS, file=file, missing=missing, hint=hint, found=columns)
+
+
+def check_not_empty(frame: pd.DataFrame, file: str) -> None:
+    if len(frame) == 0:
+        fail(EMPTY_TABLE, file=file)
+
+
+def check_not_missing(frame: pd.DataFrame, column: str, file: str) -> None:
+    values = frame[column]
+    mask = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        mask = mask | (values.astype("string").str.strip() == "").fillna(False)
+    if mask.any():
+        fail(MISSING_VALUES, file=file, column=column, n=int(mask.sum()),
+             examples=format_examples(values, mask))
+
+
+def check_dates(values: pd.Series, column: str, file: str, extraction: pd.Timestamp) -> pd.Series:
+    """Parse a date column to day-precision ``datetime64[ns]``; reject garbage and future dates."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        bad = pd.Series(False, index=values.index)
+    else:
+        text = values.astype("string").str.strip()
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        bad = (parsed.isna() & text.notna() & (text != "")).fillna(False)
+    if bad.any():
+        fail(BAD_DATES, file=file, column=column, n=int(bad.sum()),
+             examples=format_examples(values, bad))
+    parsed = parsed.astype("datetime64[ns]").dt.normalize()
+    future = (parsed > extraction).fillna(False)
+    if future.any():
+        fail(FUTURE_DATES, file=file, column=column, n=int(future.sum()),
+             extraction=str(extraction.date()), examples=format_examples(values, future))
+    return parsed
+
+
+def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
+    """Optional numeric columns (``severity``, ``weight``): finite numbers or empty."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    present = values.notna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        present = present & (values.astype("string").str.strip() != "").fillna(False)
+    as_float = numbers.astype("float64")
+    bad = present & ~np.isfinite(as_float.fillna(np.inf)) | (as_float.abs() > 1e12).fillna(False)
+    if bad.any():
+        fail(BAD_NUMBERS, file=file, column=column, n=int(bad.sum()),
+             examples=format_examples(values, bad))
+    return as_float
+
+
+def check_unique(frame: pd.DataFrame, column: str, file: str) -> None:
+    dup = frame[column].duplicated(keep=False)
+    if dup.any():
+        n_ids = int(frame.loc[dup, column].nunique())
+        fail(DUPLICATE_IDS, file=file, column=column, n=n_ids,
+             examples=format_examples(frame[column], dup))
+
+
+def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: str) -> np.ndarray:
+    """Positions of ``frame[column]`` in the people index; error on ids not in people."""
+    positions = index.get_indexer(frame[column])
+    unknown = positions < 0
+    if unknown.any():
+        n_ids = int(frame.loc[unknown, column].nunique())
+        fail(UNKNOWN_PEOPLE, file=file, column=column, n=n_ids,
+             examples=format_examples(frame[column], unknown))
+    return positions.astype(np.int32)

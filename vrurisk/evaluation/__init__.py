@@ -1,0 +1,3 @@
+"""vrurisk.evaluation (see DESIGN.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""vrurisk.features (see DESIGN.md)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""vrurisk.models (see DESIGN.md)."""
+
+__all__: list[str] = []

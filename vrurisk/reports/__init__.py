@@ -1,0 +1,3 @@
+"""vrurisk.reports (see DESIGN.md)."""
+
+__all__: list[str] = []
