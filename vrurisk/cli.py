@@ -40,8 +40,12 @@ def _root(
 
 @app.command()
 def validate(
-    data: Path = typer.Argument(..., help="Directory holding people, events and links (CSV or Parquet)."),
-    extraction_date: str = typer.Option(None, help="Date the extract was taken (default: dataset.json, else today)."),
+    data: Path = typer.Argument(
+        ..., help="Directory holding people, events and links (CSV or Parquet)."
+    ),
+    extraction_date: str = typer.Option(
+        None, help="Date the extract was taken (default: dataset.json, else today)."
+    ),
 ) -> None:
     """Check a data directory against the data contract and print a summary.
 

@@ -40,7 +40,9 @@ from vrurisk.data._validate import (
 FORMATS = ("parquet", "csv")
 
 UNREADABLE = "{file}: cannot be read as {fmt} ({reason})"
-MISSING_FILE = "{directory}: no {table}.csv or {table}.parquet found (the data contract needs {tables})"
+MISSING_FILE = (
+    "{directory}: no {table}.csv or {table}.parquet found (the data contract needs {tables})"
+)
 TWO_FILES = "{directory}: both {table}.csv and {table}.parquet exist; keep one"
 NOT_A_DIRECTORY = "{directory}: not a directory"
 BAD_METADATA = "{file}: {reason}"
@@ -109,7 +111,9 @@ class Dataset:
         in error messages (defaults to the table names).
         """
         names = names or {name: name for name in TABLES}
-        extraction = _parse_extraction_date(extraction_date, names.get("metadata", "extraction_date"))
+        extraction = _parse_extraction_date(
+            extraction_date, names.get("metadata", "extraction_date")
+        )
         frames = {"people": people, "events": events, "links": links}
         clean = {
             name: _validate_table(frames[name], TABLES[name], names[name], extraction)
@@ -209,8 +213,13 @@ def _check_roles(events: pd.DataFrame, file: str) -> None:
     role = events["role"].astype("string").str.strip().str.lower()
     bad = role.notna() & ~role.isin(ROLES)
     if bad.any():
-        fail(BAD_ROLE, file=file, n=int(bad.sum()), allowed=list(ROLES),
-             examples=format_examples(events["role"], bad))
+        fail(
+            BAD_ROLE,
+            file=file,
+            n=int(bad.sum()),
+            allowed=list(ROLES),
+            examples=format_examples(events["role"], bad),
+        )
     events["role"] = role
 
 
@@ -218,14 +227,23 @@ def _check_events_after_birth(events: pd.DataFrame, people: pd.DataFrame, file: 
     birth = people["birth_date"].to_numpy()[events["person_idx"].to_numpy()]
     bad = pd.Series(events["event_date"].to_numpy() < birth, index=events.index)
     if bad.any():
-        fail(EVENT_BEFORE_BIRTH, file=file, n=int(bad.sum()),
-             examples=format_examples(events["event_date"].dt.strftime("%Y-%m-%d"), bad))
+        fail(
+            EVENT_BEFORE_BIRTH,
+            file=file,
+            n=int(bad.sum()),
+            examples=format_examples(events["event_date"].dt.strftime("%Y-%m-%d"), bad),
+        )
 
 
 def _check_self_links(links: pd.DataFrame, file: str) -> None:
     bad = links["idx_a"] == links["idx_b"]
     if bad.any():
-        fail(SELF_LINKS, file=file, n=int(bad.sum()), examples=format_examples(links["person_a"], bad))
+        fail(
+            SELF_LINKS,
+            file=file,
+            n=int(bad.sum()),
+            examples=format_examples(links["person_a"], bad),
+        )
 
 
 def _find_table(directory: Path, table: str) -> Path:
@@ -248,10 +266,11 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         if fmt == "parquet":
             return pd.read_parquet(path)
         # Identifiers stay strings: never let "007" become 7.
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except pd.errors.EmptyDataError as exc:
-        raise DataValidationError(UNREADABLE.format(file=path, fmt=fmt, reason="the file is empty")) from exc
+        raise DataValidationError(
+            UNREADABLE.format(file=path, fmt=fmt, reason="the file is empty")
+        ) from exc
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text at byte {exc.start}"
         raise DataValidationError(UNREADABLE.format(file=path, fmt=fmt, reason=reason)) from exc
@@ -272,7 +291,9 @@ def _read_metadata(directory: Path, extraction_date) -> tuple[pd.Timestamp | str
     except (OSError, ValueError) as exc:
         raise DataValidationError(BAD_METADATA.format(file=path, reason="not valid JSON")) from exc
     if not isinstance(meta, dict) or "extraction_date" not in meta:
-        raise DataValidationError(BAD_METADATA.format(file=path, reason="needs an 'extraction_date' key"))
+        raise DataValidationError(
+            BAD_METADATA.format(file=path, reason="needs an 'extraction_date' key")
+        )
     return meta["extraction_date"], str(path)
 
 
@@ -296,8 +317,12 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
     names = {name: str(path) for name, path in paths.items()}
     names["metadata"] = meta_name
     return Dataset.from_frames(
-        frames["people"], frames["events"], frames["links"],
-        extraction_date=extraction, source=str(directory), names=names,
+        frames["people"],
+        frames["events"],
+        frames["links"],
+        extraction_date=extraction,
+        source=str(directory),
+        names=names,
     )
 
 

@@ -9,8 +9,9 @@ def summarise_dataset(dataset: Dataset) -> dict:
     """Counts that describe a dataset: people, ages, events by type and role, links by type."""
     people, events, links = dataset.people, dataset.events, dataset.links
     age = (dataset.extraction_date - people["birth_date"]).dt.days / 365.25
-    by_type = events.groupby(["event_type", "role"] if "role" in events else ["event_type"],
-                             observed=True, dropna=False).size()
+    by_type = events.groupby(
+        ["event_type", "role"] if "role" in events else ["event_type"], observed=True, dropna=False
+    ).size()
     return {
         "extraction_date": str(dataset.extraction_date.date()),
         "people": int(len(people)),
@@ -20,12 +21,15 @@ def summarise_dataset(dataset: Dataset) -> dict:
         "events": int(len(events)),
         "first_event": str(events["event_date"].min().date()),
         "last_event": str(events["event_date"].max().date()),
-        "events_by_type": {" / ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))): int(v)
-                           for k, v in by_type.items()},
+        "events_by_type": {
+            " / ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))): int(v)
+            for k, v in by_type.items()
+        },
         "links": int(len(links)),
         "links_by_type": (
             {str(k): int(v) for k, v in links["link_type"].value_counts(sort=False).items()}
-            if "link_type" in links else {}
+            if "link_type" in links
+            else {}
         ),
         "fingerprint": dataset.fingerprint()[:16],
     }

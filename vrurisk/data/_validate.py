@@ -84,8 +84,13 @@ def check_not_missing(frame: pd.DataFrame, column: str, file: str) -> None:
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         mask = mask | (values.astype("string").str.strip() == "").fillna(False)
     if mask.any():
-        fail(MISSING_VALUES, file=file, column=column, n=int(mask.sum()),
-             examples=format_examples(values, mask))
+        fail(
+            MISSING_VALUES,
+            file=file,
+            column=column,
+            n=int(mask.sum()),
+            examples=format_examples(values, mask),
+        )
 
 
 def check_dates(values: pd.Series, column: str, file: str, extraction: pd.Timestamp) -> pd.Series:
@@ -100,13 +105,24 @@ def check_dates(values: pd.Series, column: str, file: str, extraction: pd.Timest
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
         bad = (parsed.isna() & text.notna() & (text != "")).fillna(False)
     if bad.any():
-        fail(BAD_DATES, file=file, column=column, n=int(bad.sum()),
-             examples=format_examples(values, bad))
+        fail(
+            BAD_DATES,
+            file=file,
+            column=column,
+            n=int(bad.sum()),
+            examples=format_examples(values, bad),
+        )
     parsed = parsed.astype("datetime64[ns]").dt.normalize()
     future = (parsed > extraction).fillna(False)
     if future.any():
-        fail(FUTURE_DATES, file=file, column=column, n=int(future.sum()),
-             extraction=str(extraction.date()), examples=format_examples(values, future))
+        fail(
+            FUTURE_DATES,
+            file=file,
+            column=column,
+            n=int(future.sum()),
+            extraction=str(extraction.date()),
+            examples=format_examples(values, future),
+        )
     return parsed
 
 
@@ -119,8 +135,13 @@ def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
     as_float = numbers.astype("float64")
     bad = present & ~np.isfinite(as_float.fillna(np.inf)) | (as_float.abs() > 1e12).fillna(False)
     if bad.any():
-        fail(BAD_NUMBERS, file=file, column=column, n=int(bad.sum()),
-             examples=format_examples(values, bad))
+        fail(
+            BAD_NUMBERS,
+            file=file,
+            column=column,
+            n=int(bad.sum()),
+            examples=format_examples(values, bad),
+        )
     return as_float
 
 
@@ -128,8 +149,13 @@ def check_unique(frame: pd.DataFrame, column: str, file: str) -> None:
     dup = frame[column].duplicated(keep=False)
     if dup.any():
         n_ids = int(frame.loc[dup, column].nunique())
-        fail(DUPLICATE_IDS, file=file, column=column, n=n_ids,
-             examples=format_examples(frame[column], dup))
+        fail(
+            DUPLICATE_IDS,
+            file=file,
+            column=column,
+            n=n_ids,
+            examples=format_examples(frame[column], dup),
+        )
 
 
 def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: str) -> np.ndarray:
@@ -138,6 +164,11 @@ def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: 
     unknown = positions < 0
     if unknown.any():
         n_ids = int(frame.loc[unknown, column].nunique())
-        fail(UNKNOWN_PEOPLE, file=file, column=column, n=n_ids,
-             examples=format_examples(frame[column], unknown))
+        fail(
+            UNKNOWN_PEOPLE,
+            file=file,
+            column=column,
+            n=n_ids,
+            examples=format_examples(frame[column], unknown),
+        )
     return positions.astype(np.int32)
