@@ -1,3 +1,5 @@
-"""vrurisk.features (see DESIGN.md)."""
+"""Point-in-time feature builders: cohort, individual risk factors, network-contextual risk."""
 
-__all__: list[str] = []
+from vrurisk.features._manifest import GROUPS, FeatureSpec
+
+__all__ = ["FeatureSpec", "GROUPS"]
