@@ -1,3 +1,7 @@
 """vrurisk.evaluation (see DESIGN.md)."""
 
-__all__: list[str] = []
+from vrurisk.evaluation._fairness_config import FairnessConfig
+
+__all__: list[str] = [
+    "FairnessConfig",
+]
