@@ -1,0 +1,381 @@
+"""Per-person SHAP contributions and global importance for every kind of vrurisk model.
+
+Contributions explain the *uncalibrated* base estimator on its own raw scale, so that they add
+up exactly: ``contributions.sum(axis=1) + base_value == raw margin``. That scale is the log-odds
+for LightGBM and logistic regression, the probability of the positive class for a random forest
+(scikit-learn forests average probabilities, so there is no log-odds to split) and risk-factor
+points for the count baseline. Calibration is a monotone map applied afterwards; it changes the
+probability shown to a panel, never the order of the reasons.
+
+One small function per kind of model, chosen from a dict (see ``_CONTRIBUTORS``):
+
+* ``lightgbm``: LightGBM's own TreeSHAP (``Booster.predict(..., pred_contrib=True)``);
+* ``random_forest`` (and any other tree ensemble shap supports): ``shap.TreeExplainer``;
+* ``logistic_regression``: exact linear SHAP, ``coef * (z - E[z])`` on the scaled inputs, with
+  ``E[z]`` the training mean when the pipeline ends in a ``StandardScaler`` (then ``E[z] = 0``),
+  else the mean over the cohort sample;
+* ``baseline``: exact ``weight * value`` of the risk-factor count.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ModelError
+
+KINDS = ("lightgbm", "logistic_regression", "random_forest", "baseline")
+UNITS = {
+    "lightgbm": "log-odds",
+    "logistic_regression": "log-odds",
+    "random_forest": "probability",
+    "baseline": "risk-factor points",
+}
+
+UNKNOWN_KIND = "The 'kind' parameter of explain must be one of {allowed}. Got {value!r} instead."
+CANNOT_INFER_KIND = (
+    "cannot tell what kind of model {name} is; pass kind= one of {allowed} to explain()"
+)
+FEATURES_DIFFER = "X does not have the model's features: missing {missing}, extra {extra}"
+NOT_ONE_TO_ONE = (
+    "the logistic regression pipeline turns {n_in} features into {n_out}; explanations need "
+    "one output column per feature"
+)
+NO_BASELINE_WEIGHTS = (
+    "the baseline estimator {name} has neither a contributions(X) method nor weights_; "
+    "cannot explain it"
+)
+NOT_ADDITIVE = (
+    "explanations of the {kind} model do not add up to its raw margin "
+    "(largest error {error:.2g}); this is a bug in vrurisk"
+)
+DUPLICATE_INDEX = "X must have a unique index to be explained"
+
+
+@dataclass(frozen=True)
+class Explanations:
+    """SHAP contributions for some people and global importance over a cohort sample.
+
+    Attributes
+    ----------
+    contributions : pandas.DataFrame
+        One row per explained person (indexed like the rows of ``X`` they came from), one column
+        per feature, in ``units``.
+    base_value : float
+        The model's expected raw output; ``contributions.sum(axis=1) + base_value`` is each
+        person's raw margin.
+    kind : str
+        The model kind explained (one of :data:`KINDS`).
+    units : str
+        Scale of the contributions: ``"log-odds"``, ``"probability"`` or ``"risk-factor points"``.
+    global_importance : pandas.Series
+        Mean absolute contribution of each feature over a seeded random sample of the cohort,
+        largest first.
+    n_sample : int
+        Size of the cohort sample behind ``global_importance``.
+    """
+
+    contributions: pd.DataFrame
+    base_value: float
+    kind: str
+    units: str
+    global_importance: pd.Series
+    n_sample: int
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.contributions.columns)
+
+    @property
+    def raw_margin(self) -> pd.Series:
+        """The base estimator's raw output for each explained person."""
+        return self.contributions.sum(axis=1) + self.base_value
+
+    def to_frame(self) -> pd.DataFrame:
+        """Contributions with ``base_value`` and ``raw_margin`` columns (for Parquet)."""
+        frame = self.contributions.copy()
+        frame["base_value"] = self.base_value
+        frame["raw_margin"] = self.raw_margin
+        return frame
+
+    def importance_frame(self) -> pd.DataFrame:
+        """Global importance as a two-column frame, largest first."""
+        return pd.DataFrame(
+            {
+                "feature": self.global_importance.index,
+                "mean_abs_contribution": self.global_importance.to_numpy(),
+            }
+        )
+
+
+def explain(
+    model,
+    X: pd.DataFrame,
+    *,
+    kind: str | None = None,
+    rows: Sequence[int] | np.ndarray | None = None,
+    sample_size: int = 1000,
+    seed: int = 0,
+    check_additivity: bool = True,
+) -> Explanations:
+    """Explain a model's raw output for some people, and its global importance on a cohort.
+
+    Parameters
+    ----------
+    model : RiskModel or estimator
+        A fitted :class:`vrurisk.models.RiskModel` (its uncalibrated ``estimator_`` is explained)
+        or a fitted base estimator (a LightGBM classifier or booster, a scikit-learn pipeline
+        ending in ``LogisticRegression``, a random forest, the risk-factor-count baseline).
+    X : pandas.DataFrame
+        The cohort's feature matrix, with the model's feature columns (extra columns are an
+        error, order does not matter).
+    kind : str, optional
+        One of :data:`KINDS`. Defaults to ``model.kind``, else is inferred from the estimator.
+    rows : sequence of int, optional
+        Positions (not labels) in ``X`` of the people to explain, e.g. the top k of the list.
+        Defaults to everyone.
+    sample_size : int, default 1000
+        Size of the seeded random sample of ``X`` on which global importance is computed.
+    seed : int, default 0
+        Seed of that sample.
+    check_additivity : bool, default True
+        Check that contributions plus base value equal the raw margin (cheap; a failure is a bug).
+
+    Returns
+    -------
+    Explanations
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(200, 2)), columns=["a", "b"])
+    >>> y = (X["a"] + rng.normal(size=200) > 0).astype(int)
+    >>> pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    >>> ex = explain(pipe, X, rows=[0, 1, 2])
+    >>> ex.kind, ex.units, ex.contributions.shape
+    ('logistic_regression', 'log-odds', (3, 2))
+    >>> bool(np.allclose(ex.raw_margin, pipe.decision_function(X.iloc[:3])))
+    True
+    """
+    estimator, kind = _unwrap(model, kind)
+    if kind not in _CONTRIBUTORS:
+        raise ValueError(UNKNOWN_KIND.format(allowed=list(KINDS), value=kind))
+    if not X.index.is_unique:
+        raise ValueError(DUPLICATE_INDEX)
+    names = _feature_names(model, estimator, X)
+    X = X[names]
+    n = len(X)
+    explained = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    sample = np.sort(np.random.default_rng(seed).permutation(n)[: min(sample_size, n)])
+    needed = np.union1d(explained, sample)
+
+    values, base = _CONTRIBUTORS[kind](estimator, X.iloc[needed])
+    values = np.asarray(values, dtype=float)
+    if check_additivity:
+        _check_additivity(kind, estimator, X.iloc[needed], values, base)
+    where = pd.Index(needed)
+    person = values[where.get_indexer(explained)]
+    pooled = values[where.get_indexer(sample)]
+    contributions = pd.DataFrame(person, index=X.index[explained], columns=names)
+    importance = pd.Series(
+        np.abs(pooled).mean(axis=0) if len(pooled) else np.zeros(len(names)),
+        index=names,
+        name="mean_abs_contribution",
+    ).sort_values(ascending=False, kind="stable")
+    return Explanations(
+        contributions=contributions,
+        base_value=float(base),
+        kind=kind,
+        units=UNITS[kind],
+        global_importance=importance,
+        n_sample=len(sample),
+    )
+
+
+def raw_margin(model, X: pd.DataFrame, *, kind: str | None = None) -> np.ndarray:
+    """The uncalibrated base estimator's raw output (the scale contributions add up to)."""
+    estimator, kind = _unwrap(model, kind)
+    transform, final = _split_pipeline(estimator)
+    return np.asarray(_MARGINS[kind](final, transform(X)), dtype=float)
+
+
+def infer_kind(estimator) -> str:
+    """Guess the model kind from the (final step of the) estimator's class."""
+    _, final = _split_pipeline(estimator)
+    name = type(final).__name__
+    module = type(final).__module__
+    if module.startswith("lightgbm"):
+        return "lightgbm"
+    if name == "LogisticRegression":
+        return "logistic_regression"
+    if "Forest" in name or "Trees" in name:
+        return "random_forest"
+    if "RiskFactor" in name or "Baseline" in name:
+        return "baseline"
+    raise ModelError(CANNOT_INFER_KIND.format(name=name, allowed=list(KINDS)))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _unwrap(model, kind: str | None) -> tuple[object, str]:
+    """(base estimator, kind) of a RiskModel (it has ``kind`` and ``estimator_``) or estimator."""
+    is_risk_model = hasattr(model, "kind") and hasattr(model, "estimator_")
+    estimator = model.estimator_ if is_risk_model else model
+    if kind is None:
+        kind = model.kind if is_risk_model else infer_kind(estimator)
+    return estimator, kind
+
+
+def _feature_names(model, estimator, X: pd.DataFrame) -> list[str]:
+    names = getattr(model, "feature_names_", None)
+    if names is None:
+        names = getattr(estimator, "feature_names_in_", None)
+    if names is None:
+        names = getattr(estimator, "feature_name_", None)
+    names = list(X.columns) if names is None else [str(name) for name in names]
+    missing = [name for name in names if name not in X.columns]
+    extra = [column for column in X.columns if column not in names]
+    if missing or extra:
+        raise ModelError(FEATURES_DIFFER.format(missing=missing or "none", extra=extra or "none"))
+    return names
+
+
+def _split_pipeline(estimator) -> tuple[Callable[[pd.DataFrame], object], object]:
+    """(transform of X up to the final step, final step) for a pipeline; identity otherwise."""
+    steps = getattr(estimator, "steps", None)
+    if not steps or len(steps) == 1:
+        final = steps[0][1] if steps else estimator
+        return (lambda X: X), final
+    head = estimator[:-1]
+    return head.transform, steps[-1][1]
+
+
+def _as_array(Z) -> np.ndarray:
+    return np.asarray(Z.to_numpy() if hasattr(Z, "to_numpy") else Z, dtype=float)
+
+
+def _as_fitted(final, Z):
+    """Z as the final step saw it in fit: a frame with its column names, else an array."""
+    names = getattr(final, "feature_names_in_", None)
+    if names is None:
+        return _as_array(Z)
+    return pd.DataFrame(_as_array(Z), columns=list(names))
+
+
+def _booster(final):
+    return getattr(final, "booster_", final)
+
+
+def _lightgbm_contributions(estimator, X: pd.DataFrame):
+    transform, final = _split_pipeline(estimator)
+    out = np.asarray(_booster(final).predict(_as_array(transform(X)), pred_contrib=True))
+    # The last column of LightGBM's output is the expected value, the same for every row.
+    base = float(out[0, -1]) if len(out) else _lightgbm_base(final, X.shape[1])
+    return out[:, :-1], base
+
+
+def _lightgbm_base(final, n_features: int) -> float:
+    zero = np.zeros((1, n_features))
+    return float(np.asarray(_booster(final).predict(zero, pred_contrib=True))[0, -1])
+
+
+def _tree_contributions(estimator, X: pd.DataFrame):
+    shap = _import_shap()
+    transform, final = _split_pipeline(estimator)
+    explainer = shap.TreeExplainer(final)
+    values = np.asarray(explainer.shap_values(_as_array(transform(X)), check_additivity=False))
+    expected = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
+    if values.ndim == 3:  # (rows, features, classes) for classifiers: explain the positive class
+        values, expected = values[:, :, -1], expected[-1:]
+    return values, float(expected[-1])
+
+
+def _linear_contributions(estimator, X: pd.DataFrame):
+    transform, final = _split_pipeline(estimator)
+    Z = _as_array(transform(X))
+    if Z.shape[1] != X.shape[1]:
+        raise ModelError(NOT_ONE_TO_ONE.format(n_in=X.shape[1], n_out=Z.shape[1]))
+    coef = np.asarray(final.coef_, dtype=float).ravel()
+    intercept = float(np.asarray(final.intercept_, dtype=float).ravel()[0])
+    mean = _training_mean(estimator, Z)
+    return coef * (Z - mean), intercept + float(coef @ mean)
+
+
+def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
+    """E[z]: zero when the last transform is a fitted centring StandardScaler, else Z's mean."""
+    steps = getattr(estimator, "steps", None) or []
+    if len(steps) >= 2:
+        scaler = steps[-2][1]
+        if type(scaler).__name__ == "StandardScaler" and getattr(scaler, "with_mean", False):
+            return np.zeros(Z.shape[1])
+    return np.nanmean(Z, axis=0) if len(Z) else np.zeros(Z.shape[1])
+
+
+def _baseline_contributions(estimator, X: pd.DataFrame):
+    transform, final = _split_pipeline(estimator)
+    Z = transform(X)
+    if hasattr(final, "contributions"):
+        values = np.asarray(final.contributions(Z), dtype=float)
+        return values, float(getattr(final, "offset_", 0.0))
+    weights = getattr(final, "weights_", None)
+    if weights is None:
+        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__))
+    return _as_array(Z) * np.asarray(weights, dtype=float), float(getattr(final, "offset_", 0.0))
+
+
+def _lightgbm_margin(final, Z) -> np.ndarray:
+    return _booster(final).predict(_as_array(Z), raw_score=True)
+
+
+def _linear_margin(final, Z) -> np.ndarray:
+    return final.decision_function(_as_fitted(final, Z))
+
+
+def _forest_margin(final, Z) -> np.ndarray:
+    return final.predict_proba(_as_fitted(final, Z))[:, -1]
+
+
+def _baseline_margin(final, Z) -> np.ndarray:
+    return final.decision_function(Z)
+
+
+_CONTRIBUTORS = {
+    "lightgbm": _lightgbm_contributions,
+    "logistic_regression": _linear_contributions,
+    "random_forest": _tree_contributions,
+    "baseline": _baseline_contributions,
+}
+_MARGINS = {
+    "lightgbm": _lightgbm_margin,
+    "logistic_regression": _linear_margin,
+    "random_forest": _forest_margin,
+    "baseline": _baseline_margin,
+}
+
+
+def _check_additivity(kind, estimator, X, values, base) -> None:
+    if not len(X):
+        return
+    transform, final = _split_pipeline(estimator)
+    margin = np.asarray(_MARGINS[kind](final, transform(X)), dtype=float)
+    error = float(np.max(np.abs(values.sum(axis=1) + base - margin)))
+    if not error <= 1e-6 * max(1.0, float(np.max(np.abs(margin)))):
+        raise RuntimeError(NOT_ADDITIVE.format(kind=kind, error=error))
+
+
+def _import_shap():
+    """Import shap, silencing the matplotlib deprecation its plotting module triggers on import."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import shap
+    return shap
