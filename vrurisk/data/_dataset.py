@@ -6,6 +6,8 @@ A :class:`Dataset` is only ever built from frames that passed validation, so eve
 
 from __future__ import annotations
 
+import csv
+import datetime
 import hashlib
 import json
 import os
@@ -26,6 +28,10 @@ from vrurisk.data._schema import (
     TableSpec,
 )
 from vrurisk.data._validate import (
+    DUPLICATE_COLUMNS,
+    EARLIEST_DATE,
+    NOT_A_TABLE,
+    as_text,
     check_columns,
     check_dates,
     check_known_people,
@@ -34,7 +40,7 @@ from vrurisk.data._validate import (
     check_numeric,
     check_unique,
     fail,
-    format_examples,
+    fail_rows,
 )
 
 FORMATS = ("parquet", "csv")
@@ -52,6 +58,14 @@ EVENT_BEFORE_BIRTH = (
     "{file}: column 'event_date' has {n} event(s) dated before the person's birth_date: {examples}"
 )
 BAD_FORMAT = "The 'format' parameter must be one of {allowed}. Got {value!r} instead."
+BAD_EXTRACTION_DATE = "extraction_date {value!r} is not a date (YYYY-MM-DD)"
+EXTRACTION_OUT_OF_RANGE = "extraction_date {value!r} is outside {earliest} to {latest}"
+
+#: Columns added by validation (integer positions into ``people``), not part of the input.
+DERIVED_COLUMNS = ("person_idx", "idx_a", "idx_b")
+
+#: Largest representable extraction date (dates are stored as ``datetime64[ns]``).
+LATEST_DATE = pd.Timestamp.max.floor("D") - pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -141,84 +155,119 @@ class Dataset:
         return cls(people_df, events_df, links_df, extraction, source)
 
     def fingerprint(self) -> str:
-        """A stable SHA-256 of the three tables' contents (order of rows included).
+        """A stable SHA-256 of the extraction date and the three tables' contents.
 
         Stored with every run so results can be traced back to the exact data they came from.
+        The hash covers every input column (not the derived ``person_idx``, ``idx_a``, ``idx_b``);
+        the order of rows is part of it (reordering rows gives a new fingerprint), the order of
+        columns is not. Contract columns are hashed as their validated values (parsed dates,
+        numbers, text), extra columns as text, so the same records read from CSV or from
+        Parquet give the same fingerprint.
         """
         if not self._fingerprint:
             digest = hashlib.sha256()
-            digest.update(str(self.extraction_date.date()).encode())
+            digest.update(f"extraction_date={self.extraction_date.date()}".encode())
             for name in ("people", "events", "links"):
                 frame = getattr(self, name)
-                columns = sorted(c for c in frame.columns if c in TABLES[name].known)
-                digest.update(name.encode())
+                columns = sorted(c for c in frame.columns if c not in DERIVED_COLUMNS)
+                digest.update(f"\n{name}:{len(frame)}:".encode())
                 digest.update(json.dumps(columns).encode())
-                hashed = pd.util.hash_pandas_object(frame[columns], index=False)
-                digest.update(hashed.to_numpy().tobytes())
+                for column in columns:
+                    digest.update(_hash_column(frame[column], TABLES[name]))
             self._fingerprint.append(digest.hexdigest())
         return self._fingerprint[0]
 
 
+def _hash_column(values: pd.Series, spec: TableSpec) -> bytes:
+    """Row hashes of one column as bytes; types that differ between CSV and Parquet as text."""
+    if values.name not in spec.known or isinstance(values.dtype, pd.CategoricalDtype):
+        try:
+            values = values.astype("string")
+        except (UnicodeDecodeError, TypeError, ValueError):  # e.g. raw bytes in an extra column
+            values = values.map(repr).astype("string")
+    return pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes()
+
+
 def _parse_extraction_date(value, where: str) -> pd.Timestamp:
+    """The extraction date: a date, a datetime or ISO 8601 text (never a bare number)."""
     if value is None:
         return pd.Timestamp.today().normalize()
-    try:
+    bad = DataValidationError(BAD_METADATA.format(file=where, reason=_bad_date_reason(value)))
+    if isinstance(value, str):
+        stamp = pd.to_datetime(value.strip(), errors="coerce", format="ISO8601")
+    elif isinstance(value, datetime.date):
         stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise DataValidationError(
-            BAD_METADATA.format(file=where, reason=f"extraction_date {value!r} is not a date")
-        ) from exc
+    else:
+        raise bad
     if pd.isna(stamp):
-        raise DataValidationError(
-            BAD_METADATA.format(file=where, reason=f"extraction_date {value!r} is not a date")
+        raise bad
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    stamp = stamp.floor("D")
+    if not EARLIEST_DATE <= stamp <= LATEST_DATE:
+        reason = EXTRACTION_OUT_OF_RANGE.format(
+            value=value, earliest=EARLIEST_DATE.date(), latest=LATEST_DATE.date()
         )
-    return stamp.normalize()
+        raise DataValidationError(BAD_METADATA.format(file=where, reason=reason))
+    return pd.Timestamp(stamp).as_unit("ns")
+
+
+def _bad_date_reason(value) -> str:
+    return BAD_EXTRACTION_DATE.format(value=value)
 
 
 def _validate_table(
     frame: pd.DataFrame, spec: TableSpec, file: str, extraction: pd.Timestamp
 ) -> pd.DataFrame:
     """Check one table's columns and values; return a cleaned copy with parsed types."""
+    if not isinstance(frame, pd.DataFrame):
+        fail(NOT_A_TABLE, file=file, kind=type(frame).__name__)
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
     check_columns(frame, spec, file)
     check_not_empty(frame, file)
-    frame = frame.reset_index(drop=True)
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     for column in spec.required:
         check_not_missing(frame, column, file)
+    categorical = CATEGORICAL_COLUMNS[spec.name]
     for column in frame.columns:
+        if column in DERIVED_COLUMNS:
+            continue  # recomputed below; never trusted from input
         if column in spec.date_columns:
             out[column] = check_dates(frame[column], column, file, extraction)
         elif column in spec.numeric_columns:
             out[column] = check_numeric(frame[column], column, file)
         elif column in spec.person_columns or column == "incident_id":
-            out[column] = _as_identifier(frame[column])
+            out[column] = _as_identifier(frame[column], column, file)
+        elif column in categorical:
+            out[column] = as_text(frame[column], column, file)
         else:
             out[column] = frame[column]
-    return out
+    return pd.DataFrame(out, index=frame.index)
 
 
-def _as_identifier(values: pd.Series) -> pd.Series:
-    """Identifiers are opaque strings: ``12`` and ``"12"`` are the same person."""
+def _as_identifier(values: pd.Series, column: str, file: str) -> pd.Series:
+    """Identifiers are opaque strings: ``12``, ``12.0`` and ``"12"`` are the same person."""
     if pd.api.types.is_float_dtype(values):
         whole = values.dropna()
-        if len(whole) and (whole == np.floor(whole)).all():
+        exact = np.isfinite(whole) & (whole == np.floor(whole)) & (whole.abs() < 2**53)
+        if len(whole) and exact.all():
             values = values.astype("Int64")
-    result = values.astype("string")
-    return result.str.strip()
+    return as_text(values, column, file)
 
 
 def _check_roles(events: pd.DataFrame, file: str) -> None:
     if "role" not in events.columns:
         return
-    role = events["role"].astype("string").str.strip().str.lower()
+    role = events["role"].str.lower()
     bad = role.notna() & ~role.isin(ROLES)
     if bad.any():
-        fail(
+        fail_rows(
             BAD_ROLE,
+            events["role"],
+            bad,
             file=file,
-            n=int(bad.sum()),
             allowed=list(ROLES),
-            examples=format_examples(events["role"], bad),
         )
     events["role"] = role
 
@@ -227,22 +276,22 @@ def _check_events_after_birth(events: pd.DataFrame, people: pd.DataFrame, file: 
     birth = people["birth_date"].to_numpy()[events["person_idx"].to_numpy()]
     bad = pd.Series(events["event_date"].to_numpy() < birth, index=events.index)
     if bad.any():
-        fail(
+        fail_rows(
             EVENT_BEFORE_BIRTH,
+            events["event_date"].dt.strftime("%Y-%m-%d"),
+            bad,
             file=file,
-            n=int(bad.sum()),
-            examples=format_examples(events["event_date"].dt.strftime("%Y-%m-%d"), bad),
         )
 
 
 def _check_self_links(links: pd.DataFrame, file: str) -> None:
     bad = links["idx_a"] == links["idx_b"]
     if bad.any():
-        fail(
+        fail_rows(
             SELF_LINKS,
+            links["person_a"],
+            bad,
             file=file,
-            n=int(bad.sum()),
-            examples=format_examples(links["person_a"], bad),
         )
 
 
@@ -265,8 +314,13 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     try:
         if fmt == "parquet":
             return pd.read_parquet(path)
-        # Identifiers stay strings: never let "007" become 7.
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        _check_csv_header(path)
+        # Identifiers stay strings: never let "007" become 7. A byte-order mark is accepted.
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except DataValidationError:
+        raise
     except pd.errors.EmptyDataError as exc:
         raise DataValidationError(
             UNREADABLE.format(file=path, fmt=fmt, reason="the file is empty")
@@ -282,6 +336,15 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise DataValidationError(UNREADABLE.format(file=path, fmt=fmt, reason=reason)) from exc
 
 
+def _check_csv_header(path: Path) -> None:
+    """pandas silently renames repeated header names (``a``, ``a.1``); refuse them instead."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = [name.strip() for name in next(csv.reader(handle), [])]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        fail(DUPLICATE_COLUMNS, file=path, columns=duplicated)
+
+
 def _read_metadata(directory: Path, extraction_date) -> tuple[pd.Timestamp | str | None, str]:
     path = directory / METADATA_FILE
     if extraction_date is not None or not path.exists():
@@ -294,6 +357,9 @@ def _read_metadata(directory: Path, extraction_date) -> tuple[pd.Timestamp | str
         raise DataValidationError(
             BAD_METADATA.format(file=path, reason="needs an 'extraction_date' key")
         )
+    if meta["extraction_date"] is None:
+        reason = BAD_EXTRACTION_DATE.format(value=None)
+        raise DataValidationError(BAD_METADATA.format(file=path, reason=reason))
     return meta["extraction_date"], str(path)
 
 

@@ -15,6 +15,9 @@ from vrurisk._errors import DataValidationError
 
 MAX_EXAMPLES = 3
 
+#: Numeric values (``severity``, ``weight``) larger than this in magnitude are rejected.
+MAX_NUMBER = 1e12
+
 MISSING_COLUMNS = "{file}: missing required column(s) {missing}{hint}; found columns {found}"
 EMPTY_TABLE = "{file}: the table has no rows"
 MISSING_VALUES = "{file}: column '{column}' has {n} empty value(s): {examples}"
@@ -25,11 +28,25 @@ FUTURE_DATES = (
 BAD_NUMBERS = "{file}: column '{column}' has {n} value(s) that are not finite numbers: {examples}"
 DUPLICATE_IDS = "{file}: column '{column}' has {n} duplicated id(s): {examples}"
 UNKNOWN_PEOPLE = "{file}: column '{column}' has {n} id(s) that are not in people: {examples}"
+DUPLICATE_COLUMNS = "{file}: column name(s) {columns} appear more than once"
+NOT_TEXT = "{file}: column '{column}' holds values that are not text ({reason})"
+ANCIENT_DATES = (
+    "{file}: column '{column}' has {n} date(s) before {earliest}, which cannot be right: {examples}"
+)
+NOT_A_TABLE = "{file}: expected a pandas DataFrame, got {kind}"
+
+#: Dates before this are rejected as typing errors (the data is about living young people).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
 
 def fail(template: str, **fields) -> None:
     """Raise a :class:`DataValidationError` with ``template`` filled in."""
     raise DataValidationError(template.format(**fields))
+
+
+def fail_rows(template: str, values: pd.Series, mask, **fields) -> None:
+    """Raise with ``n`` (rows where ``mask`` is true) and ``examples`` filled in from ``values``."""
+    fail(template, n=int(np.count_nonzero(mask)), examples=format_examples(values, mask), **fields)
 
 
 def format_examples(values: pd.Series, mask: pd.Series | np.ndarray) -> str:
@@ -53,13 +70,16 @@ def _is_missing(value) -> bool:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = text.encode("unicode_escape").decode("ascii")
+    """Cut long values; ``repr`` then escapes newlines and other unprintable characters."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def check_columns(frame: pd.DataFrame, spec, file: str) -> None:
     """Every required column present; suggest close names for the missing ones."""
     columns = [str(c) for c in frame.columns]
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        fail(DUPLICATE_COLUMNS, file=file, columns=duplicated)
     missing = [c for c in spec.required if c not in columns]
     if not missing:
         return
@@ -78,69 +98,104 @@ def check_not_empty(frame: pd.DataFrame, file: str) -> None:
         fail(EMPTY_TABLE, file=file)
 
 
+def as_text(values: pd.Series, column: str, file: str) -> pd.Series:
+    """``values`` as a stripped string Series, blanks as missing; bytes must be UTF-8."""
+    try:
+        text = values.astype("string")
+    except (UnicodeDecodeError, TypeError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:120]
+        raise DataValidationError(NOT_TEXT.format(file=file, column=column, reason=reason)) from exc
+    text = text.str.strip()
+    return text.mask(text == "")
+
+
 def check_not_missing(frame: pd.DataFrame, column: str, file: str) -> None:
     values = frame[column]
     mask = values.isna()
     if values.dtype == object or pd.api.types.is_string_dtype(values):
-        mask = mask | (values.astype("string").str.strip() == "").fillna(False)
+        mask = mask | as_text(values, column, file).isna()
     if mask.any():
-        fail(
+        fail_rows(
             MISSING_VALUES,
+            values,
+            mask,
             file=file,
             column=column,
-            n=int(mask.sum()),
-            examples=format_examples(values, mask),
         )
 
 
 def check_dates(values: pd.Series, column: str, file: str, extraction: pd.Timestamp) -> pd.Series:
-    """Parse a date column to day-precision ``datetime64[ns]``; reject garbage and future dates."""
+    """Parse a date column to day-precision ``datetime64[ns]``; reject garbage and future dates.
+
+    Text must be ISO 8601 (``YYYY-MM-DD``, optionally with a time, which is dropped). A time zone
+    offset is ignored (the local calendar day is kept) unless offsets are mixed, when times are
+    converted to UTC first.
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_localize(None)
         bad = pd.Series(False, index=values.index)
     else:
-        text = values.astype("string").str.strip()
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        bad = (parsed.isna() & text.notna() & (text != "")).fillna(False)
+        text = as_text(values, column, file)
+        parsed = _parse_iso_dates(text)
+        bad = (parsed.isna() & text.notna()).fillna(False)
     if bad.any():
-        fail(
+        fail_rows(
             BAD_DATES,
+            values,
+            bad,
             file=file,
             column=column,
-            n=int(bad.sum()),
-            examples=format_examples(values, bad),
         )
-    parsed = parsed.astype("datetime64[ns]").dt.normalize()
-    future = (parsed > extraction).fillna(False)
-    if future.any():
-        fail(
-            FUTURE_DATES,
-            file=file,
-            column=column,
-            n=int(future.sum()),
-            extraction=str(extraction.date()),
-            examples=format_examples(values, future),
-        )
+    parsed = parsed.dt.floor("D")
+    for template, mask, extra in (
+        (ANCIENT_DATES, parsed < EARLIEST_DATE, {"earliest": str(EARLIEST_DATE.date())}),
+        (FUTURE_DATES, parsed > extraction, {"extraction": str(extraction.date())}),
+    ):
+        mask = mask.fillna(False)
+        if mask.any():
+            fail_rows(
+                template,
+                values,
+                mask,
+                file=file,
+                column=column,
+                **extra,
+            )
+    return parsed.astype("datetime64[ns]")
+
+
+def _parse_iso_dates(text: pd.Series) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError, OverflowError):  # mixed time zone offsets
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
     return parsed
 
 
 def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
     """Optional numeric columns (``severity``, ``weight``): finite numbers or empty."""
-    numbers = pd.to_numeric(values, errors="coerce")
     present = values.notna()
     if values.dtype == object or pd.api.types.is_string_dtype(values):
-        present = present & (values.astype("string").str.strip() != "").fillna(False)
+        values = as_text(values, column, file)
+        present = values.notna()
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        numbers = pd.Series(np.nan, index=values.index)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce")
     as_float = numbers.astype("float64")
-    bad = present & ~np.isfinite(as_float.fillna(np.inf)) | (as_float.abs() > 1e12).fillna(False)
+    finite = np.isfinite(as_float.fillna(np.inf))
+    bad = present & (~finite | (as_float.abs() > MAX_NUMBER))
     if bad.any():
-        fail(
+        fail_rows(
             BAD_NUMBERS,
+            values,
+            bad,
             file=file,
             column=column,
-            n=int(bad.sum()),
-            examples=format_examples(values, bad),
         )
     return as_float
 
