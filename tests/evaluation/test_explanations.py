@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from vrurisk import ModelError
 from vrurisk.evaluation import Explanations, explain
 from vrurisk.evaluation._explanations import FEATURES_DIFFER, UNKNOWN_KIND, raw_margin
+from vrurisk.models import RiskFactorCountClassifier
 
 FEATURES = ["knife_365d", "assoc_victims_180d", "age_first_contact", "noise_a", "noise_b"]
 
@@ -52,16 +53,6 @@ def models(data):
             X, y
         ),
     }
-
-
-class CountBaseline:
-    """Stand-in for the risk-factor-count baseline: points = sum of weight * value."""
-
-    def __init__(self, weights):
-        self.weights_ = np.asarray(weights, dtype=float)
-
-    def decision_function(self, X):
-        return np.asarray(X, dtype=float) @ self.weights_
 
 
 class Wrapped:
@@ -119,13 +110,18 @@ def test_logistic_regression_with_missing_values_imputed(data):
     np.testing.assert_allclose(ex.raw_margin, pipe.decision_function(X.iloc[[0, 7, 14]]))
 
 
-def test_baseline_contribution_is_weight_times_value(data):
-    X, _ = data
-    baseline = CountBaseline([1, 1, 0, 0, 0])
-    ex = explain(baseline, X, kind="baseline", rows=[0, 1], sample_size=10)
-    np.testing.assert_allclose(ex.contributions["knife_365d"], X["knife_365d"].iloc[:2])
+def test_baseline_contribution_is_weight_times_presence_in_log_odds(data):
+    X, y = data
+    baseline = RiskFactorCountClassifier(
+        factors={"knife_365d": 2.0, "assoc_victims_180d": 1.0}
+    ).fit(X, y)
+    ex = explain(baseline, X, rows=[0, 1, 2, 3], sample_size=10)
+    slope = baseline.link_.coef_[0, 0]
+    present = (X["knife_365d"].iloc[:4] > 0).to_numpy()
+    np.testing.assert_allclose(ex.contributions["knife_365d"], 2.0 * slope * present)
     np.testing.assert_allclose(ex.contributions["noise_a"], 0)
-    assert ex.units == "risk-factor points"
+    np.testing.assert_allclose(ex.raw_margin, baseline.decision_function(X.iloc[:4]))
+    assert (ex.kind, ex.units) == ("baseline", "log-odds")
 
 
 def test_global_importance_ranks_signal_above_noise_and_is_seeded(data, models):

@@ -2,9 +2,9 @@
 
 Contributions explain the *uncalibrated* base estimator on its own raw scale, so that they add
 up exactly: ``contributions.sum(axis=1) + base_value == raw margin``. That scale is the log-odds
-for LightGBM and logistic regression, the probability of the positive class for a random forest
-(scikit-learn forests average probabilities, so there is no log-odds to split) and risk-factor
-points for the count baseline. Calibration is a monotone map applied afterwards; it changes the
+for LightGBM, logistic regression and the count baseline, and the probability of the positive
+class for a random forest (scikit-learn forests average probabilities, so there is no log-odds
+to split). Calibration is a monotone map applied afterwards; it changes the
 probability shown to a panel, never the order of the reasons.
 
 One small function per kind of model, chosen from a dict (see ``_CONTRIBUTORS``):
@@ -14,7 +14,9 @@ One small function per kind of model, chosen from a dict (see ``_CONTRIBUTORS``)
 * ``logistic_regression``: exact linear SHAP, ``coef * (z - E[z])`` on the scaled inputs, with
   ``E[z]`` the training mean when the pipeline ends in a ``StandardScaler`` (then ``E[z] = 0``),
   else the mean over the cohort sample;
-* ``baseline``: exact ``weight * value`` of the risk-factor count.
+* ``baseline``: exact, each factor present adds its weight times the slope of the count's
+  logistic link (a factor that is absent contributes nothing; the base value is the log-odds of
+  someone with no risk factor).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ UNITS = {
     "lightgbm": "log-odds",
     "logistic_regression": "log-odds",
     "random_forest": "probability",
-    "baseline": "risk-factor points",
+    "baseline": "log-odds",
 }
 
 UNKNOWN_KIND = "The 'kind' parameter of explain must be one of {allowed}. Got {value!r} instead."
@@ -46,8 +48,7 @@ NOT_ONE_TO_ONE = (
     "one output column per feature"
 )
 NO_BASELINE_WEIGHTS = (
-    "the baseline estimator {name} has neither a contributions(X) method nor weights_; "
-    "cannot explain it"
+    "the baseline estimator {name} is not a fitted RiskFactorCountClassifier; cannot explain it"
 )
 NOT_ADDITIVE = (
     "explanations of the {kind} model do not add up to its raw margin "
@@ -321,15 +322,18 @@ def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
 
 
 def _baseline_contributions(estimator, X: pd.DataFrame):
+    """Exact: each present factor adds ``slope * weight`` to the link's log-odds."""
     transform, final = _split_pipeline(estimator)
-    Z = transform(X)
-    if hasattr(final, "contributions"):
-        values = np.asarray(final.contributions(Z), dtype=float)
-        return values, float(getattr(final, "offset_", 0.0))
-    weights = getattr(final, "weights_", None)
-    if weights is None:
-        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__))
-    return _as_array(Z) * np.asarray(weights, dtype=float), float(getattr(final, "offset_", 0.0))
+    try:
+        index, weight = final.factor_index_, final.factor_weight_
+        slope = float(np.ravel(final.link_.coef_)[0])
+        intercept = float(np.ravel(final.link_.intercept_)[0])
+    except AttributeError as exc:
+        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__)) from exc
+    Z = _as_array(transform(X))
+    values = np.zeros_like(Z)
+    values[:, index] = (Z[:, index] > final.threshold) * (slope * np.asarray(weight, dtype=float))
+    return values, intercept
 
 
 def _lightgbm_margin(final, Z) -> np.ndarray:
@@ -345,7 +349,7 @@ def _forest_margin(final, Z) -> np.ndarray:
 
 
 def _baseline_margin(final, Z) -> np.ndarray:
-    return final.decision_function(Z)
+    return final.decision_function(_as_fitted(final, Z))
 
 
 _CONTRIBUTORS = {

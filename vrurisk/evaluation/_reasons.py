@@ -23,7 +23,6 @@ from vrurisk.evaluation._explanations import Explanations
 STRENGTH_THRESHOLDS = {
     "log-odds": (0.7, 0.25),
     "probability": (0.05, 0.015),
-    "risk-factor points": (2.0, 1.0),
 }
 REASON_COLUMNS = [
     "row",
