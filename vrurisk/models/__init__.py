@@ -1,3 +1,11 @@
-"""vrurisk.models (see DESIGN.md)."""
+"""Estimators, baselines, calibration, temporal cross-validation and training from a config."""
 
-__all__: list[str] = []
+from vrurisk.models._baseline import RiskFactorCountClassifier
+from vrurisk.models._splits import TemporalSplit, refit_split, temporal_splits
+
+__all__ = [
+    "RiskFactorCountClassifier",
+    "TemporalSplit",
+    "refit_split",
+    "temporal_splits",
+]

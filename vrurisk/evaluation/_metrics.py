@@ -1,0 +1,293 @@
+"""List metrics, calibration metrics and bootstrap intervals for risk scores.
+
+A panel works down a list: what matters is how many of the k people it can see would go on to
+be involved in serious violence (precision@k) and how many of those involved it saw
+(recall@k). ``k`` is a number of people (``100``) or a share of the cohort (``"1%"``).
+
+Ranking metrics take ``y_score`` (higher = riskier); ties are broken by row position so results
+are deterministic. :func:`evaluate_predictions` computes every metric of one test date from one
+set of predictions, so they are consistent with each other.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+BAD_K = (
+    "k must be a positive integer or a percentage such as '1%' or '0.5%'. Got {value!r} instead."
+)
+LENGTH_MISMATCH = "y_true and y_score have different lengths: {a} and {b}."
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def parse_k(value) -> tuple[str, float]:
+    """``100 -> ("count", 100)``, ``"1%" -> ("percent", 1.0)``; raises ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(BAD_K.format(value=value))
+    if isinstance(value, int | np.integer) and value > 0:
+        return "count", int(value)
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match and 0 < float(match.group(1)) <= 100:
+            return "percent", float(match.group(1))
+    raise ValueError(BAD_K.format(value=value))
+
+
+def resolve_k(k, n: int) -> int:
+    """The number of people on a list of size ``k`` from a cohort of ``n`` (at least 1, at most n).
+
+    Examples
+    --------
+    >>> resolve_k(100, 20_000), resolve_k("1%", 20_000), resolve_k("1%", 30), resolve_k(50, 10)
+    (100, 200, 1, 10)
+    """
+    kind, amount = parse_k(k)
+    size = amount if kind == "count" else math.ceil(n * amount / 100)
+    return int(max(1, min(n, size)))
+
+
+def k_label(k) -> str:
+    """How a k value appears in metric names: ``100 -> "100"``, ``"1%" -> "1pct"``."""
+    kind, amount = parse_k(k)
+    if kind == "count":
+        return str(int(amount))
+    return f"{amount:g}pct".replace(".", "_")
+
+
+def _check(y_true, y_score) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true, dtype=float)
+    y_score = np.asarray(y_score, dtype=float)
+    if len(y_true) != len(y_score):
+        raise ValueError(LENGTH_MISMATCH.format(a=len(y_true), b=len(y_score)))
+    return y_true, y_score
+
+
+def rank_order(y_score) -> np.ndarray:
+    """Row positions from highest to lowest score, ties in row order."""
+    y_score = np.asarray(y_score, dtype=float)
+    return np.lexsort((np.arange(len(y_score)), -y_score))
+
+
+def top_k(y_score, k) -> np.ndarray:
+    """Positions of the ``k`` highest scores (see :func:`resolve_k` for ``k``)."""
+    return rank_order(y_score)[: resolve_k(k, len(y_score))]
+
+
+def precision_at_k(y_true, y_score, k) -> float:
+    """Share of the ``k`` highest-scored people who had the outcome.
+
+    Examples
+    --------
+    >>> precision_at_k([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], 2)
+    0.5
+    """
+    y_true, y_score = _check(y_true, y_score)
+    return float(y_true[top_k(y_score, k)].mean())
+
+
+def recall_at_k(y_true, y_score, k) -> float:
+    """Share of the people who had the outcome who are among the ``k`` highest scores.
+
+    Examples
+    --------
+    >>> recall_at_k([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], 2)
+    0.5
+    """
+    y_true, y_score = _check(y_true, y_score)
+    positives = y_true.sum()
+    return float(y_true[top_k(y_score, k)].sum() / positives) if positives else float("nan")
+
+
+def roc_auc(y_true, y_score) -> float:
+    """Area under the ROC curve (NaN when only one class is present)."""
+    y_true, y_score = _check(y_true, y_score)
+    if len(np.unique(y_true)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y_true, y_score))
+
+
+def average_precision(y_true, y_score) -> float:
+    """Average precision (area under the precision-recall curve; NaN without positives)."""
+    y_true, y_score = _check(y_true, y_score)
+    if not y_true.any():
+        return float("nan")
+    return float(average_precision_score(y_true, y_score))
+
+
+def brier_score(y_true, y_prob) -> float:
+    """Mean squared error of the predicted probabilities (lower is better)."""
+    y_true, y_prob = _check(y_true, y_prob)
+    return float(brier_score_loss(y_true, y_prob))
+
+
+def base_rate(y_true) -> float:
+    """Share of people with the outcome."""
+    return float(np.mean(np.asarray(y_true, dtype=float)))
+
+
+def expected_calibration_error(y_true, y_prob, *, n_bins: int = 10) -> float:
+    """Mean gap between predicted and observed rates over equal-size bins of predictions.
+
+    Bins hold equal numbers of people (sorted by probability) rather than equal probability
+    ranges: with low base rates equal-width bins would put almost everyone in the first bin.
+    The gap of each bin is weighted by its size.
+
+    Examples
+    --------
+    >>> expected_calibration_error([0, 0, 1, 1], [0.0, 0.0, 1.0, 1.0], n_bins=2)
+    0.0
+    """
+    y_true, y_prob = _check(y_true, y_prob)
+    if len(y_true) == 0:
+        return float("nan")
+    order = np.argsort(y_prob, kind="stable")
+    gap = 0.0
+    for chunk in np.array_split(order, min(n_bins, len(order))):
+        gap += len(chunk) * abs(y_true[chunk].mean() - y_prob[chunk].mean())
+    return float(gap / len(y_true))
+
+
+def top_k_overlap(ids_a: Sequence, score_a, ids_b: Sequence, score_b, k) -> float:
+    """List stability: share of the top-k list at one date still on the top-k list at the next.
+
+    ``k`` is resolved against each cohort separately; the overlap is divided by the shorter list.
+
+    Examples
+    --------
+    >>> top_k_overlap(["a", "b", "c"], [3, 2, 1], ["b", "a", "d"], [3, 1, 2], 2)
+    0.5
+    """
+    top_a = set(np.asarray(ids_a)[top_k(score_a, k)].tolist())
+    top_b = set(np.asarray(ids_b)[top_k(score_b, k)].tolist())
+    return len(top_a & top_b) / min(len(top_a), len(top_b))
+
+
+def _bootstrap_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """How many times each row is drawn in each resample (shape ``n_boot x n``)."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+
+
+def _auc_from_counts(y_sorted: np.ndarray, groups: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """AUC of each resample (Mann-Whitney with weights; ties count one half)."""
+    n_groups = int(groups.max()) + 1
+    member = sparse.csr_matrix(
+        (np.ones(len(groups)), (np.arange(len(groups)), groups)), shape=(len(groups), n_groups)
+    )
+    pos = counts @ member.multiply(y_sorted[:, None]).tocsr()
+    neg = counts @ member.multiply(1 - y_sorted[:, None]).tocsr()
+    pos, neg = np.asarray(pos), np.asarray(neg)
+    neg_below = np.cumsum(neg, axis=1) - neg
+    wins = (pos * (neg_below + 0.5 * neg)).sum(axis=1)
+    total = pos.sum(axis=1) * neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, wins / total, np.nan)
+
+
+def _precision_at_k_from_counts(y_ranked: np.ndarray, counts: np.ndarray, k) -> np.ndarray:
+    """precision@k of each resample: the first k draws along the ranked order."""
+    size = resolve_k(k, counts.shape[1])
+    drawn = np.cumsum(counts, axis=1)
+    taken = np.clip(size - (drawn - counts), 0, counts)
+    return (taken @ y_ranked) / size
+
+
+def bootstrap_intervals(
+    y_true, y_score, *, ks: Sequence = (), n_boot: int = 200, level: float = 0.95, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals for ROC AUC and precision@k (rows resampled together).
+
+    Returns ``{"roc_auc": (low, high), "precision_at_<k>": (low, high), ...}``; empty when
+    ``n_boot`` is 0.
+    """
+    y_true, y_score = _check(y_true, y_score)
+    if n_boot <= 0 or len(y_true) == 0:
+        return {}
+    counts_unsorted = _bootstrap_counts(len(y_true), n_boot, seed)
+    tail = (1 - level) / 2 * 100
+    out = {}
+    ascending = np.argsort(y_score, kind="stable")
+    _, groups = np.unique(y_score[ascending], return_inverse=True)
+    aucs = _auc_from_counts(y_true[ascending], groups, counts_unsorted[:, ascending])
+    out["roc_auc"] = _percentiles(aucs, tail)
+    ranked = rank_order(y_score)
+    for k in ks:
+        values = _precision_at_k_from_counts(y_true[ranked], counts_unsorted[:, ranked], k)
+        out[f"precision_at_{k_label(k)}"] = _percentiles(values, tail)
+    return out
+
+
+def _percentiles(values: np.ndarray, tail: float) -> tuple[float, float]:
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return (float("nan"), float("nan"))
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return (float(low), float(high))
+
+
+def evaluate_predictions(
+    y_true,
+    y_prob,
+    *,
+    y_score=None,
+    ks: Sequence = (100,),
+    n_boot: int = 200,
+    level: float = 0.95,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Every metric of one test date, from one set of predictions.
+
+    Parameters
+    ----------
+    y_true : array of 0/1
+    y_prob : array of float
+        Calibrated probabilities (Brier score and calibration error).
+    y_score : array of float, optional
+        Ranking score (ROC AUC, average precision, precision@k, recall@k); defaults to
+        ``y_prob``. Pass a strictly ordered score when the calibrated probability has ties.
+    ks : sequence of int or str
+        List sizes (``100``) or shares of the cohort (``"1%"``).
+    n_boot, level, seed
+        Bootstrap resamples, interval coverage and seed for the intervals.
+
+    Returns
+    -------
+    dict
+        ``n``, ``n_positive``, ``base_rate``, ``roc_auc``, ``average_precision``, ``brier``,
+        ``ece``, ``precision_at_<k>``, ``recall_at_<k>``, ``k_<k>`` (the list size) and
+        ``<metric>_low`` / ``<metric>_high`` for the bootstrap intervals.
+
+    Examples
+    --------
+    >>> m = evaluate_predictions([0, 1, 0, 1], [0.1, 0.8, 0.3, 0.6], ks=[1], n_boot=0)
+    >>> m["roc_auc"], m["precision_at_1"], m["recall_at_1"]
+    (1.0, 1.0, 0.5)
+    """
+    y_true, y_prob = _check(y_true, y_prob)
+    y_score = y_prob if y_score is None else _check(y_true, y_score)[1]
+    metrics = {
+        "n": float(len(y_true)),
+        "n_positive": float(y_true.sum()),
+        "base_rate": base_rate(y_true),
+        "roc_auc": roc_auc(y_true, y_score),
+        "average_precision": average_precision(y_true, y_score),
+        "brier": brier_score(y_true, y_prob),
+        "ece": expected_calibration_error(y_true, y_prob),
+    }
+    for k in ks:
+        label = k_label(k)
+        metrics[f"k_{label}"] = float(resolve_k(k, len(y_true)))
+        metrics[f"precision_at_{label}"] = precision_at_k(y_true, y_score, k)
+        metrics[f"recall_at_{label}"] = recall_at_k(y_true, y_score, k)
+    intervals = bootstrap_intervals(y_true, y_score, ks=ks, n_boot=n_boot, level=level, seed=seed)
+    for name, (low, high) in intervals.items():
+        metrics[f"{name}_low"] = low
+        metrics[f"{name}_high"] = high
+    return metrics

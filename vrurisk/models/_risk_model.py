@@ -1,0 +1,245 @@
+"""Calibrated risk models: a fitted estimator, its calibrator and what it was trained on.
+
+Calibration never sees test data. It is fitted on scores the estimator gives to people it was
+not trained on, taken from the training period only:
+
+- temporally, when possible: an estimator trained on the training as-of dates whose label
+  windows close by the latest training as-of date scores that latest date, and the calibrator
+  learns from those scores and their labels;
+- otherwise (a single training date) by 3-fold cross-fitting grouped by person.
+
+The final estimator is then refitted on all training rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from vrurisk._errors import ModelError
+from vrurisk.models._specs import ModelSpec
+
+CALIBRATION_METHODS = ("isotonic", "sigmoid", "none")
+MISSING_FEATURES = (
+    "the model expects {n} feature(s) the data does not have: {missing} "
+    "(the model was trained with a different feature config)"
+)
+FEATURE_MISMATCH = (
+    "the features built from this config do not match the model's manifest: "
+    "missing {missing}; unexpected {extra}"
+)
+_EPS = 1e-6
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(p / (1 - p))
+
+
+class SigmoidCalibrator:
+    """Platt scaling on the logit of the raw probability."""
+
+    def fit(self, raw: np.ndarray, y: np.ndarray) -> SigmoidCalibrator:
+        self.model_ = LogisticRegression(C=1e4).fit(_logit(raw)[:, None], y)
+        return self
+
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        return self.model_.predict_proba(_logit(raw)[:, None])[:, 1]
+
+
+class IsotonicCalibrator:
+    """A non-decreasing step function of the raw probability."""
+
+    def fit(self, raw: np.ndarray, y: np.ndarray) -> IsotonicCalibrator:
+        self.model_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        self.model_.fit(raw, y)
+        return self
+
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        return self.model_.predict(raw)
+
+
+class IdentityCalibrator:
+    """No calibration: the estimator's own probability."""
+
+    def fit(self, raw: np.ndarray, y: np.ndarray) -> IdentityCalibrator:
+        return self
+
+    def transform(self, raw: np.ndarray) -> np.ndarray:
+        return np.asarray(raw, dtype=float)
+
+
+CALIBRATORS = {
+    "isotonic": IsotonicCalibrator,
+    "sigmoid": SigmoidCalibrator,
+    "none": IdentityCalibrator,
+}
+
+
+class RiskModel:
+    """A fitted, calibrated risk model, ready to score a feature matrix.
+
+    Picklable. Stored in MLflow as the artefact of an ``mlflow.pyfunc`` model
+    (see :func:`vrurisk.tracking.load_risk_model`).
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted, uncalibrated base estimator (LightGBM, a scaler + logistic regression
+        pipeline, a random forest, or the risk-factor-count baseline), e.g. for SHAP.
+    calibrator_ : object
+        Maps the estimator's probability to a calibrated probability (monotone).
+    kind : str
+        ``"lightgbm"``, ``"logistic_regression"``, ``"random_forest"`` or ``"baseline"``.
+    name : str
+        The spec name, e.g. ``"lightgbm(num_leaves=15)"``.
+    params : dict
+        Its hyperparameters.
+    calibration : str
+        ``"isotonic"``, ``"sigmoid"`` or ``"none"``.
+    feature_names_ : list of str
+        Columns the model needs, in order.
+    manifest : list of FeatureSpec
+        One entry per feature.
+    config_hash : str
+        Hash of the validated experiment config it was trained from.
+    trained_on : dict
+        ``as_of_dates``, ``n_rows``, ``n_positive`` and ``data_fingerprint``.
+    """
+
+    def __init__(
+        self,
+        *,
+        estimator,
+        calibrator,
+        kind: str,
+        name: str,
+        params: dict,
+        calibration: str,
+        feature_names: Sequence[str],
+        manifest: Sequence,
+        config_hash: str,
+        trained_on: dict,
+    ):
+        self.estimator_ = estimator
+        self.calibrator_ = calibrator
+        self.kind = kind
+        self.name = name
+        self.params = dict(params)
+        self.calibration = calibration
+        self.feature_names_ = list(feature_names)
+        self.manifest = list(manifest)
+        self.config_hash = config_hash
+        self.trained_on = dict(trained_on)
+
+    def __repr__(self) -> str:
+        return (
+            f"RiskModel(name={self.name!r}, calibration={self.calibration!r}, "
+            f"n_features={len(self.feature_names_)}, config_hash={self.config_hash[:12]!r})"
+        )
+
+    def check_features(self, columns: Sequence[str]) -> None:
+        """Raise :class:`ModelError` unless ``columns`` are exactly the model's features."""
+        missing = [c for c in self.feature_names_ if c not in set(columns)]
+        extra = [c for c in columns if c not in set(self.feature_names_)]
+        if missing or extra:
+            raise ModelError(FEATURE_MISMATCH.format(missing=missing, extra=extra))
+
+    def _select(self, X: pd.DataFrame) -> pd.DataFrame:
+        if not isinstance(X, pd.DataFrame):
+            return pd.DataFrame(np.asarray(X, dtype=float), columns=self.feature_names_)
+        missing = [c for c in self.feature_names_ if c not in X.columns]
+        if missing:
+            shown = missing[:5] + (["..."] if len(missing) > 5 else [])
+            raise ModelError(MISSING_FEATURES.format(n=len(missing), missing=shown))
+        return X[self.feature_names_]
+
+    def raw_score(self, X) -> np.ndarray:
+        """The base estimator's (uncalibrated) probability of the outcome, 1-d."""
+        return self.estimator_.predict_proba(self._select(X))[:, 1]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probability of the outcome for each row of X (1-d)."""
+        return self.calibrator_.transform(self.raw_score(X))
+
+    def rank_order(self, X) -> np.ndarray:
+        """Row positions from highest to lowest risk.
+
+        Sorted by calibrated probability, ties (isotonic calibration is a step function)
+        broken by the raw score, then by row position, so the order is deterministic.
+        """
+        raw = self.raw_score(X)
+        proba = self.calibrator_.transform(raw)
+        return np.lexsort((np.arange(len(raw)), -raw, -proba))
+
+
+def _both_classes(y: np.ndarray) -> bool:
+    return len(np.unique(y)) == 2
+
+
+def calibration_scores(
+    spec: ModelSpec,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    as_of: np.ndarray,
+    person: np.ndarray,
+    horizon: pd.DateOffset,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-sample raw scores (and their labels) from the training rows only."""
+    dates = pd.DatetimeIndex(as_of)
+    latest = dates.max()
+    holdout = np.asarray(dates == latest)
+    earlier = np.asarray(dates + horizon <= latest)
+    if earlier.any() and _both_classes(y[earlier]) and _both_classes(y[holdout]):
+        model = spec.build().fit(X[earlier], y[earlier])
+        return model.predict_proba(X[holdout])[:, 1], y[holdout]
+    raw = np.empty(len(y))
+    for fit_idx, cal_idx in GroupKFold(n_splits=3).split(X, y, groups=person):
+        model = spec.build().fit(X.iloc[fit_idx], y[fit_idx])
+        raw[cal_idx] = model.predict_proba(X.iloc[cal_idx])[:, 1]
+    return raw, y
+
+
+def fit_risk_model(
+    spec: ModelSpec,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    as_of: np.ndarray,
+    person: np.ndarray,
+    horizon: pd.DateOffset,
+    calibration: str,
+    manifest: Sequence,
+    config_hash: str,
+    data_fingerprint: str = "",
+) -> RiskModel:
+    """Fit ``spec`` on the training rows and calibrate it without any test data."""
+    y = np.asarray(y, dtype=int)
+    calibrator = CALIBRATORS[calibration]()
+    if calibration != "none":
+        raw, labels = calibration_scores(spec, X, y, as_of, person, horizon)
+        calibrator.fit(raw, labels)
+    estimator = spec.build().fit(X, y)
+    dates = sorted({str(pd.Timestamp(d).date()) for d in pd.unique(as_of)})
+    return RiskModel(
+        estimator=estimator,
+        calibrator=calibrator,
+        kind=spec.kind,
+        name=spec.name,
+        params=spec.params,
+        calibration=calibration,
+        feature_names=list(X.columns),
+        manifest=manifest,
+        config_hash=config_hash,
+        trained_on={
+            "as_of_dates": dates,
+            "n_rows": int(len(y)),
+            "n_positive": int(y.sum()),
+            "data_fingerprint": data_fingerprint,
+        },
+    )
