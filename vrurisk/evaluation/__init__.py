@@ -1,7 +1,9 @@
 """vrurisk.evaluation (see DESIGN.md)."""
 
 from vrurisk.evaluation._explanations import Explanations, explain
+from vrurisk.evaluation._fairness import BiasAudit, audit_scores
 from vrurisk.evaluation._fairness_config import FairnessConfig
+from vrurisk.evaluation._fairness_metrics import OperatingPoint, top_k_flags
 from vrurisk.evaluation._metrics import (
     average_precision,
     base_rate,
@@ -18,6 +20,10 @@ from vrurisk.evaluation._metrics import (
 from vrurisk.evaluation._reasons import plain_language_reasons, reasons_by_person
 
 __all__: list[str] = [
+    "top_k_flags",
+    "audit_scores",
+    "OperatingPoint",
+    "BiasAudit",
     "Explanations",
     "FairnessConfig",
     "average_precision",

@@ -1,0 +1,478 @@
+"""The bias audit of a scored list: group rates, disparity ratios with intervals, verdicts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ConfigError, DataValidationError
+from vrurisk.evaluation._fairness_config import (
+    INTERSECTION_SEPARATOR,
+    FairnessConfig,
+    audited_attributes,
+)
+from vrurisk.evaluation._fairness_findings import write_findings
+from vrurisk.evaluation._fairness_inputs import AuditTable, validated_table
+from vrurisk.evaluation._fairness_metrics import (
+    DISPARITY_METRICS,
+    OUTCOME_METRICS,
+    RATE_DENOMINATORS,
+    OperatingPoint,
+    bootstrap_rates,
+    cell_counts,
+    denominators,
+    group_rates,
+    operating_point_flags,
+    percentile_interval,
+    ratio_draws,
+)
+
+MISSING_GROUP = "(missing)"
+
+NO_OPERATING_POINT = (
+    "no operating point: give flag values, a flag column, or fairness.top_k / fairness.thresholds"
+)
+NO_SENSITIVE = (
+    "no sensitive attribute to audit: give at least one column (fairness.sensitive_attributes)"
+)
+UNKNOWN_REFERENCE = (
+    "fairness.reference_groups.{attribute} is {group!r}, which is not a group in the data; "
+    "groups: {groups}"
+)
+TOP_K_TOO_LARGE = "fairness.top_k value {k} is larger than the {n} rows of {name}"
+
+VERDICTS = {
+    "flagged": "the whole interval lies outside the band",
+    "within band": "the whole interval lies inside the band",
+    "inconclusive": "the interval overlaps an edge of the band",
+    "small group": "the group or its reference is below the minimum group size",
+    "too few to judge": "the rate's denominator is below the minimum",
+    "not computable": "the ratio is undefined (the reference rate is zero or missing)",
+}
+
+
+@dataclass(frozen=True)
+class BiasAudit:
+    """The result of :func:`audit_scores`: tables, verdicts and plain-language findings.
+
+    Attributes
+    ----------
+    groups : pandas.DataFrame
+        One row per operating point, audited attribute and group: sizes, rates with interval
+        bounds (``<rate>_low`` / ``<rate>_high``), mean score, reference and small-group marks.
+    disparities : pandas.DataFrame
+        One row per operating point, attribute, non-reference group and compared rate: the rate,
+        the reference group's rate, their ratio with its interval, and the ``verdict``.
+    overall : pandas.DataFrame
+        The rates over everyone, per operating point.
+    calibration : pandas.DataFrame
+        Mean score and observed outcome rate per score bin and group (empty for non-numeric scores).
+    findings, warnings : list of str
+        Plain-language statements for a governance board, most important first.
+    """
+
+    groups: pd.DataFrame
+    disparities: pd.DataFrame
+    overall: pd.DataFrame
+    calibration: pd.DataFrame
+    operating_points: list[OperatingPoint]
+    windows: dict[str, str]
+    config: FairnessConfig
+    score_column: str
+    label_column: str
+    attributes: list[str]
+    findings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def flags(self) -> pd.DataFrame:
+        """The disparities whose whole interval lies outside the band."""
+        return self.disparities[self.disparities["verdict"] == "flagged"].reset_index(drop=True)
+
+    def to_dict(self) -> dict:
+        """A JSON-safe summary (what ``fairness.json`` holds): no NaN, no numpy types."""
+        return _json_safe(
+            {
+                "score_column": self.score_column,
+                "label_column": self.label_column,
+                "attributes": self.attributes,
+                "windows": self.windows,
+                "config": self.config.model_dump(mode="json"),
+                "operating_points": [p.to_dict() for p in self.operating_points],
+                "findings": self.findings,
+                "warnings": self.warnings,
+                "verdicts": VERDICTS,
+                "n_flagged_disparities": len(self.flags),
+                "flags": self.flags.to_dict(orient="records"),
+                "overall": self.overall.to_dict(orient="records"),
+                "groups": self.groups.to_dict(orient="records"),
+                "disparities": self.disparities.to_dict(orient="records"),
+                "calibration": self.calibration.to_dict(orient="records"),
+            }
+        )
+
+
+def audit_scores(
+    frame: pd.DataFrame,
+    *,
+    score_col: str,
+    label_col: str,
+    sensitive: Sequence[str] | None = None,
+    flag: str | None = None,
+    flag_values: Sequence[str] | None = None,
+    config: FairnessConfig | None = None,
+    current: pd.DataFrame | None = None,
+    as_of: str | None = None,
+    outcome_as_of: str | None = None,
+    name: str = "scores",
+) -> BiasAudit:
+    """Audit a scored list for disparities between groups of people.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per person scored, with the score, the observed outcome (0/1) and the sensitive
+        attributes. In a current-list audit this is the latest list whose outcome window has
+        closed: error rates, precision and calibration come from it.
+    score_col, label_col : str
+        Columns holding the score and the outcome.
+    sensitive : list of str, optional
+        Sensitive attribute columns (default: ``config.sensitive_attributes``).
+    flag : str, optional
+        A boolean (or 0/1) column marking who is on the list, e.g. the panel's actual list.
+    flag_values : list of str, optional
+        Flag rows whose ``score_col`` is one of these values (banded scores such as
+        ``["Medium", "High"]``); the score may then be non-numeric.
+    config : FairnessConfig, optional
+        Reference groups, band, minimum sizes, bootstrap and the ``top_k`` / ``thresholds``
+        operating points (audited in addition to ``flag`` / ``flag_values``).
+    current : pandas.DataFrame, optional
+        The current list (no outcomes needed): group sizes and selection rates come from it.
+    as_of, outcome_as_of : str, optional
+        Dates of ``current`` and ``frame``, quoted in the report.
+    name : str
+        What ``frame`` is called in error messages (e.g. its file name).
+
+    Returns
+    -------
+    BiasAudit
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"score": rng.random(400), "outcome": rng.integers(0, 2, 400),
+    ...                    "sex": rng.choice(["F", "M"], 400)})
+    >>> audit = audit_scores(df, score_col="score", label_col="outcome", sensitive=["sex"],
+    ...                      config=FairnessConfig(top_k=[100], sensitive_attributes=["sex"]))
+    >>> len(audit.flags)
+    0
+    """
+    config = config or FairnessConfig()
+    sensitive = list(sensitive) if sensitive is not None else list(config.sensitive_attributes)
+    if not sensitive:
+        raise ConfigError(NO_SENSITIVE)
+    attributes = audited_attributes(sensitive, config.intersections)
+    points = _operating_points(score_col, flag, flag_values, config)
+    numeric_needed = any(p.kind in ("top_k", "threshold") for p in points)
+
+    outcome = validated_table(frame, name, score_col, label_col, sensitive, flag, numeric_needed)
+    selection = outcome
+    if current is not None:
+        selection = validated_table(current, "current list", score_col, None, sensitive, flag, True)
+    for point in points:
+        for table, table_name in ((outcome, name), (selection, "current list")):
+            if point.kind == "top_k" and point.value > len(table.frame):
+                raise ConfigError(
+                    TOP_K_TOO_LARGE.format(k=point.value, n=len(table.frame), name=table_name)
+                )
+
+    windows = _windows(current is not None, as_of, outcome_as_of)
+    references = {
+        attribute: _reference_group(attribute, _group_labels(selection.frame, attribute), config)
+        for attribute in attributes
+    }
+    group_rows, disparity_rows, overall_rows = [], [], []
+    for point in points:
+        flags_out = operating_point_flags(point, outcome.frame, outcome.scores, seed=config.seed)
+        flags_sel = flags_out
+        if current is not None:
+            flags_sel = operating_point_flags(
+                point, selection.frame, selection.scores, seed=config.seed
+            )
+        overall_rows.append(_overall_row(point, outcome, flags_out, selection, flags_sel))
+        for attribute in attributes:
+            out_part = _Part(outcome, _group_labels(outcome.frame, attribute), flags_out)
+            sel_part = out_part
+            if current is not None:
+                sel_part = _Part(selection, _group_labels(selection.frame, attribute), flags_sel)
+            rows, ratios = _audit_attribute(
+                point, attribute, references[attribute], out_part, sel_part, config
+            )
+            group_rows += rows
+            disparity_rows += ratios
+    groups = pd.DataFrame(group_rows)
+    disparities = pd.DataFrame(disparity_rows, columns=_DISPARITY_COLUMNS)
+    calibration = _calibration(outcome, sensitive)
+    audit = BiasAudit(
+        groups=groups,
+        disparities=disparities,
+        overall=pd.DataFrame(overall_rows),
+        calibration=calibration,
+        operating_points=points,
+        windows=windows,
+        config=config,
+        score_column=score_col,
+        label_column=label_col,
+        attributes=attributes,
+    )
+    findings, more_warnings = write_findings(audit, scores_are_probabilities=outcome.probabilities)
+    audit.findings.extend(findings)
+    audit.warnings.extend(more_warnings)
+    return audit
+
+
+_DISPARITY_COLUMNS = [
+    "operating_point",
+    "attribute",
+    "group",
+    "reference",
+    "metric",
+    "window",
+    "value",
+    "reference_value",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "denominator",
+    "reference_denominator",
+    "verdict",
+]
+
+
+def _operating_points(score_col, flag, flag_values, config) -> list[OperatingPoint]:
+    points = []
+    if flag_values:
+        points.append(OperatingPoint("flag", tuple(str(v) for v in flag_values), score_col))
+    if flag is not None:
+        points.append(OperatingPoint("flag", None, flag))
+    points += [OperatingPoint("top_k", k, score_col) for k in config.top_k]
+    points += [OperatingPoint("threshold", t, score_col) for t in config.thresholds]
+    if not points:
+        raise ConfigError(NO_OPERATING_POINT)
+    return points
+
+
+def _group_labels(frame: pd.DataFrame, attribute: str) -> pd.Series:
+    columns = attribute.split(INTERSECTION_SEPARATOR)
+    parts = [frame[c].astype("string").str.strip().fillna(MISSING_GROUP) for c in columns]
+    labels = parts[0]
+    for part in parts[1:]:
+        labels = labels + INTERSECTION_SEPARATOR + part
+    return labels.astype(str)
+
+
+def _reference_group(attribute: str, groups: pd.Series, config: FairnessConfig) -> str:
+    sizes = groups.value_counts()
+    chosen = config.reference_groups.get(attribute)
+    if chosen is None:
+        largest = sizes[sizes == sizes.max()].index
+        return sorted(largest)[0]
+    if chosen not in sizes.index:
+        raise DataValidationError(
+            UNKNOWN_REFERENCE.format(attribute=attribute, group=chosen, groups=sorted(sizes.index))
+        )
+    return chosen
+
+
+def _windows(has_current: bool, as_of, outcome_as_of) -> dict[str, str]:
+    if not has_current:
+        date = as_of or outcome_as_of
+        where = f"the scored table (as of {date})" if date else "the scored table"
+        return {"selection_rate": where, "error_rates": where}
+    current = f"the current list{f' (as of {as_of})' if as_of else ''}"
+    closed = "the latest list whose outcome window has closed"
+    closed += f" (as of {outcome_as_of})" if outcome_as_of else ""
+    return {"selection_rate": current, "error_rates": closed}
+
+
+def _overall_row(point, outcome, flags_out, selection, flags_sel) -> dict:
+    everyone = pd.Series(np.full(len(outcome.frame), "all"))
+    _, overall = group_rates(everyone, flags_out, outcome.labels, _scores_or_nan(outcome))
+    row = {"operating_point": point.name, **overall, "n_flagged": int(np.sum(flags_out))}
+    if selection is not outcome:
+        row["n_current"] = len(selection.frame)
+        row["n_flagged_current"] = int(np.sum(flags_sel))
+        row["selection_rate"] = float(np.mean(flags_sel))
+    return row
+
+
+def _scores_or_nan(table: AuditTable) -> np.ndarray:
+    if table.scores is None:
+        return np.full(len(table.frame), np.nan)
+    return table.scores
+
+
+@dataclass
+class _Part:
+    """One table's side of an attribute audit: its rows' groups and flags."""
+
+    table: AuditTable
+    groups: pd.Series
+    flags: np.ndarray
+
+
+def _audit_attribute(point, attribute, reference, out: _Part, sel: _Part, config):
+    labels, scores = out.table.labels, _scores_or_nan(out.table)
+    out_rates, _ = group_rates(out.groups, out.flags, labels, scores)
+    out_cells = cell_counts(out.groups, out.flags, labels)
+    separate = sel is not out
+    sel_rates, sel_cells = out_rates, out_cells
+    if separate:
+        sel_rates, _ = group_rates(sel.groups, sel.flags)
+        sel_cells = cell_counts(sel.groups, sel.flags)
+    names = sorted(set(out_cells.index) | set(sel_cells.index))
+    rows, draws, sizes = {}, {}, {}
+    for group in names:
+        key = f"{point.name}|{attribute}|{group}"
+        out_denoms = _denominators_of(out_cells, group)
+        sizes[group] = {**out_denoms, "n": _denominators_of(sel_cells, group)["n"]}
+        sizes[group]["n_outcome"] = out_denoms["n"]
+        out_draws = _draws_or_nan(out_cells, group, config, key)
+        sel_draws = (
+            _draws_or_nan(sel_cells, group, config, key + "|current") if separate else out_draws
+        )
+        draws[group] = {
+            m: (sel_draws if m == "selection_rate" else out_draws)[m] for m in RATE_DENOMINATORS
+        }
+        row = {"operating_point": point.name, "attribute": attribute, "group": group}
+        row["n"] = sizes[group]["n_outcome"]
+        if separate:
+            row["n_current"] = sizes[group]["n"]
+        for metric in RATE_DENOMINATORS:
+            source = sel_rates if metric == "selection_rate" else out_rates
+            row[metric] = float(source.at[group, metric]) if group in source.index else math.nan
+            low, high = percentile_interval(draws[group][metric], config.ci_level)
+            row[f"{metric}_low"], row[f"{metric}_high"] = low, high
+        row["mean_score"] = (
+            float(out_rates.at[group, "mean_score"]) if group in out_rates.index else math.nan
+        )
+        row["reference"] = reference
+        row["is_reference"] = group == reference
+        row["small_group"] = _is_small(sizes[group], config)
+        rows[group] = row
+    ratios = []
+    for group in names if reference in rows else []:
+        for metric in DISPARITY_METRICS if group != reference else []:
+            ratio = _disparity(rows[group], rows[reference], metric, sizes, config)
+            interval = ratio_draws(draws[group][metric], draws[reference][metric])
+            ratio["ci_low"], ratio["ci_high"] = percentile_interval(interval, config.ci_level)
+            ratio["verdict"] = _verdict(ratio, sizes, config)
+            ratios.append(ratio)
+    return list(rows.values()), ratios
+
+
+def _is_small(size: dict[str, int], config: FairnessConfig) -> bool:
+    return min(size["n"], size["n_outcome"]) < config.min_group_size
+
+
+def _denominators_of(cells: pd.DataFrame, group: str) -> dict[str, int]:
+    if group not in cells.index:
+        return {"n": 0, "negatives": 0, "positives": 0, "flagged": 0}
+    return denominators(cells.loc[group])
+
+
+def _draws_or_nan(cells, group, config, key) -> dict:
+    if group not in cells.index:
+        return dict.fromkeys(RATE_DENOMINATORS, np.full(config.bootstrap_samples, np.nan))
+    return bootstrap_rates(cells.loc[group], config.bootstrap_samples, seed=config.seed, key=key)
+
+
+def _disparity(row: dict, ref: dict, metric: str, sizes: dict, config) -> dict:
+    value, ref_value = row[metric], ref[metric]
+    if math.isnan(value) or math.isnan(ref_value) or (value == 0 and ref_value == 0):
+        ratio = math.nan
+    else:
+        ratio = math.inf if ref_value == 0 else value / ref_value
+    key = RATE_DENOMINATORS[metric]
+    return {
+        "operating_point": row["operating_point"],
+        "attribute": row["attribute"],
+        "group": row["group"],
+        "reference": ref["group"],
+        "metric": metric,
+        "window": "outcome" if metric in OUTCOME_METRICS else "selection",
+        "value": value,
+        "reference_value": ref_value,
+        "ratio": ratio,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "denominator": sizes[row["group"]][key],
+        "reference_denominator": sizes[ref["group"]][key],
+    }
+
+
+def _verdict(row: dict, sizes: dict, config: FairnessConfig) -> str:
+    band_low, band_high = config.disparity_band
+    ratio, low, high = row["ratio"], row["ci_low"], row["ci_high"]
+    if _is_small(sizes[row["group"]], config) or _is_small(sizes[row["reference"]], config):
+        return "small group"
+    if min(row["denominator"], row["reference_denominator"]) < config.min_denominator:
+        return "too few to judge"
+    if any(math.isnan(v) or math.isinf(v) for v in (ratio, low, high)):
+        return "not computable"
+    if high < band_low or low > band_high:
+        return "flagged"
+    if low >= band_low and high <= band_high:
+        return "within band"
+    return "inconclusive"
+
+
+def _calibration(table: AuditTable, sensitive: list[str]) -> pd.DataFrame:
+    columns = ["attribute", "group", "bin", "n", "mean_score", "observed_rate"]
+    if table.scores is None:
+        return pd.DataFrame(columns=columns)
+    scores = pd.Series(table.scores)
+    distinct = np.unique(table.scores)
+    if len(distinct) <= 20:
+        bins = scores.map({v: i for i, v in enumerate(distinct)})
+    else:
+        edges = np.unique(np.quantile(table.scores, np.linspace(0, 1, 11)))
+        bins = pd.Series(np.clip(np.searchsorted(edges, table.scores, side="right") - 1, 0, None))
+        bins = bins.clip(upper=len(edges) - 2)
+    pieces = []
+    for attribute in sensitive:
+        frame = pd.DataFrame(
+            {
+                "group": _group_labels(table.frame, attribute).to_numpy(),
+                "bin": bins.to_numpy(),
+                "score": table.scores,
+                "y": table.labels,
+            }
+        )
+        summary = (
+            frame.groupby(["group", "bin"], sort=True)
+            .agg(n=("y", "size"), mean_score=("score", "mean"), observed_rate=("y", "mean"))
+            .reset_index()
+        )
+        summary.insert(0, "attribute", attribute)
+        pieces.append(summary)
+    return pd.concat(pieces, ignore_index=True)[columns]
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value

@@ -1,0 +1,149 @@
+"""Plain-language findings and warnings of a bias audit, for a governance board."""
+
+from __future__ import annotations
+
+import math
+
+#: Short names of the rates, and what each is a share of, in the words a board would use.
+METRIC_LABELS = {
+    "selection_rate": "selection rate",
+    "false_positive_rate": "false positive rate",
+    "false_negative_rate": "false negative rate",
+    "precision": "precision",
+    "base_rate": "outcome rate",
+}
+METRIC_MEANINGS = {
+    "selection_rate": "the share of people who were flagged",
+    "false_positive_rate": "the share of people without the outcome who were flagged",
+    "false_negative_rate": "the share of people with the outcome who were not flagged",
+    "precision": "the share of flagged people who had the outcome",
+    "base_rate": "the share of people who had the outcome",
+}
+MAX_FLAG_SENTENCES = 25
+
+
+def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str], list[str]]:
+    """Findings (most important first) and warnings for a :class:`BiasAudit`."""
+    config = audit.config
+    band = f"{config.disparity_band[0]:.2f}-{config.disparity_band[1]:.2f}"
+    level = f"{config.ci_level:.0%}"
+    findings = [_headline(audit, band)]
+    flags = audit.flags
+    for row in flags.head(MAX_FLAG_SENTENCES).to_dict(orient="records"):
+        findings.append(_flag_sentence(row, band, level))
+    if len(flags) > MAX_FLAG_SENTENCES:
+        findings.append(
+            f"{len(flags) - MAX_FLAG_SENTENCES} more flagged disparities are listed in the tables."
+        )
+    findings.append(_windows_sentence(audit.windows))
+    if scores_are_probabilities:
+        findings += _calibration_sentences(audit, config)
+    else:
+        findings.append(
+            f"The scores in '{audit.score_column}' are not probabilities, so calibration is "
+            "shown as the observed outcome rate per score band and group, without a verdict."
+        )
+    findings.append(
+        f"Ratios compare each group with a reference group (the largest unless configured); a "
+        f"disparity is flagged only when the whole {level} bootstrap interval of the ratio lies "
+        f"outside {band}. An unflagged ratio is not proof of fairness: small groups and rare "
+        "outcomes give wide intervals."
+    )
+    return findings, _warnings(audit, config)
+
+
+def _headline(audit, band: str) -> str:
+    counts = audit.disparities["verdict"].value_counts()
+    flagged = int(counts.get("flagged", 0))
+    within = int(counts.get("within band", 0))
+    unclear = int(counts.get("inconclusive", 0))
+    unjudged = int(len(audit.disparities) - flagged - within - unclear)
+    points = ", ".join(p.name for p in audit.operating_points)
+    tail = (
+        f"{within} comparison(s) lie inside the {band} band, {unclear} are inconclusive "
+        f"(their interval crosses an edge of the band) and {unjudged} could not be judged "
+        f"(small groups, too few cases or undefined rates); operating point(s): {points}."
+    )
+    if flagged:
+        return f"{flagged} disparit{'y' if flagged == 1 else 'ies'} flagged; {tail}"
+    return f"No disparity flagged; {tail}"
+
+
+def _flag_sentence(row: dict, band: str, level: str) -> str:
+    metric = row["metric"]
+    direction = "higher" if row["ratio"] > 1 else "lower"
+    return (
+        f"At {row['operating_point']}, the {METRIC_LABELS[metric]} ({METRIC_MEANINGS[metric]}) "
+        f"for {row['attribute']} = {row['group']} was {_pct(row['value'])} against "
+        f"{_pct(row['reference_value'])} for {row['reference']} (the reference group): "
+        f"{row['ratio']:.2f} times the reference rate ({level} interval {row['ci_low']:.2f} to "
+        f"{row['ci_high']:.2f}), {direction} and outside the {band} band."
+    )
+
+
+def _windows_sentence(windows: dict[str, str]) -> str:
+    if windows["selection_rate"] == windows["error_rates"]:
+        return f"All figures come from {windows['selection_rate']}."
+    return (
+        f"Group sizes and selection rates describe {windows['selection_rate']}; false positive "
+        f"and false negative rates, precision, outcome rates and calibration describe "
+        f"{windows['error_rates']}, because outcomes are only known once the window has closed."
+    )
+
+
+def _calibration_sentences(audit, config) -> list[str]:
+    groups = audit.groups
+    if groups.empty:
+        return []
+    first = audit.operating_points[0].name
+    rows = groups[(groups["operating_point"] == first) & ~groups["small_group"]]
+    low, high = config.disparity_band
+    off: dict[str, list[str]] = {}
+    for row in rows.to_dict(orient="records"):
+        expected, observed = row["mean_score"], row["base_rate"]
+        if not expected or math.isnan(expected) or math.isnan(observed):
+            continue
+        if not low <= observed / expected <= high:
+            word = "over-predicts" if observed < expected else "under-predicts"
+            off.setdefault(f"{row['attribute']}|{word}", []).append(
+                f"{row['group']} (mean score {_pct(expected)}, observed {_pct(observed)})"
+            )
+    sentences = [
+        f"Calibration ({key.split('|')[0]}): the score {key.split('|')[1]} the outcome for "
+        f"{'; '.join(groups)} (point estimates)."
+        for key, groups in off.items()
+    ]
+    if not sentences:
+        sentences.append(
+            "Calibration: in every group large enough to judge, the observed outcome rate is "
+            f"within a factor of {low:.2f}-{high:.2f} of the mean score (point estimates)."
+        )
+    return sentences
+
+
+def _warnings(audit, config) -> list[str]:
+    warnings = []
+    groups = audit.groups
+    if groups.empty:
+        return warnings
+    first = groups[groups["operating_point"] == audit.operating_points[0].name]
+    for attribute in audit.attributes:
+        rows = first[first["attribute"] == attribute]
+        small = rows[rows["small_group"]]
+        reference = rows[rows["is_reference"]]
+        if not reference.empty and bool(reference["small_group"].iloc[0]):
+            warnings.append(
+                f"{attribute}: the reference group {reference['group'].iloc[0]} has fewer than "
+                f"{config.min_group_size} people, so no group of this attribute gets a verdict."
+            )
+        elif not small.empty:
+            names = ", ".join(small["group"])
+            warnings.append(
+                f"{attribute}: {len(small)} group(s) have fewer than {config.min_group_size} "
+                f"people and get a warning instead of a verdict: {names}."
+            )
+    return warnings
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.1%}"

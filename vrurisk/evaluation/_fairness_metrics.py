@@ -1,0 +1,239 @@
+"""Group rates, operating points and the stratified bootstrap behind the bias audit.
+
+The rates are computed per group by fairlearn's :class:`~fairlearn.metrics.MetricFrame`, with our
+own metric functions so that a rate whose denominator is empty is ``NaN`` (fairlearn's
+``false_positive_rate`` returns 0.0 for a group without negatives, which would read as "no false
+positives" in a report).
+
+Confidence intervals come from a bootstrap stratified by group, holding the list fixed (who is
+flagged does not change between resamples). Every rate in the audit is a function of the group's
+2x2 table of (flagged, outcome) counts, so resampling a group's rows with replacement is the same
+as drawing the four cell counts from a multinomial with the observed cell shares: we draw those
+counts directly, which is exact and takes microseconds per group.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame
+
+#: Rates the audit reports per group, in display order, with what each is a share of.
+RATE_DENOMINATORS = {
+    "selection_rate": "n",
+    "false_positive_rate": "negatives",
+    "false_negative_rate": "positives",
+    "precision": "flagged",
+    "base_rate": "n",
+}
+#: Rates compared between groups (base rate is context, not a property of the list).
+DISPARITY_METRICS = ("selection_rate", "false_positive_rate", "false_negative_rate", "precision")
+#: Rates that need outcomes (they come from the closed outcome window in a current-list audit).
+OUTCOME_METRICS = ("false_positive_rate", "false_negative_rate", "precision", "base_rate")
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Which people count as flagged: the top ``k`` scores, scores >= a threshold, or a column."""
+
+    kind: str  # "top_k" | "threshold" | "flag"
+    value: int | float | tuple[str, ...] | None
+    column: str
+
+    @property
+    def name(self) -> str:
+        if self.kind == "top_k":
+            return f"top {self.value}"
+        if self.kind == "threshold":
+            return f"{self.column} >= {self.value:g}"
+        if self.value:
+            return f"{self.column} in {{{', '.join(self.value)}}}"
+        return f"{self.column} flagged"
+
+    def to_dict(self) -> dict:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"name": self.name, "kind": self.kind, "value": value, "column": self.column}
+
+
+def top_k_flags(scores: np.ndarray, k: int, *, seed: int = 0) -> np.ndarray:
+    """Flag the ``k`` highest scores; ties at the boundary are broken by a seeded shuffle.
+
+    A seeded shuffle (rather than row order) keeps the choice among equal scores deterministic
+    yet unrelated to how the table happens to be sorted, which could follow a sensitive column.
+
+    Examples
+    --------
+    >>> top_k_flags(np.array([0.1, 0.9, 0.5, 0.9]), 2).tolist()
+    [False, True, False, True]
+    """
+    scores = np.asarray(scores, dtype=float)
+    k = min(int(k), len(scores))
+    tiebreak = np.random.default_rng(seed).permutation(len(scores))
+    order = np.lexsort((tiebreak, -scores))
+    flags = np.zeros(len(scores), dtype=bool)
+    flags[order[:k]] = True
+    return flags
+
+
+def operating_point_flags(point: OperatingPoint, frame: pd.DataFrame, scores, *, seed: int):
+    """Boolean flags of ``frame``'s rows at ``point`` (``scores`` already validated numeric)."""
+    if point.kind == "top_k":
+        return top_k_flags(scores, point.value, seed=seed)
+    if point.kind == "threshold":
+        return np.asarray(scores, dtype=float) >= point.value
+    column = frame[point.column]
+    if point.value:
+        return column.astype("string").isin(point.value).fillna(False).to_numpy(dtype=bool)
+    return column.to_numpy(dtype=bool)
+
+
+def _ratio(numerator, denominator):
+    return float(numerator) / denominator if denominator else float("nan")
+
+
+def _selection_rate(y_true, y_pred):
+    y_pred = np.asarray(y_pred, dtype=bool)
+    return _ratio(y_pred.sum(), len(y_pred))
+
+
+def _false_positive_rate(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    return _ratio((y_pred & ~y_true).sum(), (~y_true).sum())
+
+
+def _false_negative_rate(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    return _ratio((~y_pred & y_true).sum(), y_true.sum())
+
+
+def _precision(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    return _ratio((y_pred & y_true).sum(), y_pred.sum())
+
+
+def _base_rate(y_true, y_pred):
+    return _ratio(np.asarray(y_true, dtype=float).sum(), len(y_true))
+
+
+def _count(y_true, y_pred):
+    return float(len(y_true))
+
+
+def _mean_score(y_true, y_pred, score):
+    return float(np.mean(score)) if len(score) else float("nan")
+
+
+_OUTCOME_FUNCTIONS = {
+    "n": _count,
+    "false_positive_rate": _false_positive_rate,
+    "false_negative_rate": _false_negative_rate,
+    "precision": _precision,
+    "base_rate": _base_rate,
+    "mean_score": _mean_score,
+}
+_SELECTION_FUNCTIONS = {"n": _count, "selection_rate": _selection_rate}
+
+
+def group_rates(groups: pd.Series, flags, labels=None, scores=None) -> tuple[pd.DataFrame, dict]:
+    """Rates per group (rows) and overall, via fairlearn's MetricFrame.
+
+    Without ``labels`` only the group size and selection rate are computed (a current list).
+    """
+    if labels is None:
+        metrics, y_true, params = _SELECTION_FUNCTIONS, np.zeros(len(flags), dtype=int), None
+    else:
+        metrics, y_true = {**_SELECTION_FUNCTIONS, **_OUTCOME_FUNCTIONS}, labels
+        params = {"mean_score": {"score": np.asarray(scores, dtype=float)}}
+    frame = MetricFrame(
+        metrics=metrics,
+        y_true=np.asarray(y_true),
+        y_pred=np.asarray(flags, dtype=int),
+        sensitive_features=pd.Series(groups.to_numpy(), name="group"),
+        sample_params=params,
+    )
+    by_group = frame.by_group.copy()
+    by_group["n"] = by_group["n"].astype(int)
+    overall = {name: float(value) for name, value in frame.overall.items()}
+    overall["n"] = int(overall["n"])
+    return by_group, overall
+
+
+def cell_counts(groups: pd.Series, flags, labels=None) -> pd.DataFrame:
+    """Per group: counts of true/false positives/negatives (``tp, fp, fn, tn``)."""
+    flags = np.asarray(flags, dtype=bool)
+    y = np.zeros(len(flags), dtype=bool) if labels is None else np.asarray(labels, dtype=bool)
+    cells = pd.DataFrame(
+        {
+            "group": groups.to_numpy(),
+            "tp": flags & y,
+            "fp": flags & ~y,
+            "fn": ~flags & y,
+            "tn": ~flags & ~y,
+        }
+    )
+    return cells.groupby("group", sort=True, observed=True).sum().astype(np.int64)
+
+
+def denominators(cells: pd.Series) -> dict[str, int]:
+    """The denominator of each rate for one group's cell counts."""
+    tp, fp, fn, tn = (int(cells[c]) for c in ("tp", "fp", "fn", "tn"))
+    return {"n": tp + fp + fn + tn, "negatives": fp + tn, "positives": tp + fn, "flagged": tp + fp}
+
+
+def rates_from_cells(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Rates from an array of cell counts whose last axis is (tp, fp, fn, tn)."""
+    tp, fp, fn, tn = (counts[..., i].astype(float) for i in range(4))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = tp + fp + fn + tn
+        return {
+            "selection_rate": (tp + fp) / n,
+            "false_positive_rate": fp / (fp + tn),
+            "false_negative_rate": fn / (fn + tp),
+            "precision": tp / (tp + fp),
+            "base_rate": (tp + fn) / n,
+        }
+
+
+def bootstrap_rates(cells: pd.Series, n_samples: int, *, seed: int, key: str) -> dict:
+    """Bootstrap draws of every rate for one group, from its cell counts.
+
+    ``key`` names the group (and operating point) so each group gets its own reproducible
+    stream whatever other groups exist.
+    """
+    counts = cells[["tp", "fp", "fn", "tn"]].to_numpy(dtype=np.int64)
+    total = int(counts.sum())
+    rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+    if total == 0:
+        draws = np.zeros((n_samples, 4), dtype=np.int64)
+    else:
+        draws = rng.multinomial(total, counts / total, size=n_samples)
+    return rates_from_cells(draws)
+
+
+def percentile_interval(draws: np.ndarray, level: float) -> tuple[float, float]:
+    """Percentile interval of bootstrap draws, ignoring undefined (NaN) draws."""
+    draws = np.asarray(draws, dtype=float)
+    draws = draws[~np.isnan(draws)]
+    if draws.size == 0:
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2
+    # Interpolating between two infinite draws gives NaN: quantile finite stand-ins instead.
+    finite = np.where(np.isinf(draws), np.sign(draws) * _HUGE, draws)
+    low, high = np.quantile(finite, [tail, 1 - tail])
+    return _restore_inf(low), _restore_inf(high)
+
+
+_HUGE = 1e300
+
+
+def _restore_inf(value: float) -> float:
+    return float(np.sign(value) * np.inf) if abs(value) >= _HUGE / 2 else float(value)
+
+
+def ratio_draws(group_draws: np.ndarray, reference_draws: np.ndarray) -> np.ndarray:
+    """Elementwise ratio of two groups' independent draws (x/0 is inf, 0/0 is NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(group_draws, dtype=float) / np.asarray(reference_draws, dtype=float)
