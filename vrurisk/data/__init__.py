@@ -8,6 +8,7 @@ from vrurisk.data._dataset import (
     write_directory_atomically,
 )
 from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
+from vrurisk.data._synth import SyntheticPopulation, simulate_population
 
 __all__ = [
     "Dataset",
@@ -16,9 +17,11 @@ __all__ = [
     "PEOPLE",
     "ROLES",
     "TABLES",
+    "SyntheticPopulation",
     "TableSpec",
     "load_dataset",
     "read_table",
     "save_dataset",
+    "simulate_population",
     "write_directory_atomically",
 ]

@@ -24,9 +24,10 @@ class TableSpec:
 PEOPLE = TableSpec(
     name="people",
     required=("person_id", "birth_date"),
-    optional=("sex", "ethnicity", "area"),
+    optional=("sex", "ethnicity", "area", "deprivation_decile"),
     date_columns=("birth_date",),
     person_columns=("person_id",),
+    numeric_columns=("deprivation_decile",),
 )
 
 EVENTS = TableSpec(

@@ -1,0 +1,320 @@
+"""A synthetic VRU population with known truth: :func:`simulate_population`.
+
+The generative model (people and ACEs in ``_synth_people``, the social network in
+``_synth_network``, the monthly event simulation in ``_synth_events``) is built so that tests can
+check the pipeline recovers what was put in: latent risk, network contagion and recording bias
+are all known per person in :attr:`SyntheticPopulation.truth`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ConfigError
+from vrurisk.data import _synth_params as P
+from vrurisk.data._dataset import Dataset
+from vrurisk.data._synth_events import MonthlySimulation, SimulationResult
+from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties, make_ties
+from vrurisk.data._synth_people import People, make_people
+
+BAD_PARAMETER = "simulate_population: '{name}' must be {rule}, got {value!r}"
+
+
+@dataclass(frozen=True)
+class SyntheticPopulation:
+    """A simulated population: the recorded data and the truth behind it.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The validated ``people``, ``events`` and ``links`` an analyst would see (only recorded
+        events and links); its extraction date is the last simulated day.
+    truth : pandas.DataFrame
+        One row per person, keyed by ``person_id``: latent risk, ACEs and traits, area
+        deprivation, street group, whether the person's low-level events are over-recorded, and
+        true event counts including those never recorded (``true_<event_type>_<role>``).
+    months : pandas.DatetimeIndex
+        First day of each simulated month.
+    hazard : numpy.ndarray or None
+        ``(n_months, n_people)`` true monthly serious-violence hazard (rows of ``truth`` order),
+        kept only when ``keep_hazard=True``: the state an oracle would know.
+    parameters : dict
+        The arguments the population was simulated with.
+    """
+
+    dataset: Dataset
+    truth: pd.DataFrame
+    months: pd.DatetimeIndex
+    hazard: np.ndarray | None
+    parameters: dict
+
+    def oracle_hazard(self, as_of, *, horizon_days: int = 365, future: bool = False) -> np.ndarray:
+        """An oracle's serious-violence risk per person (``truth`` row order) at ``as_of``.
+
+        With ``future=False`` the true hazard of the month containing ``as_of`` (what someone
+        knowing the latent risk and current state would say); with ``future=True`` the sum of the
+        true hazards over the following ``horizon_days`` (an upper bound no model can reach).
+        """
+        if self.hazard is None:
+            raise ValueError("simulate the population with keep_hazard=True to use the oracle")
+        as_of = pd.Timestamp(as_of)
+        month = int(np.searchsorted(self.months, as_of, side="right")) - 1
+        month = min(max(month, 0), len(self.months) - 1)
+        if not future:
+            return self.hazard[month].astype(np.float64)
+        last = int(np.searchsorted(self.months, as_of + pd.Timedelta(days=horizon_days)))
+        return self.hazard[month + 1 : max(last, month + 2)].sum(axis=0, dtype=np.float64)
+
+
+def _check(name: str, value, rule: str, ok: Callable[[object], bool]) -> None:
+    if isinstance(value, bool) or not ok(value):
+        raise ConfigError(BAD_PARAMETER.format(name=name, rule=rule, value=value))
+
+
+def simulate_population(
+    n_people: int = 20_000,
+    *,
+    seed: int = 0,
+    years: float = 6,
+    contagion: float = 1.0,
+    recording_bias: float = P.DEFAULT_RECORDING_BIAS,
+    end_date=None,
+    keep_hazard: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyntheticPopulation:
+    """Simulate a VRU population month by month and return its recorded data and truth.
+
+    Parameters
+    ----------
+    n_people : int
+        People aged about 8-30 on the last day (at least 200).
+    seed : int
+        Seed of the random generator; the same arguments give identical output.
+    years : float
+        Length of the simulation (whole months are simulated).
+    contagion : float
+        Strength of network contagion of violence (0 turns it off, 1 is the default strength).
+    recording_bias : float
+        Over-recording of low-level police events (drug possession, ASB, stop and search) for
+        the over-recorded group (Black young people): they are recorded with probability
+        ``base * (1 + recording_bias)``. 0 turns it off; true behaviour is unaffected.
+    end_date : date-like, optional
+        Last simulated day and extraction date (default 2025-12-31, so seeds reproduce).
+    keep_hazard : bool
+        Keep the monthly true serious-violence hazard for :meth:`SyntheticPopulation.oracle_hazard`
+        (``4 * n_months * n_people`` bytes).
+    progress : callable, optional
+        Called as ``progress(months_done, n_months)`` after each simulated year.
+
+    Examples
+    --------
+    >>> from vrurisk.data import simulate_population
+    >>> pop = simulate_population(500, seed=1, years=2)
+    >>> pop.dataset.n_people, len(pop.truth)
+    (500, 500)
+    """
+    _check(
+        "n_people",
+        n_people,
+        "an integer >= 200",
+        lambda v: isinstance(v, numbers.Integral) and v >= 200,
+    )
+    _check(
+        "seed", seed, "a non-negative integer", lambda v: isinstance(v, numbers.Integral) and v >= 0
+    )
+    _check(
+        "years",
+        years,
+        "a number between 1 and 30",
+        lambda v: isinstance(v, numbers.Real) and 1 <= v <= 30,
+    )
+    for name, value in (("contagion", contagion), ("recording_bias", recording_bias)):
+        _check(
+            name,
+            value,
+            "a number between 0 and 10",
+            lambda v: isinstance(v, numbers.Real) and 0 <= v <= 10,
+        )
+    try:
+        end = pd.Timestamp(end_date if end_date is not None else P.DEFAULT_END_DATE).normalize()
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(
+            BAD_PARAMETER.format(name="end_date", rule="a date", value=end_date)
+        ) from exc
+
+    n_months = max(1, int(round(years * 12)))
+    total_days = int(round(n_months * DAYS_PER_YEAR / 12))
+    start = end - pd.Timedelta(days=total_days - 1)
+    rng = np.random.default_rng(seed)
+    people = make_people(rng, int(n_people), float(total_days))
+    ties = make_ties(rng, people, float(total_days))
+    adjacency = Adjacency.from_ties(ties, people.n)
+    month_days = total_days / n_months
+    month_starts = start + pd.to_timedelta(np.floor(np.arange(n_months) * month_days), unit="D")
+    mid_months = (month_starts + pd.Timedelta(days=month_days / 2)).month.to_numpy()
+    over_recorded = P.ETHNICITIES[people.ethnicity] == P.OVER_RECORDED_ETHNICITY
+    sim = MonthlySimulation(
+        rng,
+        people,
+        adjacency,
+        total_days=float(total_days),
+        n_months=n_months,
+        calendar_month=mid_months,
+        contagion=float(contagion),
+        recording_bias=float(recording_bias),
+        over_recorded=over_recorded,
+        keep_hazard=keep_hazard,
+    )
+    result = sim.run(progress)
+    ids = _person_ids(rng, people.n)
+    order = np.argsort(ids)  # rows of people and truth sorted by person_id
+    dataset = _build_dataset(people, ties, result, ids, order, start, end, float(total_days))
+    truth = _build_truth(people, result, ids, order, over_recorded)
+    hazard = result.hazard[:, order] if result.hazard is not None else None
+    parameters = {
+        "n_people": int(n_people),
+        "seed": int(seed),
+        "years": years,
+        "contagion": float(contagion),
+        "recording_bias": float(recording_bias),
+        "end_date": str(end.date()),
+    }
+    return SyntheticPopulation(dataset, truth, pd.DatetimeIndex(month_starts), hazard, parameters)
+
+
+def _person_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Opaque identifiers from a random permutation, so id order says nothing about people."""
+    width = max(6, len(str(n)))
+    numbers_ = rng.permutation(n)
+    return ("P" + pd.Series(numbers_).astype(str).str.zfill(width)).to_numpy(dtype=object)
+
+
+def _dates(start: pd.Timestamp, days: np.ndarray) -> np.ndarray:
+    offset = np.floor(days).astype("int64").astype("timedelta64[D]")
+    return (np.datetime64(start.date(), "D") + offset).astype("datetime64[ns]")
+
+
+def _build_dataset(
+    people: People,
+    ties: Ties,
+    result: SimulationResult,
+    ids: np.ndarray,
+    order: np.ndarray,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    total_days: float,
+) -> Dataset:
+    born = np.round(total_days - 1 - people.age_end * DAYS_PER_YEAR)
+    people_df = pd.DataFrame(
+        {
+            "person_id": ids[order],
+            "birth_date": _dates(start, born[order]),
+            "sex": pd.Categorical.from_codes(people.male[order].astype(np.int8), P.SEXES),
+            "ethnicity": pd.Categorical.from_codes(people.ethnicity[order], P.ETHNICITIES),
+            "area": _area_codes(people.area[order]),
+            "deprivation_decile": people.decile[order].astype(np.int64),
+        }
+    )
+
+    log = result.log
+    keep = log["recorded"]
+    person = log["person"][keep]
+    day = np.maximum(log["day"][keep], born[person])  # nothing before birth
+    kind = log["kind"][keep]
+    incident = log["incident"][keep]
+    kinds = np.array(P.EVENT_KINDS, dtype=object)
+    event_order = np.lexsort((ids[person], np.floor(day)))
+    person, day, kind, incident = (a[event_order] for a in (person, day, kind, incident))
+    events_df = pd.DataFrame(
+        {
+            "person_id": ids[person],
+            "event_date": _dates(start, day),
+            "event_type": pd.Categorical(kinds[kind, 0]),
+            "role": pd.Categorical(kinds[kind, 1]),
+            "source": pd.Categorical(kinds[kind, 2]),
+            "incident_id": _incident_ids(incident),
+        }
+    )
+
+    all_ties = Ties.concat([ties, result.dynamic_ties])
+    rec = all_ties.recorded
+    a, b, tie_day, tie_kind = (
+        all_ties.a[rec],
+        all_ties.b[rec],
+        all_ties.start[rec],
+        all_ties.kind[rec],
+    )
+    tie_day = np.maximum(tie_day, np.maximum(born[a], born[b]))
+    link_order = np.lexsort((ids[b], ids[a], np.floor(tie_day)))
+    a, b, tie_day, tie_kind = (x[link_order] for x in (a, b, tie_day, tie_kind))
+    links_df = pd.DataFrame(
+        {
+            "person_a": ids[a],
+            "person_b": ids[b],
+            "link_date": _dates(start, tie_day),
+            "link_type": pd.Categorical(np.array(P.LINK_TYPES, dtype=object)[tie_kind]),
+            "weight": P.LINK_WEIGHTS[tie_kind],
+        }
+    )
+    return Dataset.from_frames(
+        people_df, events_df, links_df, extraction_date=end, source="<synthetic>"
+    )
+
+
+def _area_codes(area: np.ndarray) -> np.ndarray:
+    return ("E01" + pd.Series(area).astype(str).str.zfill(6)).to_numpy(dtype=object)
+
+
+def _incident_ids(incident: np.ndarray) -> pd.Series:
+    text = "I" + pd.Series(incident).astype(str).str.zfill(9)
+    return text.where(incident >= 0, None).astype("string")
+
+
+def _build_truth(
+    people: People,
+    result: SimulationResult,
+    ids: np.ndarray,
+    order: np.ndarray,
+    over_recorded: np.ndarray,
+) -> pd.DataFrame:
+    n = people.n
+    truth = {
+        "person_id": ids,
+        "latent_risk": people.latent,
+        "risk_multiplier": np.exp(people.latent),
+        "state_end": result.state_end,
+        "contagion_exposure_end": result.exposure_end,
+        "contagion_exposure_mean": result.exposure_mean,
+        "violence_from_contagion": result.from_contagion,
+    }
+    for name, flag in people.ace.items():
+        truth[f"ace_{name}"] = flag
+    truth["ace_count"] = people.ace_count.astype(np.int64)
+    truth.update(
+        {
+            "sen": people.sen,
+            "exclusion_prone": people.exclusion_prone,
+            "missing_prone": people.missing_prone,
+            "early_drug": people.early_drug,
+            "area": _area_codes(people.area),
+            "deprivation_decile": people.decile.astype(np.int64),
+            "school_id": people.school.astype(np.int64),
+            "household_id": people.household.astype(np.int64),
+            "group_id": people.group.astype(np.int64),
+            "in_group": people.group >= 0,
+            "over_recorded": over_recorded,
+        }
+    )
+    log = result.log
+    names = [f"true_{t}_{r}" for t, r, _ in P.EVENT_KINDS]
+    for column in dict.fromkeys(names):
+        codes = [i for i, name in enumerate(names) if name == column]
+        mask = np.isin(log["kind"], codes)
+        truth[column] = np.bincount(log["person"][mask], minlength=n).astype(np.int64)
+    frame = pd.DataFrame(truth).iloc[order].reset_index(drop=True)
+    return frame
