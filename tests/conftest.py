@@ -1,0 +1,21 @@
+"""Shared fixtures: a small synthetic population every test area can use."""
+
+from __future__ import annotations
+
+import pytest
+
+from vrurisk.data import SyntheticPopulation, simulate_population
+
+#: Arguments of the shared small population (a few seconds to build).
+SMALL_POPULATION = {"n_people": 3_000, "seed": 7, "years": 5}
+
+
+@pytest.fixture(scope="session")
+def small_population() -> SyntheticPopulation:
+    """3,000 people simulated over 5 years (seed 7), with the true monthly hazard kept.
+
+    ``small_population.dataset`` is a validated ``Dataset``; ``small_population.truth`` holds the
+    latent risk, ACEs and true event counts per ``person_id``. Treat both as read-only: the
+    fixture is shared by the whole session.
+    """
+    return simulate_population(**SMALL_POPULATION, keep_hazard=True)
