@@ -1,5 +1,34 @@
 """Point-in-time feature builders: cohort, individual risk factors, network-contextual risk."""
 
+from vrurisk.features._cohort import build_labels, select_cohort
+from vrurisk.features._config import (
+    CohortConfig,
+    FeatureConfig,
+    NetworkConfig,
+    OutcomeConfig,
+    PlaceConfig,
+    Stage1Config,
+)
+from vrurisk.features._individual import build_individual_features
 from vrurisk.features._manifest import GROUPS, FeatureSpec
+from vrurisk.features._matrix import FeatureMatrix, build_feature_matrix
+from vrurisk.features._network import build_network_features
+from vrurisk.features._place import build_place_features
 
-__all__ = ["FeatureSpec", "GROUPS"]
+__all__ = [
+    "CohortConfig",
+    "FeatureConfig",
+    "FeatureMatrix",
+    "FeatureSpec",
+    "GROUPS",
+    "NetworkConfig",
+    "OutcomeConfig",
+    "PlaceConfig",
+    "Stage1Config",
+    "build_feature_matrix",
+    "build_individual_features",
+    "build_labels",
+    "build_network_features",
+    "build_place_features",
+    "select_cohort",
+]

@@ -1,0 +1,148 @@
+"""Cohort selection and outcome labels at an as-of date T.
+
+Dates are handled as integer days since 1970-01-01 so every comparison is a vectorised integer
+comparison. Features use events dated strictly before T; labels use events in (T, T + horizon].
+An event dated exactly T is in neither.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ConfigError
+from vrurisk.data import Dataset
+from vrurisk.features._config import CohortConfig, OutcomeConfig
+
+BAD_AS_OF = "The as-of date {value!r} is not a date (expected YYYY-MM-DD)."
+NO_AS_OF = "At least one as-of date is needed."
+
+DAYS_PER_YEAR = 365.25
+
+
+def to_day(as_of) -> int:
+    """An as-of date as integer days since 1970-01-01."""
+    try:
+        stamp = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(BAD_AS_OF.format(value=as_of)) from exc
+    if pd.isna(stamp):
+        raise ConfigError(BAD_AS_OF.format(value=as_of))
+    return int(np.datetime64(stamp.normalize().date(), "D").astype(np.int64))
+
+
+def day_array(values: pd.Series) -> np.ndarray:
+    """A datetime column as int64 days since 1970-01-01."""
+    return values.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def age_at(dataset: Dataset, day: int) -> np.ndarray:
+    """Age in years of every person at ``day`` (negative before birth)."""
+    return (day - day_array(dataset.people["birth_date"])) / DAYS_PER_YEAR
+
+
+def _mask_values(column: pd.Series, allowed: tuple[str, ...] | None) -> np.ndarray:
+    if allowed is None:
+        return np.ones(len(column), dtype=bool)
+    return np.array(column.astype("string").isin(list(allowed)).fillna(False), dtype=bool)
+
+
+def _persons_with_events(dataset: Dataset, mask: np.ndarray) -> np.ndarray:
+    """A boolean per person: has at least one event where ``mask`` is true."""
+    hit = np.zeros(dataset.n_people, dtype=bool)
+    hit[dataset.events["person_idx"].to_numpy()[mask]] = True
+    return hit
+
+
+def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -> np.ndarray:
+    """Positions (``person_idx``) of the people eligible for scoring at ``as_of``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : date-like
+        The as-of date T. Only events dated strictly before T are looked at.
+    cohort : CohortConfig, optional
+        Age range, activity look-back and exclusions (defaults: aged 10-25, any event in the
+        last two years).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted int32 positions into ``dataset.people``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from vrurisk.data import Dataset
+    >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01", "1970-01-01"]})
+    >>> events = pd.DataFrame({"person_id": ["a", "b"], "event_date": ["2020-05-01"] * 2,
+    ...                        "event_type": ["asb", "asb"]})
+    >>> links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"], "link_date": ["2020-05-01"]})
+    >>> ds = Dataset.from_frames(people, events, links, extraction_date="2021-01-01")
+    >>> select_cohort(ds, "2021-01-01").tolist()
+    [0]
+    """
+    cohort = cohort or CohortConfig()
+    day = to_day(as_of)
+    age = age_at(dataset, day)
+    keep = (age >= cohort.min_age) & (age <= cohort.max_age)
+    events = dataset.events
+    event_day = day_array(events["event_date"])
+    before = event_day < day
+    if cohort.lookback_days is not None:
+        active = before & (event_day >= day - cohort.lookback_days)
+        active &= _mask_values(events["event_type"], cohort.event_types)
+        if cohort.sources is not None:
+            if "source" not in events.columns:
+                active &= False
+            else:
+                active &= _mask_values(events["source"], cohort.sources)
+        keep &= _persons_with_events(dataset, active)
+    if cohort.exclude_event_types:
+        recent = before & (event_day >= day - cohort.exclude_window_days)
+        recent &= _mask_values(events["event_type"], cohort.exclude_event_types)
+        keep &= ~_persons_with_events(dataset, recent)
+    return np.flatnonzero(keep).astype(np.int32)
+
+
+def outcome_mask(dataset: Dataset, outcome: OutcomeConfig) -> np.ndarray:
+    """A boolean per event: does it count as the outcome (type and role)?"""
+    events = dataset.events
+    mask = _mask_values(events["event_type"], outcome.event_types)
+    if outcome.roles is not None and "role" in events.columns:
+        mask &= _mask_values(events["role"], outcome.roles)
+    return mask
+
+
+def build_labels(
+    dataset: Dataset, as_of, person_idx: np.ndarray, outcome: OutcomeConfig | None = None
+) -> pd.Series:
+    """Outcome labels at ``as_of``: 1 if an outcome event falls in (T, T + horizon], else 0.
+
+    Rows whose label window has not closed by the dataset's extraction date are NaN (the
+    outcome is not yet known), so the result is float64 with values 0.0, 1.0 or NaN.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : date-like
+    person_idx : array of int
+        Positions into ``dataset.people`` (e.g. from :func:`select_cohort`).
+    outcome : OutcomeConfig, optional
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``person_idx`` (a plain RangeIndex).
+    """
+    outcome = outcome or OutcomeConfig()
+    day = to_day(as_of)
+    person_idx = np.asarray(person_idx, dtype=np.int64)
+    if day + outcome.horizon_days > to_day(dataset.extraction_date):
+        return pd.Series(np.full(len(person_idx), np.nan), name="label")
+    event_day = day_array(dataset.events["event_date"])
+    mask = outcome_mask(dataset, outcome)
+    mask &= (event_day > day) & (event_day <= day + outcome.horizon_days)
+    hit = _persons_with_events(dataset, mask)
+    return pd.Series(hit[person_idx].astype(np.float64), name="label")

@@ -1,0 +1,184 @@
+"""Config sections of the feature pipeline: who is in the cohort, what the outcome is, which
+features are built.
+
+The training helper composes these into the experiment config (``cohort``, ``outcome`` and
+``features`` sections). Every section rejects unknown keys and is immutable once validated.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: Link types of the data contract, plus ``incident`` for links implied by a shared incident_id.
+DEFAULT_LINK_WEIGHTS = {
+    "household": 1.0,
+    "school": 0.5,
+    "associate": 1.0,
+    "group": 1.0,
+    "co_offending": 1.0,
+    "co_victim": 1.0,
+    "incident": 1.0,
+}
+
+#: Event types that count as "involvement in violence" for network and place features.
+VIOLENCE_EVENT_TYPES = ("serious_violence", "violence", "ae_assault")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _positive_days(values: tuple[int, ...]) -> tuple[int, ...]:
+    if any(v <= 0 for v in values):
+        raise ValueError(f"every window must be a positive number of days, got {list(values)}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"windows must be distinct, got {list(values)}")
+    return tuple(sorted(values))
+
+
+class CohortConfig(_Section):
+    """Who is eligible for scoring at an as-of date T.
+
+    A person is in the cohort at T if their age at T is in ``[min_age, max_age]``, they have at
+    least one qualifying event in the ``lookback_days`` before T (any event type and source unless
+    ``event_types`` / ``sources`` restrict it; ``lookback_days: null`` drops the activity rule),
+    and they have no ``exclude_event_types`` event in the ``exclude_window_days`` before T (e.g.
+    ``custody`` in the last 30 days: probably in custody at T).
+    """
+
+    min_age: float = Field(10.0, ge=0, le=120)
+    max_age: float = Field(25.0, ge=0, le=120)
+    lookback_days: int | None = Field(730, gt=0)
+    event_types: tuple[str, ...] | None = None
+    sources: tuple[str, ...] | None = None
+    exclude_event_types: tuple[str, ...] = ()
+    exclude_window_days: int = Field(30, gt=0)
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> CohortConfig:
+        if self.min_age > self.max_age:
+            raise ValueError(
+                f"cohort.min_age ({self.min_age}) must not exceed cohort.max_age ({self.max_age})"
+            )
+        return self
+
+
+class OutcomeConfig(_Section):
+    """The outcome: any ``event_types`` event in one of ``roles`` in (T, T + horizon_days].
+
+    ``roles: null`` counts events whatever their role. The default is the shared vocabulary's
+    default outcome: serious violence as suspect or victim within a year.
+    """
+
+    event_types: tuple[str, ...] = ("serious_violence",)
+    roles: tuple[str, ...] | None = ("suspect", "victim")
+    horizon_days: int = Field(365, gt=0)
+
+    @field_validator("event_types")
+    @classmethod
+    def _some_types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("outcome.event_types needs at least one event type")
+        return value
+
+
+class NetworkConfig(_Section):
+    """Network-contextual features from links dated before T.
+
+    Each link counts with weight ``link_weights[link_type]`` (1.0 for unlisted types; 0 drops
+    the type) times its ``weight`` column when present, times ``0.5 ** (age / half_life)`` when
+    ``decay_half_life_days`` is set. ``incident_links`` adds links between people whose events
+    share an ``incident_id`` (type ``incident``), dated by the later of the two events.
+    """
+
+    enabled: bool = True
+    link_types: tuple[str, ...] | None = None
+    link_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_LINK_WEIGHTS))
+    use_weight_column: bool = True
+    decay_half_life_days: float | None = Field(730.0, gt=0)
+    link_window_days: int | None = Field(None, gt=0)
+    incident_links: bool = True
+    max_incident_size: int = Field(20, ge=2)
+    violence_event_types: tuple[str, ...] = VIOLENCE_EVENT_TYPES
+    violence_window_days: int = Field(180, gt=0)
+    victim_window_days: int = Field(180, gt=0)
+    max_hops: int = Field(3, ge=1, le=10)
+    pagerank_alpha: float = Field(0.85, gt=0, lt=1)
+    community_iterations: int = Field(10, ge=1, le=100)
+
+    @field_validator("link_weights")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not v >= 0}
+        if bad:
+            raise ValueError(f"link weights must be >= 0, got {bad}")
+        return {**DEFAULT_LINK_WEIGHTS, **value}
+
+
+class PlaceConfig(_Section):
+    """Place context: violence rates per 1,000 residents of the person's ``people.area``."""
+
+    enabled: bool = True
+    event_types: tuple[str, ...] = VIOLENCE_EVENT_TYPES
+    windows_days: tuple[int, ...] = (365,)
+
+    @field_validator("windows_days")
+    @classmethod
+    def _windows(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return _positive_days(value)
+
+
+class Stage1Config(_Section):
+    """Stage 1 of the Avon and Somerset shape: an individual-only model whose scores are
+    propagated over the network (neighbours' mean, max and weighted sum).
+
+    The stage-1 model for features at T is trained on individual features at ``T - horizon``
+    with outcomes in ``(T - horizon, T]`` (so nothing on or after T is used), out-of-fold over
+    ``n_folds`` person folds: a person's neighbours are scored by the model that never saw that
+    person's own label.
+    """
+
+    enabled: bool = True
+    model: Literal["lightgbm", "logistic_regression"] = "lightgbm"
+    n_folds: int = Field(5, ge=2, le=20)
+    max_train_rows: int = Field(100_000, ge=100)
+    min_positives: int = Field(10, ge=1)
+    n_estimators: int = Field(60, ge=1)
+    num_leaves: int = Field(15, ge=2)
+    learning_rate: float = Field(0.1, gt=0, le=1)
+    n_jobs: int = Field(1, ge=1)
+
+
+class FeatureConfig(_Section):
+    """Which features are built at each as-of date.
+
+    Individual features count each event type (and role, where recorded) over ``windows_days``
+    and, with ``all_history``, over all history before T. ``event_types: null`` uses every type
+    present in events dated before the latest as-of date. Protected or static attributes from
+    ``people`` become features only when named in ``allowed_static_attributes``.
+    """
+
+    windows_days: tuple[int, ...] = (90, 365, 1095)
+    all_history: bool = True
+    event_types: tuple[str, ...] | None = None
+    by_role: bool = True
+    days_since_last: bool = True
+    days_since_cap: int = Field(3650, gt=0)
+    trend: bool = True
+    allowed_static_attributes: tuple[str, ...] = ()
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    place: PlaceConfig = Field(default_factory=PlaceConfig)
+    stage1: Stage1Config = Field(default_factory=Stage1Config)
+
+    @field_validator("windows_days")
+    @classmethod
+    def _windows(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return _positive_days(value)
+
+    @model_validator(mode="after")
+    def _stage1_needs_network(self) -> FeatureConfig:
+        if self.stage1.enabled and not self.network.enabled:
+            raise ValueError("features.stage1.enabled needs features.network.enabled")
+        return self

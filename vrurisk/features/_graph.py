@@ -1,0 +1,149 @@
+"""Graph algorithms on a symmetric scipy CSR adjacency, vectorised over nodes.
+
+Each function matches a slow per-node reference (networkx or a plain loop) value for value; the
+tests in ``tests/features/test_network_reference.py`` check that on random graphs. No function
+loops over nodes in Python: loops run over BFS levels, k-core levels or iterations only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+
+_PRIORITY_MULT = np.uint64(2654435761)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def neighbours_of(adj: sp.csr_matrix, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (position in ``nodes``, neighbour) pairs, as two arrays, in CSR order."""
+    starts = adj.indptr[nodes]
+    counts = adj.indptr[nodes + 1] - starts
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(nodes)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, adj.indices[np.repeat(starts, counts) + offsets]
+
+
+def component_sizes(adj: sp.csr_matrix) -> np.ndarray:
+    """Size of each node's connected component (1 for an isolated node)."""
+    _, labels = csgraph.connected_components(adj, directed=False)
+    return np.bincount(labels)[labels]
+
+
+def core_numbers(adj: sp.csr_matrix) -> np.ndarray:
+    """k-core number of each node (as ``networkx.core_number``), by level-wise peeling.
+
+    At level k every remaining node with degree <= k is removed (all at once), its
+    neighbours' degrees drop, and only those neighbours are re-checked.
+    """
+    n = adj.shape[0]
+    degree = np.diff(adj.indptr).astype(np.int64)
+    core = np.zeros(n, dtype=np.int64)
+    removed = np.zeros(n, dtype=bool)
+    left = n
+    while left:
+        k = int(degree[~removed].min())
+        peel = np.flatnonzero(~removed & (degree <= k))
+        while len(peel):
+            core[peel] = k
+            removed[peel] = True
+            left -= len(peel)
+            _, nb = neighbours_of(adj, peel)
+            degree -= np.bincount(nb, minlength=n)
+            cand = np.unique(nb)
+            peel = cand[~removed[cand] & (degree[cand] <= k)]
+    return core
+
+
+def pagerank(
+    weights: sp.csr_matrix, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
+) -> np.ndarray:
+    """Weighted PageRank, the same power iteration as ``networkx.pagerank`` (uniform teleport,
+    dangling nodes spread uniformly, stop when the L1 change is below ``n * tol``)."""
+    n = weights.shape[0]
+    out = np.asarray(weights.sum(axis=1)).ravel()
+    inv = np.zeros(n)
+    inv[out != 0] = 1.0 / out[out != 0]
+    q = sp.diags(inv) @ weights
+    qt = q.T.tocsr()
+    dangling = out == 0
+    x = np.full(n, 1.0 / n)
+    p = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (qt @ x + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - last).sum() < n * tol:
+            break
+    return x / x.sum()
+
+
+def label_priority(labels: np.ndarray, iteration: int) -> np.ndarray:
+    """A deterministic pseudo-random, collision-free priority per label (ties go to the lowest)."""
+    mixed = labels.astype(np.uint64) * _PRIORITY_MULT + np.uint64(iteration * 40503 + 1)
+    return (mixed & _MASK32).astype(np.int64)
+
+
+def label_propagation(adj: sp.csr_matrix, iterations: int = 10) -> np.ndarray:
+    """Community labels by synchronous label propagation.
+
+    Every node starts in its own community. At each iteration every node takes the label held
+    by most of its neighbours and itself (each counted once); ties go to the label with the
+    lowest :func:`label_priority`. Stops early when nothing changes.
+    """
+    n = adj.shape[0]
+    labels = np.arange(n, dtype=np.int64)
+    rows = np.concatenate([np.repeat(np.arange(n), np.diff(adj.indptr)), np.arange(n)])
+    cols = np.concatenate([adj.indices, np.arange(n)])
+    ones = np.ones(len(rows), dtype=np.int64)
+    for it in range(iterations):
+        tally = sp.csr_matrix((ones, (rows, labels[cols])), shape=(n, n))
+        tally.sum_duplicates()
+        entry_row = np.repeat(np.arange(n), np.diff(tally.indptr))
+        score = tally.data.astype(np.int64) * (1 << 32) + (
+            (1 << 32) - 1 - label_priority(tally.indices, it)
+        )
+        best = np.maximum.reduceat(score, tally.indptr[:-1])
+        chosen = score == best[entry_row]
+        new = np.empty(n, dtype=np.int64)
+        new[entry_row[chosen]] = tally.indices[chosen]
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
+
+
+def hops_to_other_source(adj: sp.csr_matrix, is_source: np.ndarray, max_hops: int) -> np.ndarray:
+    """Hops from each node to the nearest source node other than itself, ``max_hops + 1`` if none
+    is within ``max_hops``.
+
+    A multi-source BFS that keeps each node's two nearest distinct sources, so a source node
+    gets the distance to the nearest *other* source.
+    """
+    n = adj.shape[0]
+    none = max_hops + 1
+    s1 = np.full(n, -1, dtype=np.int64)
+    s2 = np.full(n, -1, dtype=np.int64)
+    d1 = np.full(n, none, dtype=np.int64)
+    d2 = np.full(n, none, dtype=np.int64)
+    src = np.flatnonzero(is_source).astype(np.int64)
+    s1[src], d1[src] = src, 0
+    front_node, front_src = src, src
+    for hop in range(1, max_hops + 1):
+        if not len(front_node):
+            break
+        owner, w = neighbours_of(adj, front_node)
+        s = front_src[owner]
+        keep = (s2[w] < 0) & (s1[w] != s)
+        pair = np.unique(w[keep].astype(np.int64) * n + s[keep])
+        w, s = pair // n, pair % n
+        starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+        rank = np.arange(len(w)) - np.repeat(starts, np.diff(np.r_[starts, len(w)]))
+        empty = s1[w] < 0
+        take = rank < np.where(empty, 2, 1)
+        w, s, rank, empty = w[take], s[take], rank[take], empty[take]
+        first = empty & (rank == 0)
+        s1[w[first]], d1[w[first]] = s[first], hop
+        s2[w[~first]], d2[w[~first]] = s[~first], hop
+        front_node, front_src = w, s
+    return np.where(is_source, d2, d1)

@@ -1,0 +1,338 @@
+"""Individual risk factors at an as-of date T, from events dated strictly before T.
+
+Events are sorted by date once (:class:`EventIndex`); every window ``[T - W, T)`` is then a
+contiguous slice found by binary search, and counts per (person, event type/role) are one
+``numpy.bincount`` over that slice. Several as-of dates share the sorted index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from vrurisk.data import Dataset
+from vrurisk.features._cohort import DAYS_PER_YEAR, age_at, day_array, to_day
+from vrurisk.features._config import FeatureConfig
+from vrurisk.features._manifest import FeatureSpec
+
+TREND_DAYS = 365
+UNKNOWN_STATIC = "The features.allowed_static_attributes entry {name!r} is not a column of people."
+
+
+def slug(text: str) -> str:
+    """A column-name-safe lower-case form of a category value."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_") or "blank"
+
+
+def window_words(days: int) -> str:
+    """``365`` -> ``"12 months"``; used in descriptions and reasons."""
+    if days % 365 == 0:
+        years = days // 365
+        return "12 months" if years == 1 else f"{years} years"
+    if days % 30 == 0 and days < 365:
+        return f"{days // 30} months"
+    if days == 90 or days == 180:
+        return f"{days // 30} months"
+    return f"{days} days"
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """Events as date-sorted integer arrays, shared by every as-of date."""
+
+    day: np.ndarray  # int64, ascending
+    person: np.ndarray  # int64 person_idx
+    key: np.ndarray  # int64 code into ``keys`` (-1: type not counted)
+    source: np.ndarray  # int64 code into ``sources`` (-1: missing)
+    keys: tuple[tuple[str, str | None], ...]
+    sources: tuple[str, ...]
+    first_day: np.ndarray  # per person: day of their first event (large if none)
+    n_people: int
+
+
+def event_keys(dataset: Dataset, features: FeatureConfig, max_day: int) -> list:
+    """The (event type, role) pairs that get their own columns, in a stable order.
+
+    With ``features.event_types`` unset, every type present in events dated before ``max_day``
+    (so the columns never depend on anything recorded on or after the latest as-of date).
+    """
+    events = dataset.events
+    before = day_array(events["event_date"]) < max_day
+    types = events["event_type"].astype("string")
+    if features.event_types is not None:
+        wanted = set(features.event_types)
+        before &= types.isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
+    use_role = features.by_role and "role" in events.columns
+    frame = pd.DataFrame({"t": types.to_numpy()[before]})
+    frame["r"] = events["role"].astype("string").to_numpy()[before] if use_role else pd.NA
+    pairs = frame.drop_duplicates()
+    keys = {(str(t), None if pd.isna(r) else str(r)) for t, r in pairs.itertuples(index=False)}
+    return sorted(keys, key=lambda k: (k[0], k[1] or ""))
+
+
+def index_events(dataset: Dataset, features: FeatureConfig, max_day: int) -> EventIndex:
+    """Sort and encode the events once for all as-of dates up to ``max_day``."""
+    events = dataset.events
+    keys = event_keys(dataset, features, max_day)
+    day = day_array(events["event_date"])
+    order = np.argsort(day, kind="stable")
+    types = events["event_type"].astype("string").to_numpy()
+    use_role = features.by_role and "role" in events.columns
+    roles = events["role"].astype("string").to_numpy() if use_role else None
+    key_codes = {k: i for i, k in enumerate(keys)}
+    combo = pd.DataFrame({"t": types, "r": roles if roles is not None else pd.NA})
+    combo["r"] = combo["r"].astype(object).where(combo["r"].notna(), None)
+    codes = pd.MultiIndex.from_frame(combo).map(lambda k: key_codes.get(k, -1))
+    key = np.asarray(codes, dtype=np.int64)
+    if "source" in events.columns:
+        src = events["source"].astype("category")
+        source = src.cat.codes.to_numpy().astype(np.int64)
+        sources = tuple(str(c) for c in src.cat.categories)
+    else:
+        source, sources = np.full(len(events), -1, dtype=np.int64), ()
+    person = events["person_idx"].to_numpy().astype(np.int64)
+    first_day = np.full(dataset.n_people, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, person, day)
+    return EventIndex(
+        day=day[order],
+        person=person[order],
+        key=key[order],
+        source=source[order],
+        keys=tuple(keys),
+        sources=sources,
+        first_day=first_day,
+        n_people=dataset.n_people,
+    )
+
+
+def _slice(index: EventIndex, start_day: int, end_day: int) -> slice:
+    """Events dated in ``[start_day, end_day)``."""
+    lo = np.searchsorted(index.day, start_day, side="left")
+    hi = np.searchsorted(index.day, end_day, side="left")
+    return slice(int(lo), int(hi))
+
+
+def _counts(index: EventIndex, sl: slice, row_of: np.ndarray | None, n: int) -> np.ndarray:
+    """(n, n_keys) counts of events in ``sl``; events of people outside the rows are dropped."""
+    k = len(index.keys)
+    person, key = index.person[sl], index.key[sl]
+    rows = person if row_of is None else row_of[person]
+    ok = (rows >= 0) & (key >= 0)
+    flat = np.bincount(rows[ok] * k + key[ok], minlength=n * k)
+    return flat.reshape(n, k)
+
+
+def _last_day(index: EventIndex, end_day: int, row_of: np.ndarray | None, n: int) -> np.ndarray:
+    k = len(index.keys)
+    sl = _slice(index, np.iinfo(np.int64).min, end_day)
+    person, key, day = index.person[sl], index.key[sl], index.day[sl]
+    rows = person if row_of is None else row_of[person]
+    ok = (rows >= 0) & (key >= 0)
+    last = np.full(n * k, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, rows[ok] * k + key[ok], day[ok])
+    return last.reshape(n, k)
+
+
+def _key_words(key: tuple[str, str | None]) -> tuple[str, str]:
+    etype, role = key
+    name = slug(etype) + (f"_{slug(role)}" if role else "")
+    words = etype.replace("_", " ") + (f" (as {role})" if role else "")
+    return name, words
+
+
+def individual_manifest(index: EventIndex, features: FeatureConfig, static: list) -> list:
+    """One :class:`FeatureSpec` per individual column, in column order."""
+    specs = []
+    for key in index.keys:
+        name, words = _key_words(key)
+        for w in features.windows_days:
+            ww = window_words(w)
+            specs.append(
+                FeatureSpec(
+                    f"count_{name}_{w}d",
+                    "individual",
+                    f"{words} events in the last {ww}",
+                    f"{{value:.0f}} {words} event(s) in the last {ww}",
+                )
+            )
+        if features.all_history:
+            specs.append(
+                FeatureSpec(
+                    f"count_{name}_all",
+                    "individual",
+                    f"{words} events ever recorded",
+                    f"{{value:.0f}} {words} event(s) recorded in total",
+                )
+            )
+        if features.days_since_last:
+            cap = features.days_since_cap
+            specs.append(
+                FeatureSpec(
+                    f"days_since_{name}",
+                    "individual",
+                    f"days since the last {words} event (capped at {cap}: none recorded)",
+                    f"last {words} event {{value:.0f}} days ago",
+                )
+            )
+        if features.trend:
+            specs.append(
+                FeatureSpec(
+                    f"trend_{name}",
+                    "individual",
+                    f"{words} events in the last 12 months minus the 12 months before",
+                    f"{words} events changed by {{value:+.0f}} on the year before",
+                )
+            )
+    for w in features.windows_days:
+        ww = window_words(w)
+        specs.append(
+            FeatureSpec(
+                f"count_any_{w}d",
+                "individual",
+                f"events of any type in the last {ww}",
+                f"{{value:.0f}} recorded event(s) in the last {ww}",
+            )
+        )
+    specs += [
+        FeatureSpec(
+            "n_sources",
+            "individual",
+            "number of agencies (sources) that have recorded an event",
+            "known to {value:.0f} agencies",
+        ),
+        FeatureSpec("age", "individual", "age in years at the as-of date", "aged {value:.0f}"),
+        FeatureSpec(
+            "age_first_contact",
+            "individual",
+            "age in years at the first recorded event (current age if none)",
+            "first recorded contact at age {value:.0f}",
+        ),
+    ]
+    for attr, value in static:
+        specs.append(
+            FeatureSpec(
+                f"static_{slug(attr)}_{slug(value)}",
+                "individual",
+                f"{attr} is {value} (allowed by the config)",
+                f"{attr}: {value}",
+            )
+        )
+    return specs
+
+
+def static_levels(dataset: Dataset, features: FeatureConfig) -> list:
+    """(attribute, value) pairs of the allowed static attributes, one column each."""
+    from vrurisk._errors import ConfigError
+
+    levels = []
+    for attr in features.allowed_static_attributes:
+        if attr not in dataset.people.columns or attr in ("person_id", "person_idx"):
+            raise ConfigError(UNKNOWN_STATIC.format(name=attr))
+        values = dataset.people[attr].dropna().astype("string").unique()
+        levels += [(attr, str(v)) for v in sorted(values)]
+    return levels
+
+
+def individual_block(
+    dataset: Dataset,
+    index: EventIndex,
+    features: FeatureConfig,
+    day: int,
+    person_idx: np.ndarray | None,
+    static: list,
+) -> np.ndarray:
+    """The individual features at ``day`` as a float32 array (rows: ``person_idx`` or all)."""
+    n_all = index.n_people
+    if person_idx is None:
+        row_of, rows_idx, n = None, np.arange(n_all), n_all
+    else:
+        rows_idx = np.asarray(person_idx, dtype=np.int64)
+        n = len(rows_idx)
+        row_of = np.full(n_all, -1, dtype=np.int64)
+        row_of[rows_idx] = np.arange(n)
+    k = len(index.keys)
+    per_key = []
+    needed = set(features.windows_days) | (
+        {TREND_DAYS, 2 * TREND_DAYS} if features.trend else set()
+    )
+    windows = {w: _counts(index, _slice(index, day - w, day), row_of, n) for w in needed}
+    for w in features.windows_days:
+        per_key.append(windows[w])
+    if features.all_history:
+        per_key.append(_counts(index, _slice(index, np.iinfo(np.int64).min, day), row_of, n))
+    if features.days_since_last:
+        last = _last_day(index, day, row_of, n)
+        since = np.where(last == np.iinfo(np.int64).min, features.days_since_cap, day - last)
+        per_key.append(np.minimum(since, features.days_since_cap))
+    if features.trend:
+        recent = windows[TREND_DAYS]
+        per_key.append(2 * recent - windows[2 * TREND_DAYS])
+    n_blocks = len(per_key)
+    out = np.empty((n, k * n_blocks + len(features.windows_days) + 3 + len(static)), np.float32)
+    for b, block in enumerate(per_key):
+        out[:, b : k * n_blocks : n_blocks] = block
+    col = k * n_blocks
+    for w in features.windows_days:
+        out[:, col] = windows[w].sum(axis=1)
+        col += 1
+    out[:, col] = _n_sources(index, day, row_of, n)
+    age = age_at(dataset, day)[rows_idx]
+    first = index.first_day[rows_idx]
+    birth = day_array(dataset.people["birth_date"])[rows_idx]
+    first_age = np.where(first < day, (first - birth) / DAYS_PER_YEAR, age)
+    out[:, col + 1] = age
+    out[:, col + 2] = first_age
+    col += 3
+    for attr, value in static:
+        column = dataset.people[attr].astype("string").to_numpy()[rows_idx]
+        out[:, col] = column == value
+        col += 1
+    return out
+
+
+def _n_sources(index: EventIndex, day: int, row_of: np.ndarray | None, n: int) -> np.ndarray:
+    s = len(index.sources)
+    if s == 0:
+        return np.zeros(n)
+    sl = _slice(index, np.iinfo(np.int64).min, day)
+    person, source = index.person[sl], index.source[sl]
+    rows = person if row_of is None else row_of[person]
+    ok = (rows >= 0) & (source >= 0)
+    seen = np.bincount(rows[ok] * s + source[ok], minlength=n * s).reshape(n, s)
+    return (seen > 0).sum(axis=1)
+
+
+def build_individual_features(
+    dataset: Dataset,
+    as_of,
+    person_idx: np.ndarray | None = None,
+    features: FeatureConfig | None = None,
+) -> tuple[pd.DataFrame, list[FeatureSpec]]:
+    """Individual risk factors at ``as_of`` from events dated strictly before it.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : date-like
+    person_idx : array of int, optional
+        Rows to build (positions into ``dataset.people``); default everyone.
+    features : FeatureConfig, optional
+
+    Returns
+    -------
+    (pandas.DataFrame, list of FeatureSpec)
+        float32 columns ``count_<type>_<role>_<W>d``, ``count_<type>_<role>_all``,
+        ``days_since_<type>_<role>``, ``trend_<type>_<role>``, ``count_any_<W>d``,
+        ``n_sources``, ``age``, ``age_first_contact`` and ``static_<attr>_<value>``; and the
+        manifest of those columns.
+    """
+    features = features or FeatureConfig()
+    day = to_day(as_of)
+    index = index_events(dataset, features, day)
+    static = static_levels(dataset, features)
+    values = individual_block(dataset, index, features, day, person_idx, static)
+    manifest = individual_manifest(index, features, static)
+    return pd.DataFrame(values, columns=[s.name for s in manifest]), manifest

@@ -1,0 +1,311 @@
+"""Network-contextual risk at an as-of date T, from links dated strictly before T.
+
+The graph at T is one symmetric scipy CSR matrix over every person (``W``: summed link weights,
+decayed by link age; ``A``: its 0/1 pattern). Neighbourhood counts are sparse matrix-vector
+products; component size, k-core, PageRank, communities and hop distances come from the
+vectorised algorithms in :mod:`vrurisk.features._graph`.
+
+Reasons describe associates only in aggregate ("2 associates were victims of violence in the
+last 6 months"): no feature, description or reason identifies anyone but the person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from vrurisk.data import Dataset
+from vrurisk.features._cohort import day_array, to_day
+from vrurisk.features._config import FeatureConfig, NetworkConfig
+from vrurisk.features._graph import (
+    component_sizes,
+    core_numbers,
+    hops_to_other_source,
+    label_propagation,
+    pagerank,
+)
+from vrurisk.features._individual import window_words
+from vrurisk.features._manifest import FeatureSpec
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """Links (given and implied by shared incidents) as date-sorted arrays."""
+
+    a: np.ndarray
+    b: np.ndarray
+    day: np.ndarray
+    weight: np.ndarray  # type weight x weight column, before decay
+    n_people: int
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The network at one as-of date."""
+
+    weights: sp.csr_matrix  # W, symmetric
+    adjacency: sp.csr_matrix  # A = pattern of W, float64 ones
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.adjacency.indptr)
+
+
+def incident_links(dataset: Dataset, max_size: int) -> pd.DataFrame:
+    """Pairs of people whose events share an ``incident_id``, dated by the later event.
+
+    Incidents with more than ``max_size`` people are skipped (mass events are not
+    associations).
+    """
+    events = dataset.events
+    empty = pd.DataFrame({"a": [], "b": [], "day": []}, dtype=np.int64)
+    if "incident_id" not in events.columns:
+        return empty
+    has = events["incident_id"].notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "inc": events["incident_id"].to_numpy()[has],
+            "p": events["person_idx"].to_numpy()[has].astype(np.int64),
+            "day": day_array(events["event_date"])[has],
+        }
+    )
+    frame = frame.groupby(["inc", "p"], sort=False, observed=True)["day"].min().reset_index()
+    size = frame.groupby("inc", sort=False)["p"].transform("size")
+    frame = frame[(size >= 2) & (size <= max_size)]
+    pairs = frame.merge(frame, on="inc", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["p_a"] < pairs["p_b"]]
+    return pd.DataFrame(
+        {
+            "a": pairs["p_a"].to_numpy(),
+            "b": pairs["p_b"].to_numpy(),
+            "day": np.maximum(pairs["day_a"].to_numpy(), pairs["day_b"].to_numpy()),
+        }
+    )
+
+
+def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
+    """Encode links once for every as-of date: endpoints, date, undecayed weight."""
+    links = dataset.links
+    types = (
+        links["link_type"].astype("string").fillna("").to_numpy()
+        if "link_type" in links.columns
+        else np.full(len(links), "", dtype=object)
+    )
+    weight = np.array([network.link_weights.get(t, 1.0) for t in types], dtype=np.float64)
+    if network.use_weight_column and "weight" in links.columns:
+        weight *= links["weight"].fillna(1.0).to_numpy(dtype=np.float64)
+    if network.link_types is not None:
+        weight[~np.isin(types, list(network.link_types))] = 0.0
+    a = links["idx_a"].to_numpy().astype(np.int64)
+    b = links["idx_b"].to_numpy().astype(np.int64)
+    day = day_array(links["link_date"])
+    use_incidents = network.incident_links and (
+        network.link_types is None or "incident" in network.link_types
+    )
+    if use_incidents:
+        implied = incident_links(dataset, network.max_incident_size)
+        a = np.concatenate([a, implied["a"].to_numpy()])
+        b = np.concatenate([b, implied["b"].to_numpy()])
+        day = np.concatenate([day, implied["day"].to_numpy()])
+        weight = np.concatenate(
+            [weight, np.full(len(implied), network.link_weights.get("incident", 1.0))]
+        )
+    keep = weight > 0
+    order = np.argsort(day[keep], kind="stable")
+    return LinkIndex(
+        a[keep][order], b[keep][order], day[keep][order], weight[keep][order], dataset.n_people
+    )
+
+
+def graph_at(links: LinkIndex, day: int, network: NetworkConfig) -> Graph:
+    """The weighted, symmetric network of links dated before ``day``."""
+    hi = np.searchsorted(links.day, day, side="left")
+    lo = 0
+    if network.link_window_days is not None:
+        lo = np.searchsorted(links.day, day - network.link_window_days, side="left")
+    a, b, d, w = (x[lo:hi] for x in (links.a, links.b, links.day, links.weight))
+    if network.decay_half_life_days is not None:
+        w = w * np.exp2(-(day - d) / network.decay_half_life_days)
+    n = links.n_people
+    weights = sp.csr_matrix(
+        (np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
+    )
+    weights.sum_duplicates()
+    adjacency = weights.copy()
+    adjacency.data = np.ones_like(adjacency.data)
+    return Graph(weights, adjacency)
+
+
+def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[str, np.ndarray]:
+    """Per person 0/1: involved in violence as suspect / as victim / at all, in the windows."""
+    events = dataset.events
+    n = dataset.n_people
+    ev_day = day_array(events["event_date"])
+    person = events["person_idx"].to_numpy()
+    violent = events["event_type"].astype("string").isin(list(network.violence_event_types))
+    violent = violent.fillna(False).to_numpy(dtype=bool) & (ev_day < day)
+    role = (
+        events["role"].astype("string").fillna("").to_numpy()
+        if "role" in events.columns
+        else np.full(len(events), "", dtype=object)
+    )
+    recent = violent & (ev_day >= day - network.violence_window_days)
+    recent_victim = violent & (ev_day >= day - network.victim_window_days) & (role == "victim")
+
+    def flag(mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(n)
+        out[person[mask]] = 1.0
+        return out
+
+    return {
+        "suspect": flag(recent & (role == "suspect")),
+        "victim": flag(recent & (role == "victim")),
+        "any": flag(recent),
+        "hop_victim": flag(recent_victim),
+    }
+
+
+def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
+    """One :class:`FeatureSpec` per network column, in column order."""
+    w = network.violence_window_days
+    ww = window_words(w)
+    vw = window_words(network.victim_window_days)
+    none = network.max_hops + 1
+    spec = [
+        ("net_degree", "number of associates (people linked to them)", "{value:.0f} associates"),
+        (
+            "net_weighted_degree",
+            "strength of links to associates (weighted by link type and age)",
+            "linked to associates with total strength {value:.1f}",
+        ),
+        (
+            f"net_assoc_violence_suspect_{w}d",
+            f"associates who were suspects of violence in the last {ww}",
+            f"{{value:.0f}} associate(s) were suspects of violence in the last {ww}",
+        ),
+        (
+            f"net_assoc_violence_victim_{w}d",
+            f"associates who were victims of violence in the last {ww}",
+            f"{{value:.0f}} associate(s) were victims of violence in the last {ww}",
+        ),
+        (
+            f"net_share_assoc_violence_suspect_{w}d",
+            f"share of associates who were suspects of violence in the last {ww}",
+            f"{{value:.0%}} of associates were suspects of violence in the last {ww}",
+        ),
+        (
+            f"net_share_assoc_violence_victim_{w}d",
+            f"share of associates who were victims of violence in the last {ww}",
+            f"{{value:.0%}} of associates were victims of violence in the last {ww}",
+        ),
+        (
+            f"net_weighted_violence_exposure_{w}d",
+            f"link strength to associates involved in violence in the last {ww}",
+            f"links of strength {{value:.1f}} to associates involved in violence in the last {ww}",
+        ),
+        (
+            f"net_2hop_violence_{w}d",
+            f"paths through an associate to people involved in violence in the last {ww}",
+            f"{{value:.0f}} associate-of-associate connection(s) to violence in the last {ww}",
+        ),
+        (
+            f"net_hops_to_victim_{network.victim_window_days}d",
+            f"steps through the network to the nearest victim of violence in the last {vw} "
+            f"({none}: none within {network.max_hops})",
+            "{value:.0f} step(s) from a recent victim of violence in their network",
+        ),
+        (
+            "net_component_size",
+            "number of people in their connected part of the network",
+            "part of a connected network of {value:.0f} people",
+        ),
+        (
+            "net_kcore",
+            "k-core number: embeddedness in a densely linked group",
+            "embedded in a densely linked group (k-core {value:.0f})",
+        ),
+        (
+            "net_pagerank",
+            "PageRank centrality, scaled so the average person is 1",
+            "network centrality {value:.1f} times the average",
+        ),
+        (
+            "net_community_size",
+            "size of their network community (label propagation)",
+            "in a network community of {value:.0f} people",
+        ),
+        (
+            f"net_community_violence_rate_{w}d",
+            f"share of others in their network community involved in violence in the last {ww}",
+            f"{{value:.0%}} of their network community were involved in violence in the last {ww}",
+        ),
+    ]
+    return [FeatureSpec(name, "network", desc, reason) for name, desc, reason in spec]
+
+
+def network_block(graph: Graph, flags: dict[str, np.ndarray], network: NetworkConfig):
+    """Every network feature for every person, as a float64 (n_people, n_features) array."""
+    A, W = graph.adjacency, graph.weights
+    n = A.shape[0]
+    deg = graph.degree.astype(np.float64)
+    safe = np.maximum(deg, 1.0)
+    sus, vic, inv = A @ flags["suspect"], A @ flags["victim"], A @ flags["any"]
+    community = label_propagation(A, network.community_iterations)
+    comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
+    comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
+    others = comm_size - 1
+    comm_rate = np.divide(comm_violent - flags["any"], others, out=np.zeros(n), where=others > 0)
+    columns = [
+        deg,
+        np.asarray(W.sum(axis=1)).ravel(),
+        sus,
+        vic,
+        sus / safe,
+        vic / safe,
+        W @ flags["any"],
+        A @ inv - deg * flags["any"],
+        hops_to_other_source(A, flags["hop_victim"] > 0, network.max_hops),
+        component_sizes(A),
+        core_numbers(A),
+        pagerank(W, network.pagerank_alpha) * n,
+        comm_size,
+        comm_rate,
+    ]
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+
+
+def build_network_features(
+    dataset: Dataset,
+    as_of,
+    person_idx: np.ndarray | None = None,
+    features: FeatureConfig | None = None,
+) -> tuple[pd.DataFrame, list[FeatureSpec]]:
+    """Network-contextual features at ``as_of`` from links (and shared incidents) before it.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : date-like
+    person_idx : array of int, optional
+        Rows to return (positions into ``dataset.people``); default everyone. The graph always
+        spans everyone.
+    features : FeatureConfig, optional
+        Uses ``features.network``.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of FeatureSpec)
+        Columns named ``net_*`` (see :func:`network_manifest`) and their manifest.
+    """
+    features = features or FeatureConfig()
+    network = features.network
+    day = to_day(as_of)
+    graph = graph_at(index_links(dataset, network), day, network)
+    values = network_block(graph, violence_flags(dataset, network, day), network)
+    if person_idx is not None:
+        values = values[np.asarray(person_idx, dtype=np.int64)]
+    manifest = network_manifest(network)
+    return pd.DataFrame(values.astype(np.float32), columns=[s.name for s in manifest]), manifest
