@@ -41,40 +41,49 @@ _CONSTRAINT_WORDS = (
 def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> str:
     """One line describing the first problem of ``exc`` (and how many others there are)."""
     errors = exc.errors(include_url=False)
+    keys = {tuple(_resolve(root, error["loc"])[2]) for error in errors}
     message = _describe(errors[0], root)
-    if len(errors) > 1:
-        message = MORE_ERRORS.format(message=message, n=len(errors) - 1)
+    if len(keys) > 1:
+        message = MORE_ERRORS.format(message=message, n=len(keys) - 1)
     return message
 
 
 def _describe(error: dict, root: type[BaseModel]) -> str:
-    loc = [part for part in error["loc"] if isinstance(part, str)]
-    owner, field = _resolve(root, loc)
-    key = ".".join(loc) or "config"
+    owner, field, path = _resolve(root, error["loc"])
+    key = ".".join(path) or "config"
     if error["type"] == "extra_forbidden":
-        section = ".".join(loc[:-1]) or "config"
+        section = ".".join(path[:-1]) or "config"
         allowed = ", ".join(sorted(owner.model_fields)) if owner is not None else "none"
-        return UNKNOWN_KEY.format(section=section, key=loc[-1], allowed=allowed)
+        return UNKNOWN_KEY.format(section=section, key=path[-1], allowed=allowed)
     if error["type"] == "value_error" and "error" in error.get("ctx", {}):
-        return " ".join(str(error["ctx"]["error"]).split())
-    element = bool(error["loc"]) and isinstance(error["loc"][-1], int)
+        message = " ".join(str(error["ctx"]["error"]).split())
+        section = path[0] if path else ""
+        return message if not section or message.startswith(section) else f"{key}: {message}"
+    element = any(isinstance(part, int) for part in error["loc"])
     expected = describe_field(field, element=element) if field is not None else "valid"
     if error["type"] == "missing":
         return MISSING_KEY.format(key=key, expected=expected)
     return BAD_VALUE.format(key=key, expected=expected, value=error.get("input"))
 
 
-def _resolve(root: type[BaseModel], loc: list[str]) -> tuple[type[BaseModel] | None, FieldInfo]:
-    """The model owning the last key of ``loc`` and that key's field (None when unknown)."""
+def _resolve(root: type[BaseModel], loc) -> tuple[type[BaseModel] | None, FieldInfo, list[str]]:
+    """Walk ``loc`` through the models: (owner of the last key, its field, the key path).
+
+    List positions and union member tags are dropped from the path. A key its model does not
+    have (``extra_forbidden``) ends the walk with that model as owner and no field.
+    """
     owner: type[BaseModel] | None = root
-    field = None
-    for i, part in enumerate(loc):
-        if owner is None or part not in owner.model_fields:
-            return owner if i == len(loc) - 1 else None, None
-        field = owner.model_fields[part]
-        if i < len(loc) - 1:
+    parent, field, path = root, None, []
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        if owner is not None and part in owner.model_fields:
+            parent, field = owner, owner.model_fields[part]
+            path.append(part)
             owner = _model_in(field.annotation)
-    return owner, field
+        elif owner is not None:
+            return owner, None, [*path, part]
+    return parent, field, path
 
 
 def _model_in(annotation) -> type[BaseModel] | None:
@@ -99,11 +108,16 @@ def _describe_type(annotation, metadata: list, *, element: bool = False) -> str:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *extra = typing.get_args(annotation)
-        return _describe_type(base, metadata + list(extra), element=element)
+        for item in extra:
+            metadata = metadata + (list(item.metadata) if isinstance(item, FieldInfo) else [item])
+        return _describe_type(base, metadata, element=element)
     if origin is typing.Literal:
         return "one of " + ", ".join(repr(v) for v in typing.get_args(annotation))
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if element:
+            args = [a for a in args if typing.get_origin(a) in (list, tuple)] or args
+            return " or ".join(_describe_type(a, metadata, element=True) for a in args)
         words = " or ".join(_describe_type(a, metadata, element=element) for a in args)
         return words + (" or null" if len(args) < len(typing.get_args(annotation)) else "")
     if origin in (list, tuple):
@@ -116,11 +130,13 @@ def _describe_type(annotation, metadata: list, *, element: bool = False) -> str:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "a mapping with keys " + ", ".join(sorted(annotation.model_fields))
     words = _TYPE_WORDS.get(annotation, getattr(annotation, "__name__", str(annotation)))
-    for item in metadata:
-        for kind, attr, template in _CONSTRAINT_WORDS:
-            if isinstance(item, kind):
-                words += " " + template.format(getattr(item, attr))
-    return words
+    limits = [
+        template.format(getattr(item, attr))
+        for item in metadata
+        for kind, attr, template in _CONSTRAINT_WORDS
+        if isinstance(item, kind)
+    ]
+    return " ".join([words, " and ".join(limits)]).strip()
 
 
 def _plural(words: str) -> str:

@@ -1,0 +1,453 @@
+"""The experiment config: one YAML file says what is trained, on what, and how it is judged.
+
+:func:`load_config` reads the YAML, validates every section (unknown keys and bad values are
+one-line :class:`~vrurisk.ConfigError` messages naming ``section.key`` and what is allowed),
+builds every model spec without fitting it, and returns a frozen :class:`ExperimentConfig`.
+Checks that need the data (is the outcome horizon shorter than the data allows?) run in
+:func:`check_against_data` as soon as the extraction date is known, before any training.
+
+The outcome horizon lives in ``outcome.horizon_days``; temporal cross-validation uses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from vrurisk._config_errors import format_validation_error
+from vrurisk._errors import ConfigError
+from vrurisk.evaluation import FairnessConfig
+from vrurisk.evaluation._metrics import k_label, parse_k
+from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
+from vrurisk.models._specs import ModelSpec, build_model_specs
+from vrurisk.models._splits import refit_split, temporal_splits
+
+CONFIG_VERSION = 1
+
+NOT_FOUND = "{path}: config file not found"
+NOT_YAML = "{path}: not valid YAML ({reason})"
+NOT_MAPPING = "{path}: a config must be a YAML mapping of sections, got {kind}"
+BAD_VERSION = "config_version must be {version}, got {value!r}"
+EMPTY_GRID = (
+    "models: the grid is empty; configure at least one of lightgbm, logistic_regression, "
+    "random_forest, baseline"
+)
+DATES_XOR_RANGE = "temporal: give either as_of_dates or start, end and step_months (got {given})"
+FEW_DATES = "temporal: needs at least 2 as-of dates, got {n}"
+RANGE_ORDER = "temporal.end ({end}) must be after temporal.start ({start})"
+NEED_LENGTH = "temporal.history_length_days is required when temporal.training_history is 'rolling'"
+BAD_K = "evaluation.k values must be positive integers or percentages such as '1%', got {value!r}"
+BAD_SELECTION = "evaluation.selection_metric must be one of {allowed}, got {value!r}"
+AFTER_EXTRACTION = (
+    "temporal: as-of date {date} is after the data's extraction date {extraction}; "
+    "use as-of dates on or before it"
+)
+HORIZON_TOO_LONG = (
+    "outcome.horizon_days ({horizon}) is longer than the data allows: with as-of dates "
+    "{first} to {last} and data extracted on {extraction}, no test date has a closed outcome "
+    "window and an earlier training date; use a shorter horizon or earlier as-of dates"
+)
+UNJUSTIFIED_ATTRIBUTE = (
+    "features.allowed_static_attributes lists the sensitive attribute {name!r} without a "
+    "justification; add privacy.sensitive_features: [{{name: {name}, justification: ...}}]"
+)
+
+#: The baseline's default risk factors (event type and role) and weights: what forces' ad-hoc
+#: tools typically count.
+DEFAULT_RISK_FACTORS = {
+    "serious_violence_suspect": 2.0,
+    "serious_violence_victim": 1.0,
+    "violence_suspect": 1.0,
+    "violence_victim": 1.0,
+    "knife_possession_suspect": 2.0,
+    "drug_supply_suspect": 1.0,
+    "custody_subject": 1.0,
+    "missing_episode_subject": 1.0,
+    "school_exclusion_subject": 1.0,
+    "ae_assault_victim": 1.0,
+    "social_care_referral_subject": 1.0,
+    "domestic_abuse_subject": 1.0,
+    "parental_imprisonment_subject": 1.0,
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_list(value: Any) -> Any:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def Grid(inner):  # noqa: N802 - reads like a type in the field declarations
+    """A non-empty list of hyperparameter values (a single value is a list of one)."""
+    return Annotated[tuple[inner, ...], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+PositiveInt = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+
+
+class DataConfig(_Section):
+    """Where the data extract is: a directory of people/events/links (relative to the config)."""
+
+    path: Path
+    extraction_date: dt.date | None = None
+
+
+class TemporalConfig(_Section):
+    """As-of dates and how training history is chosen for each test date."""
+
+    as_of_dates: tuple[dt.date, ...] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    step_months: int | None = Field(None, gt=0, le=60)
+    training_history: Literal["expanding", "rolling"] = "expanding"
+    history_length_days: int | None = Field(None, gt=0)
+    test_dates: int = Field(3, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _dates(self) -> TemporalConfig:
+        has_list = self.as_of_dates is not None
+        has_range = [k for k in ("start", "end", "step_months") if getattr(self, k) is not None]
+        if has_list == bool(has_range) or (has_range and len(has_range) < 3):
+            given = ", ".join((["as_of_dates"] if has_list else []) + has_range) or "none"
+            raise ValueError(DATES_XOR_RANGE.format(given=given))
+        if has_range and self.end <= self.start:
+            raise ValueError(RANGE_ORDER.format(start=self.start, end=self.end))
+        if len(self.dates()) < 2:
+            raise ValueError(FEW_DATES.format(n=len(self.dates())))
+        if self.training_history == "rolling" and self.history_length_days is None:
+            raise ValueError(NEED_LENGTH)
+        return self
+
+    def dates(self) -> list[pd.Timestamp]:
+        """Every as-of date, oldest first."""
+        if self.as_of_dates is not None:
+            return sorted({pd.Timestamp(d) for d in self.as_of_dates})
+        out, current = [], pd.Timestamp(self.start)
+        while current <= pd.Timestamp(self.end):
+            out.append(current)
+            current = current + pd.DateOffset(months=self.step_months)
+        return out
+
+
+class LightGBMGrid(_Section):
+    n_estimators: Grid(PositiveInt) = (200,)
+    learning_rate: Grid(PositiveFloat) = (0.05,)
+    num_leaves: Grid(Annotated[int, Field(gt=1)]) = (31,)
+    min_child_samples: Grid(PositiveInt) = (20,)
+    max_depth: Grid(int) = (-1,)
+    subsample: Grid(Fraction) = (1.0,)
+    colsample_bytree: Grid(Fraction) = (1.0,)
+    reg_lambda: Grid(Annotated[float, Field(ge=0)]) = (0.0,)
+
+
+class LogisticRegressionGrid(_Section):
+    C: Grid(PositiveFloat) = (1.0,)
+    penalty: Grid(Literal["l2", "l1"]) = ("l2",)
+
+
+class RandomForestGrid(_Section):
+    n_estimators: Grid(PositiveInt) = (200,)
+    max_depth: Grid(PositiveInt | None) = (None,)
+    min_samples_leaf: Grid(PositiveInt) = (5,)
+    max_features: Grid(Literal["sqrt", "log2"] | Fraction) = ("sqrt",)
+
+
+class BaselineConfig(_Section):
+    """The risk-factor-count baseline: ``factors`` maps ``<event_type>_<role>`` to a weight; a
+    factor is present when the person has such an event in the last ``window_days``."""
+
+    factors: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_FACTORS))
+    window_days: int = Field(365, gt=0)
+
+    @field_validator("factors")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("models.baseline.factors must name at least one risk factor")
+        return value
+
+
+class ModelsConfig(_Section):
+    """The grid. The baseline is always trained beside the others (defaults if omitted)."""
+
+    lightgbm: LightGBMGrid | None = None
+    logistic_regression: LogisticRegressionGrid | None = None
+    random_forest: RandomForestGrid | None = None
+    baseline: BaselineConfig | None = None
+    n_jobs: int = Field(2, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ModelsConfig:
+        if all(
+            getattr(self, k) is None
+            for k in ("lightgbm", "logistic_regression", "random_forest", "baseline")
+        ):
+            raise ValueError(EMPTY_GRID)
+        return self
+
+    def grid(self) -> dict[str, dict[str, tuple]]:
+        out = {}
+        for kind in ("lightgbm", "logistic_regression", "random_forest"):
+            section = getattr(self, kind)
+            if section is not None:
+                out[kind] = section.model_dump()
+        baseline = self.baseline or BaselineConfig()
+        out["baseline"] = {"factors": (dict(baseline.factors),)}
+        return out
+
+
+class CalibrationConfig(_Section):
+    method: Literal["isotonic", "sigmoid", "none"] = "sigmoid"
+
+
+class EvaluationConfig(_Section):
+    """List sizes matching panel capacity, the selection metric and bootstrap settings."""
+
+    k: tuple[int | str, ...] = Field((50, 100, "1%"), min_length=1)
+    selection_metric: str | None = None
+    bootstrap: int = Field(200, ge=0, le=10_000)
+    ci_level: float = Field(0.95, gt=0.5, lt=1)
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _listify(cls, value):
+        return _as_list(value)
+
+    @field_validator("k")
+    @classmethod
+    def _ks(cls, value: tuple) -> tuple:
+        for k in value:
+            try:
+                parse_k(k)
+            except ValueError:
+                raise ValueError(BAD_K.format(value=k)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _selection(self) -> EvaluationConfig:
+        allowed = self.metric_names()
+        if self.selection_metric is not None and self.selection_metric not in allowed:
+            raise ValueError(BAD_SELECTION.format(allowed=allowed, value=self.selection_metric))
+        return self
+
+    def metric_names(self) -> list[str]:
+        """Metrics the selection may use (higher is better for all but ``brier``/``ece``)."""
+        names = ["roc_auc", "average_precision", "brier", "ece"]
+        for k in self.k:
+            names += [f"precision_at_{k_label(k)}", f"recall_at_{k_label(k)}"]
+        return names
+
+    @property
+    def selection(self) -> str:
+        return self.selection_metric or f"precision_at_{k_label(self.k[0])}"
+
+
+class TrackingConfig(_Section):
+    """Where runs and models go. Any MLflow tracking URI works (e.g. ``http://mlflow:5000``)."""
+
+    uri: str = "sqlite:///mlflow.db"
+    experiment: str | None = None
+    registered_model: str = "vrurisk-risk"
+    alias: str = Field("champion", pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class SensitiveFeature(_Section):
+    name: str
+    justification: str = Field(min_length=20)
+
+
+class PrivacyConfig(_Section):
+    """Pseudonymisation key and the written justification for any sensitive feature."""
+
+    key_env: str = "VRURISK_PSEUDONYM_KEY"
+    key_file: Path | None = None
+    sensitive_features: tuple[SensitiveFeature, ...] = ()
+
+
+class ExperimentConfig(_Section):
+    """A validated experiment config (frozen). Build it with :func:`load_config`.
+
+    ``model_specs`` holds one unfitted :class:`~vrurisk.models.ModelSpec` per grid point and
+    ``config_hash`` a stable SHA-256 of the validated config.
+    """
+
+    config_version: Literal[1]
+    name: str = "experiment"
+    seed: int = 0
+    data: DataConfig
+    cohort: CohortConfig = Field(default_factory=CohortConfig)
+    outcome: OutcomeConfig = Field(default_factory=OutcomeConfig)
+    temporal: TemporalConfig
+    features: FeatureConfig = Field(default_factory=FeatureConfig)
+    models: ModelsConfig
+    calibration: CalibrationConfig = Field(default_factory=CalibrationConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    fairness: FairnessConfig = Field(default_factory=FairnessConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+
+    _specs: list[ModelSpec] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_paths(cls, data: Any, info: ValidationInfo) -> Any:
+        base = (info.context or {}).get("base_dir")
+        if not isinstance(data, dict) or base is None:
+            return data
+        data = dict(data)
+        data.setdefault("name", (info.context or {}).get("name", "experiment"))
+        for section, key in (("data", "path"), ("privacy", "key_file")):
+            value = data.get(section)
+            if isinstance(value, dict) and isinstance(value.get(key), str):
+                data[section] = {**value, key: str(Path(base, value[key]).resolve())}
+        return data
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> ExperimentConfig:
+        justified = {f.name for f in self.privacy.sensitive_features}
+        for name in self.features.allowed_static_attributes:
+            if name in self.fairness.sensitive_attributes and name not in justified:
+                raise ValueError(UNJUSTIFIED_ATTRIBUTE.format(name=name))
+        self._specs = build_model_specs(
+            self.models.grid(), seed=self.seed, n_jobs=self.models.n_jobs
+        )
+        return self
+
+    @property
+    def model_specs(self) -> list[ModelSpec]:
+        return list(self._specs)
+
+    @property
+    def experiment_name(self) -> str:
+        return self.tracking.experiment or f"vrurisk-{self.name}"
+
+    def to_dict(self) -> dict:
+        """The validated config as plain JSON-able data (defaults filled in)."""
+        return self.model_dump(mode="json")
+
+    @property
+    def config_hash(self) -> str:
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def horizon(self) -> pd.DateOffset:
+        return pd.DateOffset(days=self.outcome.horizon_days)
+
+    def history_length(self) -> pd.DateOffset | None:
+        days = self.temporal.history_length_days
+        return None if days is None else pd.DateOffset(days=days)
+
+
+def check_against_data(config: ExperimentConfig, extraction_date) -> None:
+    """Checks that need the data's extraction date; raise :class:`ConfigError` before training."""
+    extraction = pd.Timestamp(extraction_date).normalize()
+    dates = config.temporal.dates()
+    late = [d for d in dates if d > extraction]
+    if late:
+        raise ConfigError(
+            AFTER_EXTRACTION.format(date=late[0].date(), extraction=extraction.date())
+        )
+    try:
+        temporal_splits(
+            dates,
+            horizon=config.horizon(),
+            label_end=extraction,
+            n_test_dates=config.temporal.test_dates,
+            history=config.temporal.training_history,
+            history_length=config.history_length(),
+        )
+    except ValueError as exc:
+        raise ConfigError(
+            HORIZON_TOO_LONG.format(
+                horizon=f"{config.outcome.horizon_days} days",
+                first=dates[0].date(),
+                last=dates[-1].date(),
+                extraction=extraction.date(),
+            )
+        ) from exc
+
+
+def plan_splits(config: ExperimentConfig, extraction_date):
+    """The temporal test splits and the final refit split for this config and data."""
+    check_against_data(config, extraction_date)
+    kwargs = dict(
+        horizon=config.horizon(),
+        label_end=pd.Timestamp(extraction_date).normalize(),
+        history=config.temporal.training_history,
+        history_length=config.history_length(),
+    )
+    dates = config.temporal.dates()
+    return (
+        temporal_splits(dates, n_test_dates=config.temporal.test_dates, **kwargs),
+        refit_split(dates, **kwargs),
+    )
+
+
+def validate_config(raw: Any, *, base_dir: str | os.PathLike = ".", name: str = "experiment"):
+    """Validate a parsed config mapping; raise a one-line :class:`ConfigError` on any problem."""
+    if (
+        isinstance(raw, dict)
+        and "config_version" in raw
+        and raw["config_version"] != CONFIG_VERSION
+    ):
+        raise ConfigError(BAD_VERSION.format(version=CONFIG_VERSION, value=raw["config_version"]))
+    try:
+        return ExperimentConfig.model_validate(
+            raw, context={"base_dir": str(base_dir), "name": name}
+        )
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, ExperimentConfig)) from exc
+
+
+def load_config(path: str | os.PathLike) -> ExperimentConfig:
+    """Read and validate an experiment config from a YAML file.
+
+    Paths in the config are relative to the config file. The config's ``name`` defaults to the
+    file name without extension.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the section and key at fault and what is allowed, e.g.
+        ``models.lightgbm.num_leaves must be an integer > 1, got 'abc'``.
+
+    Examples
+    --------
+    >>> from vrurisk.config import load_config
+    >>> config = load_config("configs/demo.yaml")  # doctest: +SKIP
+    >>> [spec.name for spec in config.model_specs]  # doctest: +SKIP
+    ['lightgbm', 'logistic_regression', 'baseline']
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(NOT_FOUND.format(path=path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise ConfigError(NOT_YAML.format(path=path, reason=reason)) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(NOT_MAPPING.format(path=path, kind=type(raw).__name__))
+    return validate_config(raw, base_dir=path.parent, name=path.stem)
