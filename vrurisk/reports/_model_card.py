@@ -1,0 +1,321 @@
+"""The model card and the fields of the UK Algorithmic Transparency Recording Standard it fills.
+
+:func:`model_card_summary` gathers plain facts (what the model is, what it was trained on, how
+well it does against the risk-factor-count baseline, how protected characteristics are handled)
+into a dict; :func:`render_model_card` renders it. Fields only the deploying organisation can
+fill (owner, contact, impact assessments) are listed as such rather than invented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from vrurisk.reports._render import render_template
+
+TO_COMPLETE = "To be completed by the deploying organisation."
+
+#: Words that mark a feature as a protected characteristic (Equality Act 2010) or a close proxy.
+PROTECTED_WORDS = (
+    "sex",
+    "gender",
+    "ethnic",
+    "race",
+    "religion",
+    "faith",
+    "disab",
+    "orientation",
+    "nationality",
+)
+
+INTENDED_USE = [
+    "Ranking young people already known to partner agencies by an estimated chance of future "
+    "involvement in serious violence (as a suspect or a victim), so that a multi-agency panel "
+    "can consider offers of support and safeguarding earlier.",
+    "A prompt for professional judgement: every case on the list is reviewed by practitioners "
+    "who can add what the records miss, and the panel records its own decision.",
+    "Population-level planning: how many people a service could reach at a given capacity, "
+    "and which risk factors are most common among them.",
+]
+MISUSE = [
+    "Any automated decision about a person: enforcement, arrest, charging, sentencing, bail, "
+    "immigration, housing, school admission or exclusion, or withholding a service.",
+    "Labelling a child or young person as violent or dangerous, or sharing their score outside "
+    "the panel; the score is an estimate from incomplete records, not a finding.",
+    "Use on people outside the cohort the model was trained for, or after the data or the "
+    "recording practices of a partner agency have changed, without re-validation.",
+    "Comparing individuals' scores across different models, areas or dates.",
+]
+LIMITATIONS = [
+    "The model learns from recorded events. Groups that are stopped, searched or referred "
+    "more often have more records and may be ranked higher for the same behaviour; the bias "
+    "audit shipped with every list measures this, it cannot remove it.",
+    "Most people on any list will not go on to be involved in serious violence, and many "
+    "people who will are not on it: read precision and recall at the panel's capacity below.",
+    "Network features describe associations recorded by agencies; they are incomplete and "
+    "can carry a person's risk to people near them who have done nothing.",
+    "Performance is measured on earlier periods (temporal validation); it can drift as "
+    "policing and recording practice change, so each new list should be re-audited.",
+    "Explanations describe the model, not the person: a reason is what moved the estimate, "
+    "not a cause of violence.",
+]
+
+
+def model_card_summary(
+    *,
+    model: Mapping,
+    manifest: Iterable,
+    data: Mapping,
+    cohort: Mapping,
+    outcome: Mapping,
+    metrics: Sequence[Mapping] = (),
+    fairness: Mapping | None = None,
+    sensitive_attributes: Sequence[str] = (),
+    as_of: str | None = None,
+    k: int | None = None,
+) -> dict:
+    """Everything the model card shows, as plain data.
+
+    Parameters
+    ----------
+    model : mapping
+        ``name``, ``kind``, ``version``, ``uri``, ``calibration``, ``params``, ``config_hash``,
+        ``trained_on`` (``as_of_dates``, ``n_rows``, ``n_positive``, ``data_fingerprint``).
+    manifest : list of FeatureSpec
+        The model's features.
+    data : mapping
+        ``source``, ``extraction_date``, ``fingerprint``, ``n_people``, ``n_events``, ``n_links``.
+    cohort, outcome : mapping
+        The validated config sections (as dicts), plus ``size`` in ``cohort`` if known.
+    metrics : list of mapping
+        Rows with ``model``, ``metric``, ``value`` and optionally ``ci_low``, ``ci_high``,
+        ``window`` (e.g. the temporal test date). The baseline's rows are shown beside the
+        model's.
+    fairness : mapping, optional
+        ``n_flagged``, ``findings`` and ``windows`` of the bias audit of the current list.
+    sensitive_attributes : list of str
+        Protected characteristics audited (never model inputs).
+    as_of : str, optional
+        Date of the list this card ships with.
+    k : int, optional
+        The panel's capacity (the operating point of the metrics).
+
+    Returns
+    -------
+    dict
+    """
+    specs = list(manifest)
+    by_group: dict[str, int] = {}
+    for spec in specs:
+        by_group[spec.group] = by_group.get(spec.group, 0) + 1
+    protected_inputs = [
+        spec.name for spec in specs if any(word in spec.name.lower() for word in PROTECTED_WORDS)
+    ]
+    trained_on = dict(model.get("trained_on", {}))
+    metric_rows = [_metric_row(row) for row in metrics]
+    fairness = dict(fairness or {})
+    card = {
+        "title": f"Model card: {model.get('name', 'vrurisk model')}",
+        "as_of": as_of,
+        "k": k,
+        "model": dict(model),
+        "trained_on": trained_on,
+        "features": [
+            {"name": s.name, "group": s.group, "description": s.description} for s in specs
+        ],
+        "feature_groups": by_group,
+        "data": dict(data),
+        "cohort": dict(cohort),
+        "outcome": dict(outcome),
+        "metrics": metric_rows,
+        "fairness": fairness,
+        "intended_use": INTENDED_USE,
+        "misuse": MISUSE,
+        "limitations": LIMITATIONS,
+        "protected": {
+            "audited": list(sensitive_attributes),
+            "inputs": protected_inputs,
+            "policy": _protected_policy(sensitive_attributes, protected_inputs),
+        },
+    }
+    card["atrs"] = _atrs(card)
+    return card
+
+
+def render_model_card(summary: Mapping) -> str:
+    """The model card as one self-contained HTML page."""
+    return render_template("model_card.html", s=summary, to_complete=TO_COMPLETE)
+
+
+def _metric_row(row: Mapping) -> dict:
+    out = {key: row.get(key) for key in ("model", "metric", "value", "ci_low", "ci_high")}
+    out["window"] = row.get("window", "")
+    return out
+
+
+def _protected_policy(audited: Sequence[str], inputs: Sequence[str]) -> str:
+    policy = (
+        "Protected characteristics are not model inputs. "
+        if not inputs
+        else (
+            "WARNING: these features look like protected characteristics or close proxies and "
+            f"should be reviewed: {', '.join(inputs)}. "
+        )
+    )
+    if audited:
+        policy += (
+            f"{', '.join(audited)} are used only to audit every list for disparities between "
+            "groups (selection rates, error rates and calibration, with confidence intervals)."
+        )
+    else:
+        policy += "No protected characteristic was given for the bias audit."
+    return policy
+
+
+def _join(values) -> str:
+    return ", ".join(str(value) for value in values) if values else "not recorded"
+
+
+def _atrs(card: Mapping) -> list[dict]:
+    """ATRS sections with the fields the tool can fill; the rest marked for the organisation."""
+    model, data, outcome = card["model"], card["data"], card["outcome"]
+    trained = card["trained_on"]
+    metric_text = "; ".join(
+        f"{row['model']} {row['metric']} {_fmt(row['value'])}"
+        + (
+            f" (95% CI {_fmt(row['ci_low'])}-{_fmt(row['ci_high'])})"
+            if row.get("ci_low") is not None
+            else ""
+        )
+        for row in card["metrics"][:8]
+    )
+    fairness = card["fairness"]
+    return [
+        {
+            "section": "Tier 1: overview",
+            "fields": [
+                ("Name", model.get("name", "vrurisk model")),
+                (
+                    "Description",
+                    "A statistical model that ranks young people known to partner agencies by "
+                    "their estimated chance of involvement in serious violence, with reasons for "
+                    "each person, to help a multi-agency panel decide whom to offer support.",
+                ),
+                ("How to find out more / contact", TO_COMPLETE),
+            ],
+        },
+        {
+            "section": "Tier 2: owner and responsibility",
+            "fields": [
+                ("Organisation and team", TO_COMPLETE),
+                ("Senior responsible owner", TO_COMPLETE),
+                (
+                    "Supplier",
+                    "Built in-house with vrurisk (open-source, MIT licence); no external "
+                    "supplier has access to the data.",
+                ),
+            ],
+        },
+        {
+            "section": "Tier 2: description and rationale",
+            "fields": [
+                ("Scope", "; ".join(card["intended_use"][:2])),
+                ("Out of scope (misuse)", "; ".join(card["misuse"][:2])),
+                (
+                    "Alternatives considered",
+                    "A risk-factor-count checklist (the baseline shown in the performance "
+                    "section) and unaided professional referral.",
+                ),
+            ],
+        },
+        {
+            "section": "Tier 2: decision-making process",
+            "fields": [
+                (
+                    "Process integration",
+                    "The list is produced before each panel meeting from the latest data; "
+                    "the panel reviews every listed case.",
+                ),
+                (
+                    "Information given to decision makers",
+                    "The ranked list with scores, percentiles, the top three reasons and a "
+                    "contribution chart per person, this model card and the bias audit.",
+                ),
+                (
+                    "Human decisions and review",
+                    "No action follows from the score alone. Practitioners review each case, "
+                    "may remove or add people, and record the panel's own decision and reasons.",
+                ),
+                (
+                    "Frequency and scale",
+                    f"Scored cohort at {card['as_of'] or 'each as-of date'}; "
+                    f"panel capacity {card['k'] if card['k'] else 'as configured'}.",
+                ),
+                ("Appeals and review", TO_COMPLETE),
+            ],
+        },
+        {
+            "section": "Tier 2: tool specification",
+            "fields": [
+                (
+                    "Model",
+                    f"{model.get('kind', '')} ({model.get('name', '')}), calibration "
+                    f"{model.get('calibration', 'n/a')}, config hash "
+                    f"{str(model.get('config_hash', ''))[:12]}",
+                ),
+                (
+                    "Features",
+                    f"{len(card['features'])} features: "
+                    + ", ".join(f"{n} {g}" for g, n in card["feature_groups"].items()),
+                ),
+                (
+                    "Training data",
+                    f"as-of dates {_join(trained.get('as_of_dates'))}; "
+                    f"{trained.get('n_rows', 'n/a')} rows, "
+                    f"{trained.get('n_positive', 'n/a')} with the outcome",
+                ),
+                (
+                    "Data used to score",
+                    f"{data.get('source', 'n/a')} extracted {data.get('extraction_date', 'n/a')}"
+                    f" (fingerprint {str(data.get('fingerprint', ''))[:12]})",
+                ),
+                ("Outcome", _outcome_text(outcome)),
+                ("Performance", metric_text or "not available"),
+                ("Protected characteristics", card["protected"]["policy"]),
+            ],
+        },
+        {
+            "section": "Tier 2: risks, mitigations and impact assessments",
+            "fields": [
+                ("Risks", " ".join(card["limitations"][:3])),
+                (
+                    "Mitigations",
+                    "Human review of every case; a bias audit with confidence intervals shipped "
+                    "with every list"
+                    + (
+                        f" ({fairness.get('n_flagged', 0)} disparity(ies) flagged on this list)"
+                        if fairness
+                        else ""
+                    )
+                    + "; pseudonymised keys; audit log of every scoring run.",
+                ),
+                ("Data protection and equality impact assessments", TO_COMPLETE),
+            ],
+        },
+    ]
+
+
+def _outcome_text(outcome: Mapping) -> str:
+    if not outcome:
+        return "not recorded"
+    parts = [
+        f"{key}: {_join(value) if isinstance(value, list | tuple) else value}"
+        for key, value in outcome.items()
+    ]
+    return "; ".join(parts)
+
+
+def _fmt(value) -> str:
+    try:
+        return f"{float(value):.3f}"
+    except (TypeError, ValueError):
+        return "n/a"
