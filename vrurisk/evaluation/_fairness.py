@@ -217,7 +217,7 @@ def audit_scores(
             disparity_rows += ratios
     groups = pd.DataFrame(group_rows)
     disparities = pd.DataFrame(disparity_rows, columns=_DISPARITY_COLUMNS)
-    calibration = _calibration(outcome, sensitive)
+    calibration = _calibration(outcome, score_col, sensitive)
     audit = BiasAudit(
         groups=groups,
         disparities=disparities,
@@ -432,25 +432,16 @@ def _verdict(row: dict, sizes: dict, config: FairnessConfig) -> str:
     return "inconclusive"
 
 
-def _calibration(table: AuditTable, sensitive: list[str]) -> pd.DataFrame:
-    columns = ["attribute", "group", "bin", "n", "mean_score", "observed_rate"]
-    if table.scores is None:
-        return pd.DataFrame(columns=columns)
-    scores = pd.Series(table.scores)
-    distinct = np.unique(table.scores)
-    if len(distinct) <= 20:
-        bins = scores.map({v: i for i, v in enumerate(distinct)})
-    else:
-        edges = np.unique(np.quantile(table.scores, np.linspace(0, 1, 11)))
-        bins = pd.Series(np.clip(np.searchsorted(edges, table.scores, side="right") - 1, 0, None))
-        bins = bins.clip(upper=len(edges) - 2)
+def _calibration(table: AuditTable, score_col: str, sensitive: list[str]) -> pd.DataFrame:
+    """Observed outcome rate (and mean score, if numeric) per score bin and group."""
+    bins, labels = _score_bins(table, score_col)
     pieces = []
     for attribute in sensitive:
         frame = pd.DataFrame(
             {
                 "group": _group_labels(table.frame, attribute).to_numpy(),
-                "bin": bins.to_numpy(),
-                "score": table.scores,
+                "bin": bins,
+                "score": _scores_or_nan(table),
                 "y": table.labels,
             }
         )
@@ -460,8 +451,25 @@ def _calibration(table: AuditTable, sensitive: list[str]) -> pd.DataFrame:
             .reset_index()
         )
         summary.insert(0, "attribute", attribute)
+        summary.insert(3, "bin_label", [labels[b] for b in summary["bin"]])
         pieces.append(summary)
-    return pd.concat(pieces, ignore_index=True)[columns]
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _score_bins(table: AuditTable, score_col: str) -> tuple[np.ndarray, list[str]]:
+    """Bin index per row: each value if there are few, else deciles; bands by outcome rate."""
+    if table.scores is None:
+        values = table.frame[score_col].astype(str).to_numpy()
+        rates = pd.Series(table.labels).groupby(values).mean().sort_values(kind="stable")
+        order = {value: i for i, value in enumerate(rates.index)}
+        return np.array([order[v] for v in values]), list(rates.index)
+    distinct = np.unique(table.scores)
+    if len(distinct) <= 20:
+        return np.searchsorted(distinct, table.scores), [f"{v:g}" for v in distinct]
+    edges = np.unique(np.quantile(table.scores, np.linspace(0, 1, 11)))
+    bins = np.clip(np.searchsorted(edges, table.scores, side="right") - 1, 0, len(edges) - 2)
+    labels = [f"{lo:.3g}-{hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    return bins, labels
 
 
 def _json_safe(value):

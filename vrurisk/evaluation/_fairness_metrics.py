@@ -5,11 +5,14 @@ own metric functions so that a rate whose denominator is empty is ``NaN`` (fairl
 ``false_positive_rate`` returns 0.0 for a group without negatives, which would read as "no false
 positives" in a report).
 
-Confidence intervals come from a bootstrap stratified by group, holding the list fixed (who is
-flagged does not change between resamples). Every rate in the audit is a function of the group's
-2x2 table of (flagged, outcome) counts, so resampling a group's rows with replacement is the same
-as drawing the four cell counts from a multinomial with the observed cell shares: we draw those
-counts directly, which is exact and takes microseconds per group.
+Intervals hold the list fixed (who is flagged does not change between draws) and treat groups
+as independent. Every rate in the audit is a share ``x / d`` of one group's 2x2 table of
+(flagged, outcome) counts; we draw it from ``Beta(x + 1/2, d - x + 1/2)`` (the Bayesian bootstrap
+of a proportion with Jeffreys' prior), whose percentile interval is the Jeffreys interval: good
+coverage even for small groups and, unlike the resampling bootstrap, not collapsed to a point
+when a group has no events. A ratio's interval comes from the ratio of the two groups' draws.
+fairlearn's own bootstrap (``MetricFrame(n_boot=...)``) resamples the whole table, has no
+ratio against a chosen reference group and takes seconds per attribute, so it is not used.
 """
 
 from __future__ import annotations
@@ -183,34 +186,31 @@ def denominators(cells: pd.Series) -> dict[str, int]:
     return {"n": tp + fp + fn + tn, "negatives": fp + tn, "positives": tp + fn, "flagged": tp + fp}
 
 
-def rates_from_cells(counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Rates from an array of cell counts whose last axis is (tp, fp, fn, tn)."""
-    tp, fp, fn, tn = (counts[..., i].astype(float) for i in range(4))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n = tp + fp + fn + tn
-        return {
-            "selection_rate": (tp + fp) / n,
-            "false_positive_rate": fp / (fp + tn),
-            "false_negative_rate": fn / (fn + tp),
-            "precision": tp / (tp + fp),
-            "base_rate": (tp + fn) / n,
-        }
-
-
 def bootstrap_rates(cells: pd.Series, n_samples: int, *, seed: int, key: str) -> dict:
-    """Bootstrap draws of every rate for one group, from its cell counts.
+    """Draws of every rate for one group, from its cell counts (Jeffreys Bayesian bootstrap).
 
-    ``key`` names the group (and operating point) so each group gets its own reproducible
-    stream whatever other groups exist.
+    Each rate ``x / d`` is drawn from ``Beta(x + 1/2, d - x + 1/2)``. A rate with no events
+    (``x = 0``) still gets an honest interval, where the resampling bootstrap collapses to
+    ``[0, 0]`` and would flag a 0/25 false positive rate as a certain disparity. Rates whose
+    denominator is zero are NaN. ``key`` names the group (and operating point) so each group
+    gets its own reproducible stream whatever other groups exist.
     """
-    counts = cells[["tp", "fp", "fn", "tn"]].to_numpy(dtype=np.int64)
-    total = int(counts.sum())
+    tp, fp, fn, tn = (int(cells[c]) for c in ("tp", "fp", "fn", "tn"))
+    parts = {
+        "selection_rate": (tp + fp, fn + tn),
+        "false_positive_rate": (fp, tn),
+        "false_negative_rate": (fn, tp),
+        "precision": (tp, fp),
+        "base_rate": (tp + fn, fp + tn),
+    }
     rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
-    if total == 0:
-        draws = np.zeros((n_samples, 4), dtype=np.int64)
-    else:
-        draws = rng.multinomial(total, counts / total, size=n_samples)
-    return rates_from_cells(draws)
+    draws = {}
+    for metric, (events, others) in parts.items():
+        if events + others == 0:
+            draws[metric] = np.full(n_samples, np.nan)
+        else:
+            draws[metric] = rng.beta(events + 0.5, others + 0.5, size=n_samples)
+    return draws
 
 
 def percentile_interval(draws: np.ndarray, level: float) -> tuple[float, float]:

@@ -1,3 +1,18 @@
-"""vrurisk.reports (see DESIGN.md)."""
+"""vrurisk.reports: HTML and JSON reports, computed as summaries first and rendered second."""
 
-__all__: list[str] = []
+from vrurisk.reports._bias_audit import (
+    BIAS_AUDIT_HTML,
+    FAIRNESS_JSON,
+    render_bias_audit,
+    write_bias_audit,
+)
+from vrurisk.reports._render import figure_to_data_uri, render_template
+
+__all__: list[str] = [
+    "BIAS_AUDIT_HTML",
+    "FAIRNESS_JSON",
+    "figure_to_data_uri",
+    "render_bias_audit",
+    "render_template",
+    "write_bias_audit",
+]

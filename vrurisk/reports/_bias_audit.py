@@ -1,0 +1,167 @@
+"""The bias audit report: ``fairness.json`` (the summary) and ``bias_audit.html`` (rendered)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vrurisk.evaluation._fairness import VERDICTS, BiasAudit
+from vrurisk.evaluation._fairness_findings import METRIC_LABELS, METRIC_MEANINGS
+from vrurisk.evaluation._fairness_metrics import DISPARITY_METRICS
+from vrurisk.reports._render import (
+    MUTED,
+    PALETTE,
+    figure_to_data_uri,
+    new_figure,
+    render_template,
+)
+
+FAIRNESS_JSON = "fairness.json"
+BIAS_AUDIT_HTML = "bias_audit.html"
+
+
+def render_bias_audit(audit: BiasAudit, *, title: str | None = None) -> str:
+    """Render a :class:`~vrurisk.evaluation.BiasAudit` as one self-contained HTML page.
+
+    Findings come first, then per operating point and attribute a chart and table of rates
+    by group (with intervals) and the disparity verdicts, then calibration by group.
+    """
+    from vrurisk import __version__
+
+    summary = audit.to_dict()
+    sections = []
+    for point in summary["operating_points"]:
+        overall = next(r for r in summary["overall"] if r["operating_point"] == point["name"])
+        blocks = []
+        for attribute in summary["attributes"]:
+            rows = [
+                r
+                for r in summary["groups"]
+                if r["operating_point"] == point["name"] and r["attribute"] == attribute
+            ]
+            ratios = [
+                r
+                for r in summary["disparities"]
+                if r["operating_point"] == point["name"] and r["attribute"] == attribute
+            ]
+            chart = _rates_chart(rows, attribute, audit.config.ci_level)
+            blocks.append({"attribute": attribute, "rows": rows, "ratios": ratios, "chart": chart})
+        sections.append({"point": point, "overall": overall, "blocks": blocks})
+    calibration = _calibration_blocks(audit)
+    return render_template(
+        "bias_audit.html",
+        title=title or f"Bias audit of '{audit.score_column}'",
+        summary=summary,
+        sections=sections,
+        calibration=calibration,
+        metrics=[(m, METRIC_LABELS[m], METRIC_MEANINGS[m]) for m in DISPARITY_METRICS],
+        outcome_meaning=METRIC_MEANINGS["base_rate"],
+        verdicts=VERDICTS,
+        has_current="n_current" in audit.groups.columns,
+        version=__version__,
+    )
+
+
+def write_bias_audit(audit: BiasAudit, directory: str | Path, **render_options) -> dict[str, Path]:
+    """Write ``fairness.json`` and ``bias_audit.html`` into an existing ``directory``.
+
+    Call it inside :func:`vrurisk.data.write_directory_atomically` so a bundle is never
+    half-written.
+    """
+    directory = Path(directory)
+    paths = {"json": directory / FAIRNESS_JSON, "html": directory / BIAS_AUDIT_HTML}
+    text = json.dumps(audit.to_dict(), indent=2, allow_nan=False, ensure_ascii=False)
+    paths["json"].write_text(text + "\n", encoding="utf-8")
+    paths["html"].write_text(render_bias_audit(audit, **render_options), encoding="utf-8")
+    return paths
+
+
+def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
+    groups = [r["group"] for r in rows]
+    height = 1.2 + 0.34 * len(groups)
+    figure = new_figure(9.5, height)
+    axes = figure.subplots(1, len(DISPARITY_METRICS), sharey=True)
+    positions = np.arange(len(groups))
+    for ax, metric in zip(axes, DISPARITY_METRICS, strict=True):
+        for pos, row in zip(positions, rows, strict=True):
+            value = row[metric]
+            if value is None:
+                continue
+            low = row[f"{metric}_low"] if row[f"{metric}_low"] is not None else value
+            high = row[f"{metric}_high"] if row[f"{metric}_high"] is not None else value
+            colour = PALETTE[1] if row["is_reference"] else PALETTE[0]
+            colour = MUTED if row["small_group"] else colour
+            ax.errorbar(
+                value,
+                pos,
+                xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
+                fmt="o",
+                color=colour,
+                capsize=3,
+                markersize=5,
+            )
+        ax.set_title(METRIC_LABELS[metric], fontsize=9)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="x", color="#e5e5e5")
+    axes[0].set_yticks(positions, groups)
+    axes[0].invert_yaxis()
+    figure.suptitle(
+        f"{attribute}: rates by group with {level:.0%} intervals "
+        "(orange: reference group; grey: too small for a verdict)",
+        fontsize=9,
+    )
+    return figure_to_data_uri(figure)
+
+
+def _calibration_blocks(audit: BiasAudit) -> list[dict]:
+    calibration = audit.calibration
+    blocks = []
+    if calibration.empty:
+        return blocks
+    numeric = calibration["mean_score"].notna().any()
+    for attribute, table in calibration.groupby("attribute", sort=False):
+        sizes = table.groupby("group")["n"].sum()
+        shown = sizes[sizes >= audit.config.min_group_size].index
+        labels = table.drop_duplicates("bin").sort_values("bin")["bin_label"].tolist()
+        figure = new_figure(7.0, 3.4)
+        ax = figure.subplots()
+        for i, (group, rows) in enumerate(table[table["group"].isin(shown)].groupby("group")):
+            ax.plot(
+                rows["bin"],
+                rows["observed_rate"],
+                marker="o",
+                color=PALETTE[i % len(PALETTE)],
+                label=str(group),
+            )
+        if numeric and audit.groups is not None and _probabilities(calibration):
+            overall = calibration[calibration["attribute"] == attribute]
+            means = overall.groupby("bin")["mean_score"].mean()
+            ax.plot(means.index, means.to_numpy(), "k--", label="mean score")
+        ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=30 if len(labels) > 6 else 0)
+        ax.set_xlabel(f"score band of '{audit.score_column}'", fontsize=9)
+        ax.set_ylabel("observed outcome rate", fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0%}")
+        ax.grid(color="#e5e5e5")
+        ax.legend(fontsize=8, frameon=False)
+        ax.set_title(f"Observed outcome rate by score band and {attribute}", fontsize=9)
+        records = table.to_dict(orient="records")
+        blocks.append(
+            {
+                "attribute": attribute,
+                "chart": figure_to_data_uri(figure),
+                "rows": records,
+                "hidden": sorted(set(sizes.index) - set(shown)),
+            }
+        )
+    return blocks
+
+
+def _probabilities(calibration: pd.DataFrame) -> bool:
+    scores = calibration["mean_score"].dropna()
+    return bool(len(scores)) and bool(scores.between(0, 1).all())
