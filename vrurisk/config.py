@@ -65,6 +65,9 @@ HORIZON_TOO_LONG = (
     "{first} to {last} and data extracted on {extraction}, no test date has a closed outcome "
     "window and an earlier training date; use a shorter horizon or earlier as-of dates"
 )
+BASELINE_WINDOW = (
+    "models.baseline.window_days must be one of features.windows_days {allowed}, got {value}"
+)
 UNJUSTIFIED_ATTRIBUTE = (
     "features.allowed_static_attributes lists the sensitive attribute {name!r} without a "
     "justification; add privacy.sensitive_features: [{{name: {name}, justification: ...}}]"
@@ -196,7 +199,7 @@ class ModelsConfig(_Section):
     logistic_regression: LogisticRegressionGrid | None = None
     random_forest: RandomForestGrid | None = None
     baseline: BaselineConfig | None = None
-    n_jobs: int = Field(2, ge=1, le=64)
+    n_jobs: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _not_empty(self) -> ModelsConfig:
@@ -326,6 +329,13 @@ class ExperimentConfig(_Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ExperimentConfig:
+        baseline = self.models.baseline
+        if baseline is not None and baseline.window_days not in self.features.windows_days:
+            raise ValueError(
+                BASELINE_WINDOW.format(
+                    allowed=list(self.features.windows_days), value=baseline.window_days
+                )
+            )
         justified = {f.name for f in self.privacy.sensitive_features}
         for name in self.features.allowed_static_attributes:
             if name in self.fairness.sensitive_attributes and name not in justified:

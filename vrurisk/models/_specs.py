@@ -11,12 +11,13 @@ import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from vrurisk.models._baseline import RiskFactorCountClassifier
 
@@ -30,6 +31,11 @@ def _lightgbm(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
     return LGBMClassifier(**params, random_state=seed, n_jobs=n_jobs, verbosity=-1)
 
 
+def signed_log1p(X):
+    """``sign(x) * log(1 + |x|)``: tames heavy-tailed counts, keeps signs (trends)."""
+    return np.sign(X) * np.log1p(np.abs(X))
+
+
 def _logistic_regression(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
     params = dict(params)
     penalty = params.pop("penalty", "l2")
@@ -40,6 +46,7 @@ def _logistic_regression(params: Mapping, seed: int, n_jobs: int) -> BaseEstimat
     return Pipeline(
         [
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("log", FunctionTransformer(signed_log1p, feature_names_out="one-to-one")),
             ("scale", StandardScaler()),
             ("model", model),
         ]

@@ -1,0 +1,320 @@
+"""Train every model of a config's grid with temporal cross-validation and pick a champion.
+
+The stacked feature matrix is built once, for every as-of date any split needs, and reused by
+every model and split. Each model is fitted (and calibrated) on a split's training dates and
+scored on its test date; all metrics of that test date come from the same predictions. The
+champion (best selection metric on the latest test date) is refitted on all labelled dates.
+
+MLflow is optional: ``train_experiment(..., tracking=False)`` touches no tracking store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ModelError
+from vrurisk.config import ExperimentConfig, plan_splits
+from vrurisk.evaluation._metrics import evaluate_predictions, k_label, top_k_overlap
+from vrurisk.models._risk_model import RiskModel, fit_risk_model
+from vrurisk.models._specs import ModelSpec
+from vrurisk.models._splits import TemporalSplit
+
+NO_FACTORS = (
+    "models.baseline.factors: none of {factors} match a feature column "
+    "count_<factor>_{window}d built by this config"
+)
+ONE_CLASS = (
+    "split {split}: the training rows have only one outcome class ({n} rows); the cohort or "
+    "outcome is too narrow for these as-of dates"
+)
+
+#: Metrics where lower is better.
+LOWER_IS_BETTER = ("brier", "ece")
+
+
+@dataclass
+class TrainingResult:
+    """Everything a training run produced.
+
+    Attributes
+    ----------
+    config : ExperimentConfig
+    metrics : pandas.DataFrame
+        One row per model per test date: ``model``, ``kind``, ``split``, ``test_date``,
+        ``n_train`` and every metric (with ``*_low`` / ``*_high`` bootstrap bounds).
+    champion : RiskModel
+        The selected model refitted on all labelled as-of dates.
+    selection_metric : str
+    splits : list of TemporalSplit
+    refit : TemporalSplit
+    manifest : list of FeatureSpec
+    data_fingerprint : str
+    timings : dict
+        Seconds per stage.
+    tracking : dict
+        Filled by :mod:`vrurisk.tracking` (run id, model URI, version) when tracking is on.
+    """
+
+    config: ExperimentConfig
+    metrics: pd.DataFrame
+    champion: RiskModel
+    selection_metric: str
+    splits: list[TemporalSplit]
+    refit: TemporalSplit
+    manifest: list
+    data_fingerprint: str
+    extraction_date: pd.Timestamp
+    timings: dict = field(default_factory=dict)
+    tracking: dict = field(default_factory=dict)
+
+    @property
+    def latest_split(self) -> str:
+        return self.splits[-1].name
+
+    def comparison(self) -> pd.DataFrame:
+        """Models x metrics on the latest test date (baseline included), best first."""
+        latest = self.metrics[self.metrics["split"] == self.latest_split].copy()
+        ascending = self.selection_metric in LOWER_IS_BETTER
+        return latest.sort_values(self.selection_metric, ascending=ascending, kind="stable")
+
+    def to_dict(self) -> dict:
+        """JSON-able summary: the comparison, per-split metrics, champion and tracking info."""
+        records = self.metrics.replace({np.nan: None}).to_dict(orient="records")
+        for record in records:
+            record["test_date"] = str(pd.Timestamp(record["test_date"]).date())
+        return {
+            "config": self.config.name,
+            "config_hash": self.config.config_hash,
+            "data_fingerprint": self.data_fingerprint,
+            "extraction_date": str(self.extraction_date.date()),
+            "selection_metric": self.selection_metric,
+            "latest_split": self.latest_split,
+            "champion": {
+                "name": self.champion.name,
+                "kind": self.champion.kind,
+                "params": _jsonable(self.champion.params),
+                "trained_on": self.champion.trained_on,
+            },
+            "splits": [
+                {"name": s.name, "train_dates": [str(d.date()) for d in s.train_dates]}
+                for s in self.splits
+            ],
+            "metrics": _jsonable(records),
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+            "tracking": self.tracking,
+        }
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def baseline_factors(config: ExperimentConfig, columns: list[str]) -> dict[str, float]:
+    """Map the baseline's ``<event_type>_<role>`` factors to this feature matrix's columns."""
+    baseline = config.models.baseline
+    window = baseline.window_days if baseline else 365
+    factors = baseline.factors if baseline else dict(config.models.grid()["baseline"]["factors"][0])
+    present = set(columns)
+    resolved = {
+        f"count_{name}_{window}d": weight
+        for name, weight in factors.items()
+        if f"count_{name}_{window}d" in present
+    }
+    if not resolved:
+        raise ModelError(NO_FACTORS.format(factors=sorted(factors), window=window))
+    return resolved
+
+
+def _resolve_spec(spec: ModelSpec, factors: dict[str, float]) -> ModelSpec:
+    if spec.kind != "baseline":
+        return spec
+    template = spec.build().set_params(factors=factors)
+    return ModelSpec(spec.name, spec.kind, {"factors": factors}, template)
+
+
+def _rank_score(model: RiskModel, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated probability and a strictly ordered ranking score (list position reversed)."""
+    raw = model.raw_score(X)
+    proba = model.calibrator_.transform(raw)
+    order = np.lexsort((np.arange(len(raw)), -raw, -proba))
+    score = np.empty(len(raw))
+    score[order] = np.arange(len(raw), 0, -1, dtype=float)
+    return proba, score
+
+
+def train_experiment(
+    config: ExperimentConfig,
+    dataset=None,
+    *,
+    tracking: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> TrainingResult:
+    """Train and compare every model of ``config`` with temporal cross-validation.
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+        From :func:`vrurisk.config.load_config`.
+    dataset : Dataset, optional
+        Defaults to loading ``config.data.path``.
+    tracking : bool
+        Log runs, artefacts and the registered champion to MLflow (``config.tracking``).
+    progress : callable, optional
+        Called with a short message at each long step (the CLI prints them on stderr).
+
+    Returns
+    -------
+    TrainingResult
+    """
+    say = progress or (lambda message: None)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    if dataset is None:
+        from vrurisk.data import load_dataset
+
+        say(f"loading data from {config.data.path}")
+        dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+    extraction = dataset.extraction_date
+    splits, refit = plan_splits(config, extraction)
+    dates = sorted(
+        {d for s in splits for d in (*s.train_dates, s.test_date)} | set(refit.train_dates)
+    )
+    timings["load"] = time.perf_counter() - start
+
+    say(f"building features for {len(dates)} as-of dates")
+    t = time.perf_counter()
+    from vrurisk.features import build_feature_matrix
+
+    fm = build_feature_matrix(
+        dataset,
+        dates,
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    )
+    timings["features"] = time.perf_counter() - t
+    say(f"feature matrix: {fm.X.shape[0]:,} rows x {fm.X.shape[1]} features")
+
+    factors = baseline_factors(config, list(fm.X.columns))
+    specs = [_resolve_spec(spec, factors) for spec in config.model_specs]
+    fingerprint = dataset.fingerprint()
+    as_of = fm.rows["as_of"].to_numpy()
+    person = fm.rows["person_idx"].to_numpy()
+    common = dict(
+        calibration=config.calibration.method,
+        manifest=fm.manifest,
+        config_hash=config.config_hash,
+        data_fingerprint=fingerprint,
+    )
+    evaluation = config.evaluation
+
+    t = time.perf_counter()
+    records, lists = [], {}
+    for split in splits:
+        train = np.isin(as_of, np.array(split.train_dates, dtype="datetime64[ns]"))
+        test = as_of == np.datetime64(split.test_date, "ns")
+        y_train = fm.y[train].to_numpy().astype(int)
+        if len(np.unique(y_train)) < 2:
+            raise ModelError(ONE_CLASS.format(split=split.name, n=int(train.sum())))
+        y_test = fm.y[test].to_numpy().astype(int)
+        for spec in specs:
+            say(f"{split.name}: fitting {spec.name} on {int(train.sum()):,} rows")
+            model = fit_risk_model(
+                spec,
+                fm.X[train],
+                y_train,
+                as_of=as_of[train],
+                person=person[train],
+                **common,
+            )
+            proba, score = _rank_score(model, fm.X[test])
+            metrics = evaluate_predictions(
+                y_test,
+                proba,
+                y_score=score,
+                ks=evaluation.k,
+                n_boot=evaluation.bootstrap,
+                level=evaluation.ci_level,
+                seed=config.seed,
+            )
+            lists[(spec.name, split.name)] = (fm.rows["person_idx"].to_numpy()[test], score)
+            records.append(
+                {
+                    "model": spec.name,
+                    "kind": spec.kind,
+                    "split": split.name,
+                    "test_date": split.test_date,
+                    "n_train": int(train.sum()),
+                    **metrics,
+                }
+            )
+    timings["cross_validation"] = time.perf_counter() - t
+    metrics = pd.DataFrame.from_records(records)
+    _add_stability(metrics, lists, splits, evaluation.k)
+
+    selection = evaluation.selection
+    latest = metrics[metrics["split"] == splits[-1].name]
+    column = latest[selection].astype(float)
+    best = column.idxmin() if selection in LOWER_IS_BETTER else column.idxmax()
+    champion_spec = next(s for s in specs if s.name == metrics.loc[best, "model"])
+
+    say(f"refitting the champion {champion_spec.name} on {len(refit.train_dates)} as-of dates")
+    t = time.perf_counter()
+    rows = np.isin(as_of, np.array(refit.train_dates, dtype="datetime64[ns]"))
+    champion = fit_risk_model(
+        champion_spec,
+        fm.X[rows],
+        fm.y[rows].to_numpy().astype(int),
+        as_of=as_of[rows],
+        person=person[rows],
+        **common,
+    )
+    timings["refit"] = time.perf_counter() - t
+    result = TrainingResult(
+        config=config,
+        metrics=metrics,
+        champion=champion,
+        selection_metric=selection,
+        splits=splits,
+        refit=refit,
+        manifest=fm.manifest,
+        data_fingerprint=fingerprint,
+        extraction_date=extraction,
+        timings=timings,
+    )
+    if tracking:
+        from vrurisk.tracking import log_training
+
+        say(f"logging to MLflow at {config.tracking.uri}")
+        t = time.perf_counter()
+        example = fm.X[rows].head(5).reset_index(drop=True)
+        result.tracking = log_training(result, input_example=example)
+        timings["tracking"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - start
+    return result
+
+
+def _add_stability(metrics: pd.DataFrame, lists: dict, splits: list, ks) -> None:
+    """``stability_at_<k>``: top-k overlap with the same model's list at the previous test date."""
+    for k in ks:
+        column = f"stability_at_{k_label(k)}"
+        metrics[column] = np.nan
+        for i, row in metrics.iterrows():
+            index = [s.name for s in splits].index(row["split"])
+            if index == 0:
+                continue
+            previous = lists[(row["model"], splits[index - 1].name)]
+            current = lists[(row["model"], row["split"])]
+            metrics.loc[i, column] = top_k_overlap(*previous, *current, k)

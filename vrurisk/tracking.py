@@ -1,0 +1,316 @@
+"""Everything MLflow, in one place.
+
+- :func:`log_training`: one experiment per config; a parent run per training invocation with
+  one nested run per model per test date; tags (config hash, data fingerprint, git commit,
+  vrurisk version); the validated config, feature manifest and metrics table as artefacts; the
+  champion logged as an ``mlflow.pyfunc`` model (signature, input example of feature values
+  only) and registered under ``tracking.registered_model`` with alias ``tracking.alias``.
+- :func:`load_risk_model`: a :class:`~vrurisk.models.RiskModel` back from ``models:/NAME@ALIAS``
+  (or any model URI).
+- :func:`log_scoring_run`: a scoring bundle logged as a run tagged with the model version, the
+  data fingerprint and the as-of date.
+
+Any tracking URI works: the default ``sqlite:///mlflow.db`` (a file in the working directory)
+or a shared server, e.g. ``mlflow server --backend-store-uri postgresql://... \\
+--artifacts-destination s3://...`` and ``tracking.uri: http://mlflow.internal:5000``.
+
+The registered model is a pickle: load models only from a tracking store you trust.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import subprocess
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow.tracking import MlflowClient
+
+from vrurisk._errors import ModelError
+
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+RISK_MODEL_FILE = "risk_model.pkl"
+MODEL_NAME_IN_RUN = "model"
+BAD_MODEL_URI = "{uri}: cannot load a vrurisk model ({reason})"
+NOT_A_RISK_MODEL = "{uri}: this MLflow model was not logged by vrurisk (no {file} artefact)"
+
+TAG_PREFIX = "vrurisk."
+
+
+class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
+    """The pyfunc face of a :class:`RiskModel`: ``predict(features) -> calibrated probability``."""
+
+    def load_context(self, context):
+        with open(context.artifacts["risk_model"], "rb") as handle:
+            self.risk_model = pickle.load(handle)
+
+    def predict(self, context, model_input, params=None):
+        return self.risk_model.predict_proba(pd.DataFrame(model_input))
+
+
+@contextlib.contextmanager
+def _store(uri: str):
+    """Point MLflow at ``uri`` for the duration (restoring the previous URIs)."""
+    previous = mlflow.get_tracking_uri()
+    previous_registry = mlflow.get_registry_uri()
+    logger = logging.getLogger("mlflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # MLflow's INFO/WARNING chatter is not for analysts
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    try:
+        yield MlflowClient(tracking_uri=uri, registry_uri=uri)
+    finally:
+        mlflow.set_tracking_uri(previous)
+        mlflow.set_registry_uri(previous_registry)
+        logger.setLevel(level)
+
+
+def _experiment_id(client: MlflowClient, name: str) -> str:
+    experiment = client.get_experiment_by_name(name)
+    return experiment.experiment_id if experiment else client.create_experiment(name)
+
+
+def git_commit() -> str:
+    """The commit of the vrurisk source tree, or ``"unknown"`` (installed without git)."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _vrurisk_version() -> str:
+    try:
+        return version("vrurisk")
+    except PackageNotFoundError:
+        return "0.0.0+source"
+
+
+def run_tags(config_hash: str, data_fingerprint: str, kind: str) -> dict[str, str]:
+    return {
+        f"{TAG_PREFIX}kind": kind,
+        f"{TAG_PREFIX}config_hash": config_hash,
+        f"{TAG_PREFIX}data_fingerprint": data_fingerprint,
+        f"{TAG_PREFIX}git_commit": git_commit(),
+        f"{TAG_PREFIX}version": _vrurisk_version(),
+    }
+
+
+def _finite(metrics: dict) -> dict[str, float]:
+    out = {}
+    for name, value in metrics.items():
+        if isinstance(value, int | float) and pd.notna(value):
+            out[name] = float(value)
+    return out
+
+
+def _requirements() -> list[str]:
+    pins = []
+    for package in ("scikit-learn", "lightgbm", "pandas", "numpy", "scipy"):
+        with contextlib.suppress(PackageNotFoundError):
+            pins.append(f"{package}=={version(package)}")
+    return pins
+
+
+def log_training(result, *, input_example: pd.DataFrame) -> dict:
+    """Log a :class:`~vrurisk.models.TrainingResult` and register its champion.
+
+    ``input_example`` must hold feature values only (never identifiers).
+
+    Returns
+    -------
+    dict
+        ``tracking_uri``, ``experiment_id``, ``run_id``, ``model_name``, ``model_version``,
+        ``model_uri`` (``models:/NAME@ALIAS``).
+    """
+    config = result.config
+    tracking = config.tracking
+    metric_columns = [c for c in result.metrics.columns if c not in ("model", "kind", "split")]
+    metric_columns = [c for c in metric_columns if c not in ("test_date", "n_train")]
+    with _store(tracking.uri) as client:
+        experiment_id = _experiment_id(client, config.experiment_name)
+        tags = run_tags(config.config_hash, result.data_fingerprint, "train")
+        with mlflow.start_run(
+            experiment_id=experiment_id, run_name=f"train {config.name}", tags=tags
+        ) as parent:
+            mlflow.log_params(
+                {
+                    "config_name": config.name,
+                    "selection_metric": result.selection_metric,
+                    "calibration": config.calibration.method,
+                    "horizon_days": config.outcome.horizon_days,
+                    "test_dates": ",".join(s.name for s in result.splits),
+                    "champion": result.champion.name,
+                    "n_features": len(result.champion.feature_names_),
+                }
+            )
+            mlflow.log_dict(config.to_dict(), "config/config.json")
+            mlflow.log_dict([spec.to_dict() for spec in result.manifest], "features/manifest.json")
+            mlflow.log_text(result.metrics.to_csv(index=False), "metrics/cross_validation.csv")
+            for _, row in result.metrics.iterrows():
+                with mlflow.start_run(
+                    experiment_id=experiment_id,
+                    run_name=f"{row['model']} @ {row['split']}",
+                    nested=True,
+                    tags={**tags, f"{TAG_PREFIX}model": row["model"]},
+                ):
+                    spec = next(s for s in config.model_specs if s.name == row["model"])
+                    mlflow.log_params(
+                        {
+                            "model": row["model"],
+                            "kind": row["kind"],
+                            "split": row["split"],
+                            "n_train": int(row["n_train"]),
+                            **{k: str(v)[:500] for k, v in spec.params.items()},
+                        }
+                    )
+                    mlflow.log_metrics(_finite(row[metric_columns].to_dict()))
+            champion_row = result.comparison()
+            champion_row = champion_row[champion_row["model"] == result.champion.name]
+            mlflow.log_metrics(
+                {
+                    f"champion_{k}": v
+                    for k, v in _finite(champion_row.iloc[0][metric_columns].to_dict()).items()
+                }
+            )
+            version_number = _log_champion(client, result, input_example)
+    model_uri = f"models:/{tracking.registered_model}@{tracking.alias}"
+    return {
+        "tracking_uri": tracking.uri,
+        "experiment_id": experiment_id,
+        "run_id": parent.info.run_id,
+        "model_name": tracking.registered_model,
+        "model_version": str(version_number),
+        "model_uri": model_uri,
+    }
+
+
+def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> str:
+    """Log the champion as a pyfunc model in the active run, register it and set the alias."""
+    from mlflow.models import infer_signature
+
+    tracking = result.config.tracking
+    champion = result.champion
+    example = input_example[champion.feature_names_].astype("float64")
+    signature = infer_signature(example, champion.predict_proba(example))
+    with tempfile.TemporaryDirectory(prefix="vrurisk-model-") as tmp:
+        path = os.path.join(tmp, RISK_MODEL_FILE)
+        with open(path, "wb") as handle:
+            pickle.dump(champion, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_NAME_IN_RUN,
+            python_model=RiskModelPyfunc(),
+            artifacts={"risk_model": path},
+            signature=signature,
+            input_example=example,
+            pip_requirements=_requirements(),
+        )
+    registered = mlflow.register_model(
+        info.model_uri,
+        tracking.registered_model,
+        tags={
+            f"{TAG_PREFIX}config_hash": champion.config_hash,
+            f"{TAG_PREFIX}data_fingerprint": result.data_fingerprint,
+            f"{TAG_PREFIX}kind": champion.kind,
+        },
+    )
+    client.set_registered_model_alias(tracking.registered_model, tracking.alias, registered.version)
+    return registered.version
+
+
+def load_risk_model(uri: str, *, tracking_uri: str | None = None):
+    """Load a :class:`~vrurisk.models.RiskModel` from an MLflow model URI.
+
+    Parameters
+    ----------
+    uri : str
+        E.g. ``models:/vrurisk-risk@champion``, ``models:/vrurisk-risk/3`` or ``runs:/ID/model``.
+    tracking_uri : str, optional
+        Tracking/registry store to read from (default: MLflow's current one).
+
+    Raises
+    ------
+    ModelError
+        When the URI cannot be resolved or is not a vrurisk model.
+    """
+    store = tracking_uri or mlflow.get_tracking_uri()
+    with _store(store), tempfile.TemporaryDirectory(prefix="vrurisk-load-") as tmp:
+        try:
+            local = mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=tmp)
+        except Exception as exc:  # MlflowException, OSError, HTTP errors ...
+            reason = " ".join(str(exc).split())[:200]
+            raise ModelError(BAD_MODEL_URI.format(uri=uri, reason=reason)) from exc
+        found = list(Path(local).rglob(RISK_MODEL_FILE))
+        if not found:
+            raise ModelError(NOT_A_RISK_MODEL.format(uri=uri, file=RISK_MODEL_FILE))
+        with open(found[0], "rb") as handle:
+            return pickle.load(handle)
+
+
+def model_version(uri: str, *, tracking_uri: str | None = None) -> str:
+    """The registry version behind ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``."""
+    store = tracking_uri or mlflow.get_tracking_uri()
+    body = uri.removeprefix("models:/")
+    with _store(store) as client:
+        try:
+            if "@" in body:
+                name, alias = body.split("@", 1)
+                return str(client.get_model_version_by_alias(name, alias.split("/")[0]).version)
+            return body.split("/")[1]
+        except Exception as exc:
+            reason = " ".join(str(exc).split())[:200]
+            raise ModelError(BAD_MODEL_URI.format(uri=uri, reason=reason)) from exc
+
+
+def log_scoring_run(
+    config,
+    *,
+    bundle_dir: str | os.PathLike,
+    model_uri: str,
+    data_fingerprint: str,
+    as_of,
+    metrics: dict | None = None,
+    params: dict | None = None,
+) -> str:
+    """Log a scoring bundle (a directory of outputs) as a run of the config's experiment.
+
+    Tags: ``vrurisk.kind=score``, ``vrurisk.model_uri``, ``vrurisk.model_version``,
+    ``vrurisk.data_fingerprint``, ``vrurisk.as_of``, ``vrurisk.config_hash``, git commit and
+    vrurisk version. Everything in ``bundle_dir`` is logged under ``bundle/``: it must already be
+    pseudonymised. Returns the run id.
+    """
+    tracking = config.tracking
+    version_number = model_version(model_uri, tracking_uri=tracking.uri)
+    with _store(tracking.uri) as client:
+        experiment_id = _experiment_id(client, config.experiment_name)
+        tags = run_tags(config.config_hash, data_fingerprint, "score")
+        tags.update(
+            {
+                f"{TAG_PREFIX}model_uri": model_uri,
+                f"{TAG_PREFIX}model_version": version_number,
+                f"{TAG_PREFIX}as_of": str(pd.Timestamp(as_of).date()),
+            }
+        )
+        run_name = f"score {config.name} {pd.Timestamp(as_of).date()}"
+        with mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags) as run:
+            if params:
+                mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+            if metrics:
+                mlflow.log_metrics(_finite(metrics))
+            mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
+    return run.info.run_id
