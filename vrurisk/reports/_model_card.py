@@ -141,15 +141,63 @@ def model_card_summary(
     return card
 
 
+#: Metrics shown on the card, in order (list metrics are matched by prefix).
+CARD_METRICS = ("roc_auc", "average_precision", "precision_at_", "recall_at_", "brier", "ece")
+
+
+def metric_rows(metrics, split: str | None = None) -> list[dict]:
+    """Long rows (model, metric, value, ci_low, ci_high, window) from a training metrics frame.
+
+    ``metrics`` has one row per model per test date with metric columns and optional
+    ``<metric>_low`` / ``<metric>_high`` bounds (as ``TrainingResult.metrics``). Only the latest
+    test date (or ``split``) is kept.
+    """
+    if metrics is None or len(metrics) == 0:
+        return []
+    if "split" in metrics.columns:
+        split = split or sorted(metrics["split"].unique())[-1]
+        metrics = metrics[metrics["split"] == split]
+    names = [
+        column
+        for prefix in CARD_METRICS
+        for column in metrics.columns
+        if column.startswith(prefix) and not column.endswith(("_low", "_high"))
+    ]
+    rows = []
+    for record in metrics.to_dict(orient="records"):
+        window = str(record.get("test_date", split or ""))[:10]
+        for name in names:
+            rows.append(
+                {
+                    "model": record.get("model", ""),
+                    "metric": name,
+                    "value": record.get(name),
+                    "ci_low": record.get(f"{name}_low"),
+                    "ci_high": record.get(f"{name}_high"),
+                    "window": f"test date {window}" if window else "",
+                }
+            )
+    return rows
+
+
 def render_model_card(summary: Mapping) -> str:
     """The model card as one self-contained HTML page."""
     return render_template("model_card.html", s=summary, to_complete=TO_COMPLETE)
 
 
 def _metric_row(row: Mapping) -> dict:
-    out = {key: row.get(key) for key in ("model", "metric", "value", "ci_low", "ci_high")}
+    out = {key: _finite(row.get(key)) for key in ("value", "ci_low", "ci_high")}
+    out.update(model=row.get("model", ""), metric=row.get("metric", ""))
     out["window"] = row.get("window", "")
     return out
+
+
+def _finite(value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value and abs(value) != float("inf") else None
 
 
 def _protected_policy(audited: Sequence[str], inputs: Sequence[str]) -> str:

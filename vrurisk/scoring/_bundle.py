@@ -1,0 +1,174 @@
+"""Write a scored cohort as one bundle directory, atomically: all the files or none of them.
+
+Files: ``scores.parquet`` and ``scores.csv``, ``explanations.parquet``,
+``global_importance.parquet``, ``fairness.json`` and ``bias_audit.html``, ``panel.html``,
+``model_card.html`` and ``manifest.json`` (what produced the bundle, with a SHA-256 of each file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ModelError
+from vrurisk.data import write_directory_atomically
+
+SCORES = "scores"
+EXPLANATIONS = "explanations.parquet"
+IMPORTANCE = "global_importance.parquet"
+PANEL = "panel.html"
+MODEL_CARD = "model_card.html"
+MANIFEST = "manifest.json"
+NO_AUDIT = (
+    "refusing to write scores without a bias audit ({reason}); "
+    "add sensitive attributes to the people table or fix the dates"
+)
+
+
+def write_score_bundle(
+    scored,
+    out: str | os.PathLike,
+    *,
+    config=None,
+    metrics: Sequence[dict] = (),
+    extra_manifest: dict | None = None,
+) -> Path:
+    """Write ``scored`` (a :class:`~vrurisk.scoring.ScoredCohort`) to ``out`` atomically.
+
+    Raises
+    ------
+    ModelError
+        If the cohort has no bias audit: a list is never written without one.
+    """
+    from vrurisk.reports import write_bias_audit
+    from vrurisk.reports._model_card import model_card_summary, render_model_card
+    from vrurisk.reports._panel import panel_summary, render_panel
+
+    if scored.audit is None:
+        raise ModelError(NO_AUDIT.format(reason=scored.audit_note))
+    as_of = str(scored.as_of.date())
+    fairness = _fairness_digest(scored)
+    panel = render_panel(
+        panel_summary(
+            scored.scores,
+            scored.reasons,
+            scored.explanations.contributions,
+            global_importance=scored.explanations.global_importance,
+            manifest=scored.manifest,
+            as_of=as_of,
+            cohort_size=len(scored.scores),
+            k=scored.k,
+            model=scored.model_info,
+            outcome=_outcome_words(config),
+            units=scored.explanations.units,
+            fairness=fairness,
+        )
+    )
+    card = render_model_card(
+        model_card_summary(
+            model=scored.model_info,
+            manifest=scored.manifest,
+            data=scored.data_info,
+            cohort=_section(config, "cohort") | {"size at as-of": len(scored.scores)},
+            outcome=_section(config, "outcome"),
+            metrics=metrics,
+            fairness=fairness,
+            sensitive_attributes=[a for a in scored.audit.attributes if " & " not in a],
+            as_of=as_of,
+            k=scored.k,
+        )
+    )
+
+    def write(tmp: Path) -> None:
+        scored.scores.to_parquet(tmp / f"{SCORES}.parquet", index=False)
+        scored.scores.to_csv(tmp / f"{SCORES}.csv", index=False)
+        scored.explanations.to_frame().reset_index().to_parquet(tmp / EXPLANATIONS, index=False)
+        scored.explanations.importance_frame().to_parquet(tmp / IMPORTANCE, index=False)
+        write_bias_audit(scored.audit, tmp, title=f"Bias audit of the list at {as_of}")
+        (tmp / PANEL).write_text(panel, encoding="utf-8")
+        (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
+        manifest = bundle_manifest(scored, tmp, config=config, extra=extra_manifest)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+    return write_directory_atomically(out, write)
+
+
+def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None = None) -> dict:
+    """What produced the bundle and a SHA-256 of every file in it."""
+    from vrurisk import __version__
+
+    files = {
+        path.name: _sha256(path) for path in sorted(directory.iterdir()) if path.name != MANIFEST
+    }
+    manifest = {
+        "vrurisk_version": __version__,
+        "as_of": str(scored.as_of.date()),
+        "outcome_as_of": None if scored.outcome_as_of is None else str(scored.outcome_as_of.date()),
+        "audit_windows": scored.audit_note,
+        "panel_k": scored.k,
+        "n_scored": len(scored.scores),
+        "n_explained": scored.n_explained,
+        "explanation_units": scored.explanations.units,
+        "identifiers": "raw person_id included"
+        if "person_id" in scored.scores.columns
+        else "pseudonymised keys only",
+        "model": scored.model_info,
+        "data": scored.data_info,
+        "config": None if config is None else {"name": config.name, "hash": config.config_hash},
+        "n_flagged_disparities": len(scored.audit.flags),
+        "timings_seconds": {k: round(v, 2) for k, v in scored.timings.items()},
+        "files": files,
+    }
+    manifest.update(extra or {})
+    return _json_safe(manifest)
+
+
+def _fairness_digest(scored) -> dict:
+    return {
+        "n_flagged": int(len(scored.audit.flags)),
+        "findings": list(scored.audit.findings),
+        "note": scored.audit_note,
+    }
+
+
+def _section(config, name: str) -> dict:
+    if config is None:
+        return {}
+    return getattr(config, name).model_dump(mode="json")
+
+
+def _outcome_words(config) -> str:
+    if config is None:
+        return "the configured outcome"
+    outcome = config.outcome
+    types = " or ".join(t.replace("_", " ") for t in outcome.event_types)
+    roles = "" if not outcome.roles else " as " + " or ".join(outcome.roles)
+    return f"{types}{roles} within {outcome.horizon_days} days"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    return value

@@ -1,0 +1,351 @@
+"""Score a cohort at an as-of date: probabilities, ranks, explanations, reasons and bias audit.
+
+:func:`score_cohort` is pure computation over a dataset and a fitted model (no files, no
+MLflow); :mod:`vrurisk.scoring._bundle` writes its result and the CLI adds tracking and the
+audit log. A list is never produced without its explanations and its audit: both are computed
+here, together with the scores.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from vrurisk._errors import ConfigError, ModelError
+from vrurisk.evaluation import (
+    Explanations,
+    explain,
+    plain_language_reasons,
+    reasons_by_person,
+    resolve_k,
+)
+
+AFTER_EXTRACTION = (
+    "--as-of {as_of} is after the data's extraction date {extraction}; "
+    "score on or before the extraction date"
+)
+BAD_DATE = "--as-of {value!r} is not a date (expected YYYY-MM-DD)"
+EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
+NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
+
+#: Default number of people explained (at least the panel's list; everyone if fewer).
+EXPLAIN_TOP = 500
+#: Size of the cohort sample behind global importance.
+IMPORTANCE_SAMPLE = 1000
+N_REASONS = 3
+
+
+@dataclass
+class ScoredCohort:
+    """A scored cohort with everything that must ship with it.
+
+    Attributes
+    ----------
+    as_of : pandas.Timestamp
+        The date the list is for (features use records strictly before it).
+    scores : pandas.DataFrame
+        One row per person, best rank first: ``key`` (pseudonym), ``probability``
+        (calibrated), ``rank`` (1 is highest risk), ``percentile`` (share of the cohort scored
+        lower, 0-100), ``reason_1`` .. ``reason_3`` (empty beyond the explained people), and
+        ``person_id`` only when raw identifiers were asked for.
+    explanations : Explanations
+        Contributions for the top ``n_explained`` people, indexed by key, and global importance.
+    reasons : pandas.DataFrame
+        Long table of reasons (``row`` holds keys), from ``plain_language_reasons``.
+    audit : BiasAudit or None
+        The bias audit (selection rates on this list, error rates on ``outcome_as_of``).
+    outcome_as_of : pandas.Timestamp or None
+        The most recent as-of date whose outcome window has closed (scored for the audit).
+    k : int
+        The panel's list size (the audit's operating point).
+    manifest : list of FeatureSpec
+    model_info, data_info : dict
+        What scored and on what data (for the manifest, model card and tracking).
+    timings : dict
+        Seconds per stage.
+    """
+
+    as_of: pd.Timestamp
+    scores: pd.DataFrame
+    explanations: Explanations
+    reasons: pd.DataFrame
+    audit: object
+    outcome_as_of: pd.Timestamp | None
+    k: int
+    manifest: list
+    model_info: dict
+    data_info: dict
+    audit_note: str = ""
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def n_explained(self) -> int:
+        return len(self.explanations.contributions)
+
+
+def default_as_of(dataset) -> pd.Timestamp:
+    """The latest as-of date the data allows: its extraction date."""
+    return pd.Timestamp(dataset.extraction_date).normalize()
+
+
+def parse_as_of(value, dataset) -> pd.Timestamp:
+    """Validate an as-of date against the data (one-line :class:`ConfigError` otherwise)."""
+    if value is None:
+        return default_as_of(dataset)
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(BAD_DATE.format(value=value)) from exc
+    if pd.isna(stamp):
+        raise ConfigError(BAD_DATE.format(value=value))
+    stamp = stamp.normalize()
+    extraction = default_as_of(dataset)
+    if stamp > extraction:
+        raise ConfigError(AFTER_EXTRACTION.format(as_of=stamp.date(), extraction=extraction.date()))
+    return stamp
+
+
+def check_risk_model(model, uri: str = "the given model") -> None:
+    """Refuse anything that is not a fitted :class:`~vrurisk.models.RiskModel`."""
+    for attribute in ("predict_proba", "estimator_", "kind", "feature_names_", "manifest"):
+        if not hasattr(model, attribute):
+            raise ModelError(NOT_A_RISK_MODEL.format(uri=uri, missing=attribute))
+
+
+def score_cohort(
+    dataset,
+    model,
+    config,
+    *,
+    as_of=None,
+    keys=None,
+    explain_top: int = EXPLAIN_TOP,
+    panel_k=None,
+    reveal_ids: bool = False,
+    audit: bool = True,
+    model_info: dict | None = None,
+) -> ScoredCohort:
+    """Score the cohort at ``as_of`` and compute its explanations, reasons and bias audit.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    model : RiskModel
+        Its features must be exactly those the config builds (else :class:`ModelError`).
+    config : ExperimentConfig
+        Cohort, outcome, features, evaluation (panel size) and fairness sections are used.
+    as_of : date-like, optional
+        Defaults to the data's extraction date.
+    keys : callable, optional
+        Maps an array of person ids to pseudonymised keys. Defaults to the ids themselves
+        (only for in-memory work; the CLI always pseudonymises).
+    explain_top : int, default 500
+        People explained, best-ranked first (at least the panel's list; everyone if fewer).
+    panel_k : int or str, optional
+        The panel's list size (default: the first of ``config.evaluation.k``).
+    reveal_ids : bool
+        Keep a ``person_id`` column beside the key.
+    audit : bool
+        Run the bias audit (on by default; the CLI never turns it off).
+    model_info : dict, optional
+        ``uri``, ``version`` etc. to carry into reports.
+
+    Returns
+    -------
+    ScoredCohort
+    """
+    from vrurisk.features import build_feature_matrix
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    check_risk_model(model, (model_info or {}).get("uri", "the given model"))
+    as_of = parse_as_of(as_of, dataset)
+    outcome_as_of = _outcome_date(as_of, dataset, config)
+    dates = [as_of] if outcome_as_of is None or not audit else sorted({outcome_as_of, as_of})
+    fm = build_feature_matrix(
+        dataset,
+        dates,
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    )
+    timings["features"] = time.perf_counter() - started
+    model.check_features(list(fm.X.columns))
+
+    current = np.asarray(fm.rows["as_of"] == as_of)
+    if not current.any():
+        raise ConfigError(EMPTY_COHORT.format(as_of=as_of.date()))
+    X = fm.X[current].reset_index(drop=True)
+    rows = fm.rows[current].reset_index(drop=True)
+    t = time.perf_counter()
+    probability = model.predict_proba(X)
+    order = model.rank_order(X)
+    timings["predict"] = time.perf_counter() - t
+
+    person_ids = rows["person_id"].astype(str).to_numpy()
+    key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
+    key = np.asarray(key_of(person_ids), dtype=object)
+    scores = _score_table(key, probability, order, person_ids if reveal_ids else None)
+    k = resolve_k(panel_k if panel_k is not None else config.evaluation.k[0], len(X))
+
+    t = time.perf_counter()
+    n_explain = min(len(X), max(explain_top, k))
+    top_rows = order[:n_explain]
+    ex = explain(model, X, rows=top_rows, sample_size=IMPORTANCE_SAMPLE, seed=config.seed)
+    ex = _keyed(ex, key)
+    X_keyed = X.set_axis(pd.Index(key, name="key"))
+    reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_REASONS)
+    wide = reasons_by_person(reasons, n=N_REASONS)
+    scores = scores.join(wide, on="key")
+    for column in wide.columns:
+        scores[column] = scores[column].fillna("")
+    timings["explain"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    bias_audit, note = (None, "bias audit turned off")
+    if audit:
+        bias_audit, note = _audit(
+            dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k
+        )
+    timings["audit"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+
+    return ScoredCohort(
+        as_of=as_of,
+        scores=scores,
+        explanations=ex,
+        reasons=reasons,
+        audit=bias_audit,
+        outcome_as_of=outcome_as_of if bias_audit is not None else None,
+        k=k,
+        manifest=list(model.manifest),
+        model_info=_model_info(model, model_info),
+        data_info=_data_info(dataset, len(X)),
+        audit_note=note,
+        timings=timings,
+    )
+
+
+def _outcome_date(as_of: pd.Timestamp, dataset, config) -> pd.Timestamp | None:
+    """The most recent as-of date whose outcome window (T, T + horizon] has closed."""
+    closed = default_as_of(dataset) - pd.Timedelta(days=config.outcome.horizon_days)
+    latest = min(as_of, closed)
+    earliest = pd.Timestamp(dataset.events["event_date"].min())
+    return latest if latest > earliest else None
+
+
+def _score_table(key, probability, order, person_ids) -> pd.DataFrame:
+    n = len(key)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(1, n + 1)
+    percentile = 100.0 * (n - rank) / max(n - 1, 1) if n > 1 else np.full(n, 100.0)
+    table = pd.DataFrame(
+        {
+            "key": key,
+            "probability": np.asarray(probability, dtype=float),
+            "rank": rank,
+            "percentile": np.round(percentile, 2),
+        }
+    )
+    if person_ids is not None:
+        table.insert(1, "person_id", person_ids)
+    return table.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def _keyed(ex: Explanations, key: np.ndarray) -> Explanations:
+    contributions = ex.contributions.set_axis(pd.Index(key[ex.contributions.index], name="key"))
+    return Explanations(
+        contributions=contributions,
+        base_value=ex.base_value,
+        kind=ex.kind,
+        units=ex.units,
+        global_importance=ex.global_importance,
+        n_sample=ex.n_sample,
+    )
+
+
+def _sensitive_frame(dataset, person_idx: np.ndarray, attributes) -> pd.DataFrame:
+    people = dataset.people
+    frame = pd.DataFrame(index=range(len(person_idx)))
+    for attribute in attributes:
+        if attribute in people.columns:
+            frame[attribute] = people[attribute].astype("string").to_numpy()[person_idx]
+    return frame
+
+
+def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k):
+    from vrurisk.evaluation import audit_scores
+
+    fairness = config.fairness
+    attributes = [a for a in fairness.sensitive_attributes if a in dataset.people.columns]
+    if not attributes:
+        return None, "no sensitive attribute of the fairness config is in the people table"
+    current = _sensitive_frame(dataset, rows["person_idx"].to_numpy(), attributes)
+    current["score"] = probability
+    if outcome_as_of is None:
+        return None, "no as-of date with a closed outcome window in the data"
+    past = np.asarray(fm.rows["as_of"] == outcome_as_of)
+    labels = fm.y[past]
+    if not past.any() or labels.isna().any():
+        return None, f"no closed outcome window at {outcome_as_of.date()}"
+    X_past = fm.X[past].reset_index(drop=True)
+    outcome = _sensitive_frame(dataset, fm.rows["person_idx"].to_numpy()[past], attributes)
+    outcome["score"] = model.predict_proba(X_past)
+    outcome["outcome"] = labels.to_numpy().astype(int)
+    k_audit = int(min(k, len(outcome), len(current)))
+    top_k = tuple(sorted({k_audit, *[v for v in fairness.top_k if v <= k_audit]}))
+    audit_config = fairness.model_copy(update={"top_k": top_k})
+    result = audit_scores(
+        outcome,
+        score_col="score",
+        label_col="outcome",
+        sensitive=attributes,
+        config=audit_config,
+        current=current,
+        as_of=str(as_of.date()),
+        outcome_as_of=str(outcome_as_of.date()),
+        name=f"scores at {outcome_as_of.date()}",
+    )
+    note = (
+        f"selection rates from the list at {as_of.date()}; error rates, precision and "
+        f"calibration from the list at {outcome_as_of.date()}, whose outcome window has closed"
+    )
+    return result, note
+
+
+def _model_info(model, extra: dict | None) -> dict:
+    info = {
+        "name": getattr(model, "name", type(model).__name__),
+        "kind": model.kind,
+        "calibration": getattr(model, "calibration", ""),
+        "params": {str(k): _plain(v) for k, v in getattr(model, "params", {}).items()},
+        "config_hash": getattr(model, "config_hash", ""),
+        "trained_on": dict(getattr(model, "trained_on", {})),
+        "n_features": len(model.feature_names_),
+    }
+    info.update(extra or {})
+    return info
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _data_info(dataset, cohort_size: int) -> dict:
+    return {
+        "source": str(dataset.source),
+        "extraction_date": str(pd.Timestamp(dataset.extraction_date).date()),
+        "fingerprint": dataset.fingerprint(),
+        "n_people": int(dataset.n_people),
+        "n_events": int(len(dataset.events)),
+        "n_links": int(len(dataset.links)),
+        "cohort_size": int(cohort_size),
+    }
