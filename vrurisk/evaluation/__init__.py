@@ -20,10 +20,10 @@ from vrurisk.evaluation._metrics import (
 from vrurisk.evaluation._reasons import plain_language_reasons, reasons_by_person
 
 __all__: list[str] = [
-    "top_k_flags",
-    "audit_scores",
-    "OperatingPoint",
     "BiasAudit",
+    "OperatingPoint",
+    "audit_scores",
+    "top_k_flags",
     "Explanations",
     "FairnessConfig",
     "average_precision",
