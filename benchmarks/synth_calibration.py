@@ -46,6 +46,8 @@ def measure(pop) -> pd.DataFrame:
         age = (as_of - ds.people["birth_date"]).dt.days.to_numpy()[cohort] / 365.25
         current = pop.oracle_hazard(as_of)[cohort]
         future = pop.oracle_hazard(as_of, future=True)[cohort]
+        no_network = pop.oracle_hazard(as_of, network=False)[cohort]
+        boost = pop.contagion_boost[pop.months.searchsorted(as_of, side="right") - 1][cohort]
         static = truth["latent_risk"].to_numpy()[cohort] - 0.5 * ((age - 19) / 4) ** 2
         rows.append(
             {
@@ -54,6 +56,8 @@ def measure(pop) -> pd.DataFrame:
                 "base_rate": y.mean(),
                 "auc_oracle_current": roc_auc_score(y, current),
                 "auc_oracle_future": roc_auc_score(y, future),
+                "auc_oracle_no_network": roc_auc_score(y, no_network),
+                "auc_exposure_only": roc_auc_score(y, boost),
                 "auc_latent_and_age": roc_auc_score(y, static),
             }
         )

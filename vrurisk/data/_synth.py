@@ -41,8 +41,11 @@ class SyntheticPopulation:
     months : pandas.DatetimeIndex
         First day of each simulated month.
     hazard : numpy.ndarray or None
-        ``(n_months, n_people)`` true monthly serious-violence hazard (rows of ``truth`` order),
-        kept only when ``keep_hazard=True``: the state an oracle would know.
+        ``(n_months, n_people)`` true monthly serious-violence hazard (columns in ``truth`` row
+        order), kept only when ``keep_hazard=True``: the state an oracle would know.
+    contagion_boost : numpy.ndarray or None
+        ``(n_months, n_people)`` the factor by which network contagion multiplied each person's
+        violence hazards that month (1 = no exposure), kept only when ``keep_hazard=True``.
     parameters : dict
         The arguments the population was simulated with.
     """
@@ -51,14 +54,19 @@ class SyntheticPopulation:
     truth: pd.DataFrame
     months: pd.DatetimeIndex
     hazard: np.ndarray | None
+    contagion_boost: np.ndarray | None
     parameters: dict
 
-    def oracle_hazard(self, as_of, *, horizon_days: int = 365, future: bool = False) -> np.ndarray:
+    def oracle_hazard(
+        self, as_of, *, horizon_days: int = 365, future: bool = False, network: bool = True
+    ) -> np.ndarray:
         """An oracle's serious-violence risk per person (``truth`` row order) at ``as_of``.
 
         With ``future=False`` the true hazard of the month containing ``as_of`` (what someone
         knowing the latent risk and current state would say); with ``future=True`` the sum of the
         true hazards over the following ``horizon_days`` (an upper bound no model can reach).
+        With ``network=False`` the contagion multiplier is divided out (an oracle that knows
+        everything about the person but nothing about their network).
         """
         if self.hazard is None:
             raise ValueError("simulate the population with keep_hazard=True to use the oracle")
@@ -66,9 +74,14 @@ class SyntheticPopulation:
         month = int(np.searchsorted(self.months, as_of, side="right")) - 1
         month = min(max(month, 0), len(self.months) - 1)
         if not future:
-            return self.hazard[month].astype(np.float64)
-        last = int(np.searchsorted(self.months, as_of + pd.Timedelta(days=horizon_days)))
-        return self.hazard[month + 1 : max(last, month + 2)].sum(axis=0, dtype=np.float64)
+            months = slice(month, month + 1)
+        else:
+            last = int(np.searchsorted(self.months, as_of + pd.Timedelta(days=horizon_days)))
+            months = slice(month + 1, max(last, month + 2))
+        hazard = self.hazard[months].astype(np.float64)
+        if not network:
+            hazard /= self.contagion_boost[months]
+        return hazard.sum(axis=0)
 
 
 def _check(name: str, value, rule: str, ok: Callable[[object], bool]) -> None:
@@ -109,7 +122,8 @@ def simulate_population(
         Keep the monthly true serious-violence hazard for :meth:`SyntheticPopulation.oracle_hazard`
         (``4 * n_months * n_people`` bytes).
     progress : callable, optional
-        Called as ``progress(months_done, n_months)`` after each simulated year.
+        Called as ``progress(months_done, months_total)`` after each simulated year (the total
+        includes a year of unrecorded burn-in that warms up the network).
 
     Examples
     --------
@@ -156,7 +170,9 @@ def simulate_population(
     adjacency = Adjacency.from_ties(ties, people.n)
     month_days = total_days / n_months
     month_starts = start + pd.to_timedelta(np.floor(np.arange(n_months) * month_days), unit="D")
-    mid_months = (month_starts + pd.Timedelta(days=month_days / 2)).month.to_numpy()
+    burn_in = P.BURN_IN_MONTHS
+    sim_months = np.arange(-burn_in, n_months)
+    mids = start + pd.to_timedelta(np.floor((sim_months + 0.5) * month_days), unit="D")
     over_recorded = P.ETHNICITIES[people.ethnicity] == P.OVER_RECORDED_ETHNICITY
     sim = MonthlySimulation(
         rng,
@@ -164,7 +180,8 @@ def simulate_population(
         adjacency,
         total_days=float(total_days),
         n_months=n_months,
-        calendar_month=mid_months,
+        calendar_month=mids.month.to_numpy(),
+        burn_in=burn_in,
         contagion=float(contagion),
         recording_bias=float(recording_bias),
         over_recorded=over_recorded,
@@ -176,6 +193,7 @@ def simulate_population(
     dataset = _build_dataset(people, ties, result, ids, order, start, end, float(total_days))
     truth = _build_truth(people, result, ids, order, over_recorded)
     hazard = result.hazard[:, order] if result.hazard is not None else None
+    boost = result.boost[:, order] if result.boost is not None else None
     parameters = {
         "n_people": int(n_people),
         "seed": int(seed),
@@ -184,7 +202,9 @@ def simulate_population(
         "recording_bias": float(recording_bias),
         "end_date": str(end.date()),
     }
-    return SyntheticPopulation(dataset, truth, pd.DatetimeIndex(month_starts), hazard, parameters)
+    return SyntheticPopulation(
+        dataset, truth, pd.DatetimeIndex(month_starts), hazard, boost, parameters
+    )
 
 
 def _person_ids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -228,7 +248,9 @@ def _build_dataset(
     kind = log["kind"][keep]
     incident = log["incident"][keep]
     kinds = np.array(P.EVENT_KINDS, dtype=object)
-    event_order = np.lexsort((ids[person], np.floor(day)))
+    rank = np.empty(people.n, dtype=np.int64)  # position of each person in person_id order
+    rank[order] = np.arange(people.n)
+    event_order = np.lexsort((rank[person], np.floor(day)))
     person, day, kind, incident = (a[event_order] for a in (person, day, kind, incident))
     events_df = pd.DataFrame(
         {
@@ -250,7 +272,7 @@ def _build_dataset(
         all_ties.kind[rec],
     )
     tie_day = np.maximum(tie_day, np.maximum(born[a], born[b]))
-    link_order = np.lexsort((ids[b], ids[a], np.floor(tie_day)))
+    link_order = np.lexsort((rank[b], rank[a], np.floor(tie_day)))
     a, b, tie_day, tie_kind = (x[link_order] for x in (a, b, tie_day, tie_kind))
     links_df = pd.DataFrame(
         {

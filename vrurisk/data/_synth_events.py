@@ -22,6 +22,8 @@ from vrurisk.data import _synth_params as P
 from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties
 from vrurisk.data._synth_people import People
 
+CURVE_MONTHS = 12 * 40  # age curves are tabulated up to age 40
+
 
 def age_curve(age: np.ndarray, spec: tuple[float, float, float, float, float]) -> np.ndarray:
     """Asymmetric Gaussian bump in age, zero outside ``[min_age, max_age)``."""
@@ -56,14 +58,17 @@ class EventLog:
         self.recorded.append(np.broadcast_to(np.asarray(rec, dtype=bool), (m,)))
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """All events dated on or after the simulation start (burn-in months are dropped)."""
         names = ("person", "day", "kind", "incident", "recorded")
         empty = (np.int64, np.float64, np.int8, np.int64, bool)
-        return {
+        out = {
             name: np.concatenate(getattr(self, name))
             if getattr(self, name)
             else np.zeros(0, dtype=dt)
             for name, dt in zip(names, empty, strict=True)
         }
+        keep = out["day"] >= 0
+        return {name: values[keep] for name, values in out.items()}
 
 
 @dataclass
@@ -75,6 +80,7 @@ class SimulationResult:
     exposure_mean: np.ndarray
     from_contagion: np.ndarray  # expected violent incidents attributable to contagion
     hazard: np.ndarray | None  # (n_months, n) monthly serious-violence hazard, if kept
+    boost: np.ndarray | None  # (n_months, n) contagion multiplier of violence hazards, if kept
 
 
 class MonthlySimulation:
@@ -89,6 +95,7 @@ class MonthlySimulation:
         total_days: float,
         n_months: int,
         calendar_month: np.ndarray,
+        burn_in: int,
         contagion: float,
         recording_bias: float,
         over_recorded: np.ndarray,
@@ -98,13 +105,15 @@ class MonthlySimulation:
         self.n = people.n
         self.total_days, self.n_months = total_days, n_months
         self.month_days = total_days / n_months
-        self.calendar_month = calendar_month
+        self.calendar_month = calendar_month  # of months -burn_in .. n_months - 1
+        self.burn_in = burn_in
         self.contagion = contagion
         self.p_low = np.minimum(0.95, P.LOW_LEVEL_RECORDED * (1 + recording_bias * over_recorded))
         self.log = EventLog()
         self.incidents = 0
         self.dyn: list[Ties] = []
         self.hazard = np.zeros((n_months, self.n), dtype=np.float32) if keep_hazard else None
+        self.boost = np.zeros((n_months, self.n), dtype=np.float32) if keep_hazard else None
         self.state = rng.normal(scale=P.STATE_SD, size=self.n)
         self.exposure = np.zeros(self.n)
         self.exposure_sum = np.zeros(self.n)
@@ -117,6 +126,14 @@ class MonthlySimulation:
         hh_first = np.r_[0, np.flatnonzero(np.diff(people.household)) + 1]
         self.hh_first = hh_first
         self.hh_ace = {k: ace[k][hh_first] for k in ace if k != "social_care"}
+        # Age curves tabulated by whole months of age (times the base rate), for fast lookup;
+        # entry 0 is "not born yet" (zero), entry i is age i - 1 months.
+        grid = (np.arange(CURVE_MONTHS) - 0.5) / 12
+        self.curves = {}
+        for name, (base, spec, _) in P.BEHAVIOURS.items():
+            self.curves[name] = base * age_curve(grid, spec)
+            self.curves[name][0] = 0.0
+        self.age_end_months = np.floor(people.age_end * 12).astype(np.int64) + 1
 
     # -- helpers ---------------------------------------------------------------------------
     def _new_incidents(self, k: int) -> np.ndarray:
@@ -124,9 +141,10 @@ class MonthlySimulation:
         self.incidents += k
         return ids
 
-    def _rate(self, name: str, age: np.ndarray, risk: np.ndarray) -> np.ndarray:
-        base, spec, slope = P.BEHAVIOURS[name]
-        return base * age_curve(age, spec) * np.exp(slope * risk)
+    def _rate(self, name: str, age_index: np.ndarray, risk: np.ndarray) -> np.ndarray:
+        """Monthly hazard: base rate x age curve (looked up by age in months) x exp(slope*risk)."""
+        _, _, slope = P.BEHAVIOURS[name]
+        return self.curves[name][age_index] * np.exp(slope * risk)
 
     def _draw(self, hazard: np.ndarray) -> np.ndarray:
         return np.flatnonzero(self.rng.random(self.n) < -np.expm1(-hazard))
@@ -136,11 +154,17 @@ class MonthlySimulation:
 
     # -- one month -------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
-        for month in range(self.n_months):
+        """Simulate the burn-in months (unrecorded, so the network starts warm), then the rest."""
+        total = self.burn_in + self.n_months
+        for done, month in enumerate(range(-self.burn_in, self.n_months), start=1):
+            if month == 0:
+                self.exposure_sum[:] = 0
+                self.from_contagion[:] = 0
             self.step(month)
-            if progress is not None and ((month + 1) % 12 == 0 or month + 1 == self.n_months):
-                progress(month + 1, self.n_months)
+            if progress is not None and (done % 12 == 0 or done == total):
+                progress(done, total)
         dyn = Ties.concat(self.dyn) if self.dyn else Ties.concat([_no_ties()])
+        dyn.recorded &= dyn.start >= 0  # burn-in incidents are not in the data
         return SimulationResult(
             log=self.log.arrays(),
             dynamic_ties=dyn,
@@ -149,6 +173,7 @@ class MonthlySimulation:
             exposure_mean=self.exposure_sum / self.n_months,
             from_contagion=self.from_contagion,
             hazard=self.hazard,
+            boost=self.boost,
         )
 
     def step(self, month: int) -> None:
@@ -157,6 +182,7 @@ class MonthlySimulation:
         day_end = day0 + self.month_days
         mid = day0 + self.month_days / 2
         age = people.age_end - (self.total_days - mid) / DAYS_PER_YEAR
+        age_index = np.clip(self.age_end_months - (self.n_months - 1 - month), 0, CURVE_MONTHS - 1)
         rho = P.STATE_RHO
         self.state = rho * self.state + np.sqrt(1 - rho**2) * P.STATE_SD * rng.normal(size=n)
         risk = people.latent + self.state
@@ -165,30 +191,31 @@ class MonthlySimulation:
             in_group &= people.group_formed[np.maximum(people.group, 0)] <= mid
         boost = 1 + self.contagion * P.CONTAGION_GAIN * np.minimum(self.exposure, P.CONTAGION_CAP)
 
-        involved = self._violence(month, day0, day_end, age, risk, in_group, boost)
-        self._other_crime(day0, age, risk, in_group)
-        self._welfare(month, day0, age, risk)
+        involved = self._violence(month, day0, day_end, age, age_index, risk, in_group, boost)
+        self._other_crime(day0, age_index, risk, in_group)
+        self._welfare(month, day0, age, age_index, risk)
 
         # Contagion: exposure decays and takes in this month's violence among associates.
         pushed = self.adj.push(np.flatnonzero(involved), involved[involved > 0], day_end, n)
         if self.dyn:
             dyn = Ties.concat(self.dyn)
-            w = P.LINK_WEIGHTS[dyn.kind]
+            w = P.LINK_WEIGHTS[dyn.kind] * (dyn.end >= day_end)
             pushed += np.bincount(dyn.b, weights=w * involved[dyn.a], minlength=n)
             pushed += np.bincount(dyn.a, weights=w * involved[dyn.b], minlength=n)
         self.exposure = P.CONTAGION_DECAY * self.exposure + pushed
         self.exposure_sum += self.exposure
 
-    def _violence(self, month, day0, day_end, age, risk, in_group, boost) -> np.ndarray:
+    def _violence(self, month, day0, day_end, age, age_index, risk, in_group, boost) -> np.ndarray:
         """Violent incidents with suspects, co-offenders and victims; returns involvement."""
         rng, people, n = self.rng, self.people, self.n
         serious_p = np.minimum(0.6, P.SERIOUS_SHARE * np.exp(0.5 * people.latent))
         serious_p = serious_p * (1 + 0.5 * in_group)
-        h_suspect = self._rate("violence_suspect", age, risk) * boost * (1 + 0.5 * in_group)
-        victim_w = self._rate("violence_victim", age, risk) * boost
-        if self.hazard is not None:
+        h_suspect = self._rate("violence_suspect", age_index, risk) * boost * (1 + 0.5 * in_group)
+        victim_w = self._rate("violence_victim", age_index, risk) * boost
+        if self.hazard is not None and month >= 0:
             serious_v = np.minimum(0.6, P.SERIOUS_SHARE * np.exp(0.3 * people.latent))
             self.hazard[month] = h_suspect * serious_p + victim_w * serious_v
+            self.boost[month] = boost
 
         # Incidents with a suspect in the population.
         prim = self._draw(h_suspect)
@@ -291,21 +318,24 @@ class MonthlySimulation:
 
     def _add_ties(self, a, b, days, recorded, kind) -> None:
         if len(a):
+            days = np.asarray(days, dtype=np.float64)
+            lasts = self.rng.exponential(P.ASSOCIATE_YEARS * DAYS_PER_YEAR, size=len(a))
             self.dyn.append(
                 Ties(
                     np.minimum(a, b),
                     np.maximum(a, b),
-                    np.asarray(days, dtype=np.float64),
+                    days,
                     np.full(len(a), kind, dtype=np.int8),
                     np.asarray(recorded, dtype=bool),
+                    days + lasts,
                 )
             )
 
-    def _other_crime(self, day0, age, risk, in_group) -> None:
+    def _other_crime(self, day0, age_index, risk, in_group) -> None:
         people, rng = self.people, self.rng
         crime = {
-            P.KNIFE: self._rate("knife", age, risk) * (1 + in_group),
-            P.SUPPLY: self._rate("supply", age, risk)
+            P.KNIFE: self._rate("knife", age_index, risk) * (1 + in_group),
+            P.SUPPLY: self._rate("supply", age_index, risk)
             * (1 + 3 * in_group)
             * (1 + 1.5 * people.early_drug),
         }
@@ -316,9 +346,9 @@ class MonthlySimulation:
             custody = rng.random(len(who)) < P.CUSTODY_AFTER_CRIME
             self.log.add(who[custody], d[custody], P.CUSTODY)
         low = {
-            P.POSSESSION: self._rate("possession", age, risk) * (1 + 2 * people.early_drug),
-            P.ASB: self._rate("asb", age, risk),
-            P.STOP: self._rate("stop", age, risk),
+            P.POSSESSION: self._rate("possession", age_index, risk) * (1 + 2 * people.early_drug),
+            P.ASB: self._rate("asb", age_index, risk),
+            P.STOP: self._rate("stop", age_index, risk),
         }
         for kind, hazard in low.items():
             who = self._draw(hazard)
@@ -330,21 +360,21 @@ class MonthlySimulation:
                 custody = rec & (rng.random(len(who)) < P.CUSTODY_AFTER_LOW_LEVEL)
                 self.log.add(who[custody], d[custody], P.CUSTODY)
 
-    def _welfare(self, month, day0, age, risk) -> None:
+    def _welfare(self, month, day0, age, age_index, risk) -> None:
         """Missing episodes, school events, social care and household adversity."""
         people, rng = self.people, self.rng
         welfare = {
-            P.MISSING: self._rate("missing", age, risk)
+            P.MISSING: self._rate("missing", age_index, risk)
             * np.exp(1.8 * people.missing_prone + 0.5 * self.ace_social),
-            P.EXCLUSION: self._rate("exclusion", age, risk)
+            P.EXCLUSION: self._rate("exclusion", age_index, risk)
             * np.exp(1.8 * people.exclusion_prone + 0.4 * people.sen),
-            P.REFERRAL: self._rate("referral", age, risk)
+            P.REFERRAL: self._rate("referral", age_index, risk)
             * np.exp(1.5 * self.ace_social + 0.3 * self.n_aces),
         }
         for kind, hazard in welfare.items():
             who = self._draw(hazard)
             self.log.add(who, self._days(day0, len(who)), kind)
-        if self.calendar_month[month] == 9:  # SEN support reviewed each September
+        if self.calendar_month[month + self.burn_in] == 9:  # SEN support reviewed each September
             sen = np.flatnonzero(people.sen & (age >= 5) & (age < 16) & (rng.random(self.n) < 0.9))
             self.log.add(sen, self._days(day0, len(sen)), P.SEN)
         child = (age >= 0) & (age < 18)
@@ -366,4 +396,4 @@ class MonthlySimulation:
 
 def _no_ties() -> Ties:
     z = np.zeros(0, dtype=np.int64)
-    return Ties(z, z, np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool))
+    return Ties(z, z, np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool), z * 1.0)

@@ -27,21 +27,23 @@ class Ties:
     start: np.ndarray  # day offset from the simulation start
     kind: np.ndarray  # index into LINK_TYPES
     recorded: np.ndarray  # bool: appears in the links table
+    end: np.ndarray  # day the tie stops carrying contagion (never recorded; inf = lasting)
 
     @staticmethod
     def concat(parts: list[Ties]) -> Ties:
         return Ties(*(np.concatenate([getattr(p, f) for p in parts]) for f in Ties.FIELDS))
 
-    FIELDS = ("a", "b", "start", "kind", "recorded")
+    FIELDS = ("a", "b", "start", "kind", "recorded", "end")
 
 
 @dataclass
 class Adjacency:
-    """Both directions of every tie in CSR form, with each entry's start day and weight."""
+    """Both directions of every tie in CSR form, with each entry's start/end day and weight."""
 
     indptr: np.ndarray
     neighbour: np.ndarray
     start: np.ndarray
+    end: np.ndarray
     weight: np.ndarray
 
     @classmethod
@@ -50,10 +52,11 @@ class Adjacency:
         order = np.argsort(rows, kind="stable")
         neighbour = np.concatenate([ties.b, ties.a])[order].astype(np.int32)
         start = np.tile(ties.start, 2)[order].astype(np.float32)
+        end = np.tile(ties.end, 2)[order].astype(np.float32)
         weight = P.LINK_WEIGHTS[np.tile(ties.kind, 2)[order]].astype(np.float32)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-        return cls(indptr, neighbour, start, weight)
+        return cls(indptr, neighbour, start, end, weight)
 
     def push(self, sources: np.ndarray, values: np.ndarray, day: float, n: int) -> np.ndarray:
         """Sparse mat-vec: for every person, the weighted sum of ``values`` over active ties.
@@ -61,7 +64,7 @@ class Adjacency:
         Only rows of ``sources`` (the few people with a nonzero value) are touched.
         """
         owner, pos = ragged_positions(self.indptr, sources)
-        active = self.start[pos] <= day
+        active = (self.start[pos] <= day) & (self.end[pos] >= day)
         pos, owner = pos[active], owner[active]
         weights = (self.weight[pos] * values[owner]).astype(np.float64)
         return np.bincount(self.neighbour[pos], weights=weights, minlength=n).astype(np.float64)
@@ -77,7 +80,7 @@ class Adjacency:
         pos = np.where(ok, pos, 0)
         if len(self.neighbour) == 0:
             return np.full(len(people), -1, dtype=np.int64)
-        ok &= self.start[pos] <= day
+        ok &= (self.start[pos] <= day) & (self.end[pos] >= day)
         return np.where(ok, self.neighbour[pos], -1).astype(np.int64)
 
 
@@ -112,12 +115,19 @@ def make_ties(rng: np.random.Generator, people: People, total_days: float) -> Ti
     key = (ties.kind.astype(np.int64) * people.n + lo) * people.n + hi
     _, first = np.unique(key, return_index=True)
     first = first[lo[first] != hi[first]]
-    ties = Ties(lo[first], hi[first], ties.start[first], ties.kind[first], ties.recorded[first])
+    ties = Ties(
+        lo[first],
+        hi[first],
+        ties.start[first],
+        ties.kind[first],
+        ties.recorded[first],
+        ties.end[first],
+    )
     ties.recorded = rng.random(len(ties.a)) < P.LINK_RECORDED[ties.kind]
     return ties
 
 
-def _make(a, b, start, kind) -> Ties:
+def _make(a, b, start, kind, end=None) -> Ties:
     a = np.asarray(a, dtype=np.int64)
     return Ties(
         a,
@@ -125,6 +135,7 @@ def _make(a, b, start, kind) -> Ties:
         np.asarray(start, dtype=np.float64),
         np.full(len(a), kind, dtype=np.int8),
         np.ones(len(a), dtype=bool),
+        np.full(len(a), np.inf) if end is None else np.asarray(end, dtype=np.float64),
     )
 
 
@@ -195,10 +206,12 @@ def _associate_ties(
         best[better], best_gap[better] = cand[better], gap[better]
     ok = best >= 0
     a, b = src[ok], best[ok]
-    # Associations begin at some point from three years before the start, once both are ten.
-    start = rng.uniform(-3 * DAYS_PER_YEAR, total_days, size=len(a))
-    start = np.maximum(start, np.maximum(born[a], born[b]) + 10 * DAYS_PER_YEAR)
-    return _make(a, b, start, P.ASSOCIATE)
+    # Associations begin at a uniform time from ten years before the start (or when both are
+    # ten) to the end, and last a few years, so the active network is roughly stationary.
+    earliest = np.maximum(-10 * DAYS_PER_YEAR, np.maximum(born[a], born[b]) + 10 * DAYS_PER_YEAR)
+    start = earliest + rng.random(len(a)) * (total_days - earliest)
+    end = start + rng.exponential(P.ASSOCIATE_YEARS * DAYS_PER_YEAR, size=len(a))
+    return _make(a, b, start, P.ASSOCIATE, end)
 
 
 def _group_ties(people: People, born: np.ndarray) -> Ties | None:

@@ -73,7 +73,8 @@ HOUSEHOLD_SIZE_P = np.array([0.45, 0.35, 0.20])
 LATENT_NOISE_SD = 0.55
 
 # --- network ------------------------------------------------------------------------------
-ASSOCIATES_PER_PERSON = 1.6  # mean stubs drawn per person (degree is about twice this)
+ASSOCIATES_PER_PERSON = 3.5  # mean ties started per person over about 16 years
+ASSOCIATE_YEARS = 4.0  # mean length of an association (and of a co-offending tie's influence)
 ASSOCIATE_OTHER_AREA = 0.25  # share of associate ties outside the person's area
 ASSOCIATE_AGE_WINDOW = 2.5  # years either side
 SCHOOL_TIES_PER_PERSON = 1.5
@@ -82,10 +83,11 @@ GROUP_JOIN_P = 0.5
 GROUP_SIZE = 8
 
 # --- monthly dynamics ---------------------------------------------------------------------
+BURN_IN_MONTHS = 12  # simulated before the start but not recorded, so exposure starts warm
 STATE_RHO = 0.92  # month-to-month persistence of the time-varying state
 STATE_SD = 0.55  # its stationary standard deviation
 CONTAGION_DECAY = 0.75  # exposure kept from one month to the next
-CONTAGION_GAIN = 0.9  # hazard multiplier is 1 + contagion * gain * min(exposure, cap)
+CONTAGION_GAIN = 0.6  # hazard multiplier is 1 + contagion * gain * min(exposure, cap)
 CONTAGION_CAP = 3.0
 CO_OFFEND_P = 0.3
 VICTIM_IN_POPULATION_P = 0.5
@@ -102,7 +104,7 @@ CO_VICTIM_P = 0.15
 #: Monthly base rate, age curve (peak, left sd, right sd, min age, max age) and log-risk slope
 #: per behaviour. Age curves are asymmetric Gaussians, zero outside [min, max).
 BEHAVIOURS = {
-    "violence_suspect": (0.0021, (19.0, 3.0, 5.5, 10.0, 99.0), 1.0),
+    "violence_suspect": (0.0024, (19.0, 3.0, 5.5, 10.0, 99.0), 1.0),
     "violence_victim": (0.0013, (19.0, 4.0, 7.0, 8.0, 99.0), 0.7),
     "knife": (0.0005, (17.0, 2.5, 4.5, 10.0, 99.0), 1.0),
     "supply": (0.0004, (18.0, 2.5, 5.0, 12.0, 99.0), 0.9),
