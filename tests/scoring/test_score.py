@@ -1,0 +1,168 @@
+"""score_cohort and write_score_bundle: a list always ships with explanations and audit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scoring_helpers import tiny_config
+
+from vrurisk import ConfigError, ModelError
+from vrurisk.config import validate_config
+from vrurisk.evaluation._explanations import raw_margin
+from vrurisk.models._risk_model import FEATURE_MISMATCH
+from vrurisk.scoring import score_cohort, write_score_bundle
+from vrurisk.scoring._bundle import NO_AUDIT
+from vrurisk.scoring._score import AFTER_EXTRACTION, BAD_DATE
+
+BUNDLE_FILES = {
+    "scores.parquet",
+    "scores.csv",
+    "explanations.parquet",
+    "global_importance.parquet",
+    "fairness.json",
+    "bias_audit.html",
+    "panel.html",
+    "model_card.html",
+    "manifest.json",
+}
+
+
+def fake_keys(ids):
+    return np.array([hashlib.sha256(f"k:{i}".encode()).hexdigest()[:16] for i in ids], dtype=object)
+
+
+@pytest.fixture(scope="module")
+def scored(scoring_setup):
+    s = scoring_setup
+    return score_cohort(s["dataset"], s["model"], s["config"], keys=fake_keys, explain_top=60)
+
+
+def test_scores_are_ranked_with_percentiles_and_three_reasons_for_the_explained(scored):
+    scores = scored.scores
+    assert list(scores.columns) == [
+        "key",
+        "probability",
+        "rank",
+        "percentile",
+        "reason_1",
+        "reason_2",
+        "reason_3",
+    ]
+    n = len(scores)
+    assert list(scores["rank"]) == list(range(1, n + 1))
+    assert scores["probability"].is_monotonic_decreasing
+    assert scores["percentile"].iloc[0] == 100.0 and scores["percentile"].iloc[-1] == 0.0
+    assert scores["key"].is_unique
+    explained = scores.head(scored.n_explained)
+    assert (explained["reason_1"] != "").all()
+    assert (scores.iloc[scored.n_explained :]["reason_1"] == "").all()
+    assert scored.n_explained == 60 and scored.k == 50
+
+
+def test_explanations_cover_the_top_and_add_up_to_the_models_margin(scoring_setup, scored):
+    contributions = scored.explanations.contributions
+    assert list(contributions.index) == list(scored.scores["key"].head(60))
+    assert scored.explanations.n_sample == min(1000, len(scored.scores))
+    # Rebuild the top people's features to check additivity end to end.
+    from vrurisk.features import build_feature_matrix
+
+    s = scoring_setup
+    config = s["config"]
+    fm = build_feature_matrix(
+        s["dataset"],
+        [scored.as_of],
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    )
+    keys = fake_keys(fm.rows["person_id"].astype(str))
+    X = fm.X.set_axis(pd.Index(keys)).loc[contributions.index]
+    np.testing.assert_allclose(
+        scored.explanations.raw_margin.to_numpy(), raw_margin(s["model"], X), atol=1e-6
+    )
+
+
+def test_audit_takes_selection_now_and_error_rates_from_the_last_closed_window(
+    scoring_setup, scored
+):
+    dataset = scoring_setup["dataset"]
+    assert scored.as_of == dataset.extraction_date
+    assert scored.outcome_as_of == dataset.extraction_date - pd.Timedelta(days=365)
+    windows = scored.audit.windows
+    assert str(scored.as_of.date()) in json.dumps(windows)
+    assert str(scored.outcome_as_of.date()) in json.dumps(windows)
+    assert scored.audit.operating_points[0].value == 50
+
+
+def test_as_of_dates_are_checked(scoring_setup):
+    s = scoring_setup
+    with pytest.raises(ConfigError) as info:
+        score_cohort(s["dataset"], s["model"], s["config"], as_of="2031-01-01")
+    assert str(info.value) == AFTER_EXTRACTION.format(as_of="2031-01-01", extraction="2025-12-31")
+    with pytest.raises(ConfigError) as info:
+        score_cohort(s["dataset"], s["model"], s["config"], as_of="last tuesday")
+    assert str(info.value) == BAD_DATE.format(value="last tuesday")
+
+
+def test_a_model_whose_features_differ_from_the_configs_is_refused(scoring_setup):
+    s = scoring_setup
+    raw = tiny_config(s["root"] / "data", "sqlite:///unused.db")
+    raw["features"] = {"place": {"enabled": False}}
+    other = validate_config(raw)
+    with pytest.raises(ModelError) as info:
+        score_cohort(s["dataset"], s["model"], other)
+    message = str(info.value)
+    assert message.startswith("the features built from this config do not match")
+    place = [c for c in s["model"].feature_names_ if c.startswith("place_")]
+    assert message == FEATURE_MISMATCH.format(missing=place, extra=[])
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory, scoring_setup, scored):
+    out = tmp_path_factory.mktemp("bundles") / "bundle"
+    return write_score_bundle(scored, out, config=scoring_setup["config"])
+
+
+def test_bundle_has_every_file_with_hashes_and_no_raw_ids(scoring_setup, bundle):
+    out = bundle
+    assert {p.name for p in out.iterdir()} == BUNDLE_FILES
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    assert manifest["identifiers"] == "pseudonymised keys only"
+    assert manifest["n_explained"] == 60
+    raw_ids = set(scoring_setup["dataset"].people["person_id"].astype(str))
+    csv = pd.read_csv(out / "scores.csv")
+    assert not set(csv["key"]) & raw_ids
+    panel = (out / "panel.html").read_text()
+    top_raw = [i for i in raw_ids if f">{i}<" in panel]
+    assert top_raw == []
+    explanations = pd.read_parquet(out / "explanations.parquet")
+    assert list(explanations["key"]) == list(csv["key"].head(60))
+
+
+def test_no_bundle_without_an_audit_and_a_failed_write_keeps_the_old_bundle(
+    tmp_path, scoring_setup, scored, bundle, monkeypatch
+):
+    out = Path(shutil.copytree(bundle, tmp_path / "bundle"))
+    before = (out / "manifest.json").read_text()
+    unaudited = type(scored)(**{**scored.__dict__, "audit": None, "audit_note": "no dates"})
+    with pytest.raises(ModelError) as info:
+        write_score_bundle(unaudited, out)
+    assert str(info.value) == NO_AUDIT.format(reason="no dates")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("vrurisk.reports.write_bias_audit", broken)
+    with pytest.raises(OSError):
+        write_score_bundle(scored, out, config=scoring_setup["config"])
+    assert (out / "manifest.json").read_text() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".bundle")]
