@@ -25,6 +25,7 @@ import os
 import pickle
 import subprocess
 import tempfile
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -44,15 +45,19 @@ NOT_A_RISK_MODEL = "{uri}: this MLflow model was not logged by vrurisk (no {file
 TAG_PREFIX = "vrurisk."
 
 
-class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
-    """The pyfunc face of a :class:`RiskModel`: ``predict(features) -> calibrated probability``."""
+with warnings.catch_warnings():
+    # MLflow nudges towards type-hinted predict(); the signature is given explicitly instead.
+    warnings.filterwarnings("ignore", message=".*type hints.*", category=UserWarning)
 
-    def load_context(self, context):
-        with open(context.artifacts["risk_model"], "rb") as handle:
-            self.risk_model = pickle.load(handle)
+    class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
+        """The pyfunc face of a RiskModel: ``predict(features) -> calibrated probability``."""
 
-    def predict(self, context, model_input, params=None):
-        return self.risk_model.predict_proba(pd.DataFrame(model_input))
+        def load_context(self, context):
+            with open(context.artifacts["risk_model"], "rb") as handle:
+                self.risk_model = pickle.load(handle)
+
+        def predict(self, context, model_input, params=None):
+            return self.risk_model.predict_proba(pd.DataFrame(model_input))
 
 
 @contextlib.contextmanager
@@ -314,3 +319,29 @@ def log_scoring_run(
                 mlflow.log_metrics(_finite(metrics))
             mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
     return run.info.run_id
+
+
+def load_training_metrics(uri: str, *, tracking_uri: str | None = None) -> pd.DataFrame:
+    """The cross-validation metrics table of the training run that logged a registered model.
+
+    For the model card shipped with every scored list. Returns an empty frame when the model
+    was not registered by :func:`log_training` (e.g. a ``runs:/`` URI or an older store).
+    """
+    store = tracking_uri or mlflow.get_tracking_uri()
+    body = uri.removeprefix("models:/")
+    if body == uri:
+        return pd.DataFrame()
+    with _store(store) as client, tempfile.TemporaryDirectory(prefix="vrurisk-metrics-") as tmp:
+        try:
+            if "@" in body:
+                name, alias = body.split("@", 1)
+                run_id = client.get_model_version_by_alias(name, alias.split("/")[0]).run_id
+            else:
+                name, number = body.split("/")[:2]
+                run_id = client.get_model_version(name, number).run_id
+            path = mlflow.artifacts.download_artifacts(
+                run_id=run_id, artifact_path="metrics/cross_validation.csv", dst_path=tmp
+            )
+            return pd.read_csv(path)
+        except Exception:  # no run, no artefact: the card says metrics are missing
+            return pd.DataFrame()
