@@ -1,0 +1,180 @@
+"""The HTML reports render in a real headless browser (Debian's chromium) without console errors.
+
+Each report is opened once with console logging on, dumping the DOM the browser built (checked
+for the list and the findings) and taking a screenshot (checked not to be blank). Any console
+message fails the test: the reports have no scripts, so a message means a blocked load or a
+Content-Security-Policy violation.
+Skipped, with the reason shown, when chromium is not installed (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import pytest
+
+from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
+from vrurisk.features import FeatureSpec
+from vrurisk.reports import render_bias_audit
+from vrurisk.reports._model_card import model_card_summary, render_model_card
+from vrurisk.reports._panel import panel_summary, render_panel
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+MANIFEST = [
+    FeatureSpec(
+        "knife_365d",
+        "individual",
+        "knife possession events in the last 12 months",
+        "{value:.0f} knife possession events in the last 12 months",
+    ),
+    FeatureSpec(
+        "assoc_victims_180d",
+        "network",
+        "associates who were victims of violence in the last 180 days",
+        "{value:.0f} associates were victims of violence in the last 180 days",
+    ),
+    FeatureSpec("age", "individual", "age at the as-of date", "aged {value:.0f}"),
+]
+
+
+def chromium(url: str, *extra: str, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """A panel pack, model card and bias audit built from a small fitted model."""
+    if CHROMIUM is None:
+        pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
+    rng = np.random.default_rng(3)
+    n = 1500
+    X = pd.DataFrame(
+        {
+            "knife_365d": rng.poisson(0.3, n).astype(float),
+            "assoc_victims_180d": rng.poisson(0.4, n).astype(float),
+            "age": rng.uniform(10, 25, n),
+        }
+    )
+    group = rng.choice(["A", "B"], n, p=[0.7, 0.3])
+    logit = -3 + 1.2 * X["knife_365d"] + 0.8 * X["assoc_victims_180d"] + 0.8 * (group == "B")
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    model = lgb.LGBMClassifier(n_estimators=40, num_leaves=7, verbose=-1).fit(X, y)
+    probability = model.predict_proba(X)[:, 1]
+    keys = np.array([f"k{i:05d}" for i in range(n)])
+    order = np.argsort(-probability, kind="stable")
+    rank = np.empty(n, dtype=int)
+    rank[order] = np.arange(1, n + 1)
+    ex = explain(model, X.set_axis(pd.Index(keys)), rows=order[:40], sample_size=300)
+    reasons = plain_language_reasons(ex, X.set_axis(pd.Index(keys)), MANIFEST)
+    scores = pd.DataFrame(
+        {"key": keys, "probability": probability, "rank": rank, "percentile": 100 * (n - rank) / n}
+    )
+    panel = panel_summary(
+        scores,
+        reasons,
+        ex.contributions,
+        global_importance=ex.global_importance,
+        manifest=MANIFEST,
+        as_of="2025-06-30",
+        cohort_size=n,
+        k=25,
+        model={"name": "lightgbm", "version": "1"},
+        fairness={"n_flagged": 0, "findings": ["Audit findings go here."]},
+    )
+    frame = pd.DataFrame({"score": probability, "outcome": y, "group": group})
+    audit = audit_scores(
+        frame,
+        score_col="score",
+        label_col="outcome",
+        sensitive=["group"],
+        config=FairnessConfig(sensitive_attributes=["group"], top_k=[150]),
+    )
+    card = model_card_summary(
+        model={"name": "lightgbm", "kind": "lightgbm", "calibration": "sigmoid"},
+        manifest=MANIFEST,
+        data={"source": "synthetic", "extraction_date": "2025-06-30", "fingerprint": "ab" * 32},
+        cohort={"min_age": 10, "max_age": 25},
+        outcome={"event_types": ["serious_violence"]},
+        metrics=[
+            {"model": "lightgbm", "metric": "roc_auc", "value": 0.8, "ci_low": 0.7, "ci_high": 0.9}
+        ],
+        sensitive_attributes=["group"],
+        as_of="2025-06-30",
+        k=25,
+    )
+    root = tmp_path_factory.mktemp("browser")
+    pages = {
+        "panel.html": render_panel(panel),
+        "model_card.html": render_model_card(card),
+        "bias_audit.html": render_bias_audit(audit),
+    }
+    for name, page in pages.items():
+        (root / name).write_text(page, encoding="utf-8")
+    return {"root": root, "panel": panel, "audit": audit, "card": card}
+
+
+@pytest.mark.parametrize("name", ["panel.html", "model_card.html", "bias_audit.html"])
+def test_report_renders_without_console_errors_and_shows_its_content(reports, name, tmp_path):
+    shot = tmp_path / f"{name}.png"
+    run = chromium(
+        (reports["root"] / name).as_uri(),
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        profile=tmp_path / "profile",
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[:2] == (2000, 1280)
+    assert pixels[..., :3].std() > 0.05  # not a blank page
+
+    dom = html.unescape(run.stdout)
+    assert "</html>" in dom and "<main>" in dom
+    if name == "panel.html":
+        first = reports["panel"]["people"][0]
+        assert dom.count('<td class="key">') == 25
+        assert f'<td class="key">{first["key"]}</td>' in dom
+        assert first["reasons"][0]["text"] in dom
+        assert "prompt for professional judgement, not a decision" in dom
+    elif name == "bias_audit.html":
+        assert reports["audit"].findings
+        for finding in reports["audit"].findings:
+            assert finding in dom
+    else:
+        assert "Algorithmic Transparency Recording Standard" in dom
+        assert "Human decisions and review" in dom
+        assert "roc_auc" in dom
