@@ -136,6 +136,7 @@ def _describe_type(annotation, metadata: list, *, element: bool = False) -> str:
         for kind, attr, template in _CONSTRAINT_WORDS
         if isinstance(item, kind)
     ]
+    limits += [f"matching {item.pattern}" for item in metadata if getattr(item, "pattern", None)]
     return " ".join([words, " and ".join(limits)]).strip()
 
 

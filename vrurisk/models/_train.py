@@ -318,3 +318,43 @@ def _add_stability(metrics: pd.DataFrame, lists: dict, splits: list, ks) -> None
             previous = lists[(row["model"], splits[index - 1].name)]
             current = lists[(row["model"], row["split"])]
             metrics.loc[i, column] = top_k_overlap(*previous, *current, k)
+
+
+def _interval(row: pd.Series, name: str) -> str:
+    value = row.get(name)
+    if value is None or pd.isna(value):
+        return "-"
+    low, high = row.get(f"{name}_low"), row.get(f"{name}_high")
+    if low is None or pd.isna(low):
+        return f"{value:.3f}"
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def format_comparison(result: TrainingResult) -> str:
+    """The comparison table printed by ``vrurisk train``: models x metrics, latest test date."""
+    table = result.comparison()
+    ks = [k_label(k) for k in result.config.evaluation.k]
+    columns = {"model": lambda r: r["model"] + (" *" if r["model"] == result.champion.name else "")}
+    columns["ROC AUC [95% CI]"] = lambda r: _interval(r, "roc_auc")
+    columns["avg prec"] = lambda r: f"{r['average_precision']:.3f}"
+    for k in ks:
+        size = int(table.iloc[0][f"k_{k}"])
+        columns[f"prec@{k} (k={size})"] = lambda r, k=k: _interval(r, f"precision_at_{k}")
+        columns[f"recall@{k}"] = lambda r, k=k: f"{r[f'recall_at_{k}']:.3f}"
+    columns["Brier"] = lambda r: f"{r['brier']:.4f}"
+    columns["ECE"] = lambda r: f"{r['ece']:.4f}"
+    columns[f"stability@{ks[0]}"] = lambda r: (
+        "-" if pd.isna(r[f"stability_at_{ks[0]}"]) else f"{r[f'stability_at_{ks[0]}']:.2f}"
+    )
+    cells = [[fn(row) for fn in columns.values()] for _, row in table.iterrows()]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(columns)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells]
+    first = table.iloc[0]
+    header = (
+        f"Test date {pd.Timestamp(first['test_date']).date()} ({int(first['n']):,} people, "
+        f"base rate {first['base_rate']:.3f}); selection metric {result.selection_metric}; "
+        f"* = champion"
+    )
+    return "\n".join([header, *lines])

@@ -1,0 +1,122 @@
+"""Training from a config: temporal CV, consistent metrics, a calibrated picklable champion."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+import vrurisk.features
+from vrurisk._errors import ConfigError
+from vrurisk.config import validate_config
+from vrurisk.data import simulate_population
+from vrurisk.features import FeatureSpec
+from vrurisk.models import RiskModel, train_experiment
+
+
+def tiny_config(**changes):
+    raw = {
+        "config_version": 1,
+        "data": {"path": "unused"},
+        "temporal": {"start": "2022-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
+        "models": {
+            "lightgbm": {"n_estimators": 40, "num_leaves": 7, "min_child_samples": 30},
+            "logistic_regression": {"C": 0.1},
+            "baseline": {},
+        },
+        "evaluation": {"k": [50, "5%"], "bootstrap": 50},
+    }
+    raw.update(changes)
+    return validate_config(raw, name="tiny")
+
+
+@pytest.fixture(scope="module")
+def trained(small_population):
+    calls = []
+    original = vrurisk.features.build_feature_matrix
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    vrurisk.features.build_feature_matrix = counting
+    try:
+        result = train_experiment(tiny_config(), small_population.dataset, tracking=False)
+    finally:
+        vrurisk.features.build_feature_matrix = original
+    return result, len(calls)
+
+
+def test_feature_matrix_is_built_once_for_all_models_and_splits(trained):
+    result, n_builds = trained
+    assert n_builds == 1
+    assert len(result.metrics) == 3 * 2  # 3 models x 2 test dates
+    assert set(result.metrics["model"]) == {"lightgbm", "logistic_regression", "baseline"}
+
+
+def test_metrics_of_a_split_are_consistent(trained):
+    result, _ = trained
+    m = result.metrics
+    np.testing.assert_allclose(
+        m["precision_at_50"] * m["k_50"], m["recall_at_50"] * m["n_positive"]
+    )
+    assert (m["roc_auc_low"] <= m["roc_auc"]).all() and (m["roc_auc"] <= m["roc_auc_high"]).all()
+    assert m["base_rate"].nunique() == 2  # one per test date, shared by every model
+    first, second = (m["split"] == result.splits[0].name), (m["split"] == result.splits[1].name)
+    assert m.loc[first, "stability_at_50"].isna().all()
+    assert m.loc[second, "stability_at_50"].between(0, 1).all()
+    assert result.to_dict()["champion"]["name"] == result.champion.name
+
+
+def test_every_training_date_closes_before_its_test_date(trained):
+    result, _ = trained
+    horizon = result.config.horizon()
+    for split in result.splits:
+        assert all(t + horizon <= split.test_date for t in split.train_dates)
+    assert all(t + horizon <= result.extraction_date for t in result.refit.train_dates)
+
+
+def test_champion_is_a_calibrated_picklable_risk_model(trained, small_population):
+    result, _ = trained
+    model = result.champion
+    assert isinstance(model, RiskModel)
+    assert model.kind in {"lightgbm", "logistic_regression", "baseline"}
+    assert model.config_hash == result.config.config_hash
+    assert [spec.name for spec in model.manifest] == model.feature_names_
+    assert all(isinstance(spec, FeatureSpec) for spec in model.manifest)
+    X = vrurisk.features.build_feature_matrix(
+        small_population.dataset, ["2025-01-01"], features=result.config.features
+    ).X
+    proba = model.predict_proba(X)
+    assert proba.ndim == 1 and len(proba) == len(X) and ((proba >= 0) & (proba <= 1)).all()
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict_proba(X), proba)
+    assert hasattr(model.estimator_, "predict_proba")
+    order = model.rank_order(X)
+    assert (np.diff(proba[order]) <= 1e-12).all()
+
+
+def test_horizon_too_long_fails_before_any_features_are_built(small_population, monkeypatch):
+    monkeypatch.setattr(vrurisk.features, "build_feature_matrix", pytest.fail)
+    config = tiny_config(outcome={"horizon_days": 1500})
+    with pytest.raises(ConfigError, match=r"^outcome.horizon_days \(1500 days\) is longer"):
+        train_experiment(config, small_population.dataset, tracking=False)
+
+
+def test_lightgbm_beats_the_risk_factor_count_on_recall_at_k():
+    # 10,000 people, seed 7, 3 test dates. Measured (2026-11-22): mean recall@10% LightGBM
+    # 0.447 vs baseline 0.377 (seeds 1 and 2: +0.03 and +0.12); we assert a 0.03 margin.
+    population = simulate_population(10_000, seed=7, years=5)
+    config = tiny_config(
+        temporal={"start": "2022-01-01", "end": "2024-10-01", "step_months": 3, "test_dates": 3},
+        models={
+            "lightgbm": {"n_estimators": 100, "num_leaves": 15, "min_child_samples": 50},
+            "baseline": {},
+        },
+        evaluation={"k": ["10%"], "bootstrap": 0},
+        calibration={"method": "none"},
+    )
+    result = train_experiment(config, population.dataset, tracking=False)
+    recall = result.metrics.groupby("model")["recall_at_10pct"].mean()
+    assert recall["lightgbm"] > recall["baseline"] + 0.03
