@@ -253,6 +253,47 @@ def audit(
     typer.echo(f"Wrote {out / 'fairness.json'} and {out / 'bias_audit.html'}")
 
 
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  vrurisk train configs/demo.yaml\n\n"
+        "  vrurisk train configs/demo.yaml --json > results.json\n\n"
+        "  vrurisk train configs/demo.yaml --no-tracking"
+    )
+)
+def train(
+    config: Path = typer.Argument(..., help="Experiment config (YAML)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object to stdout."),
+    no_tracking: bool = typer.Option(
+        False, "--no-tracking", help="Do not log to MLflow or register the champion."
+    ),
+) -> None:
+    """Train and compare the config's models with temporal cross-validation.
+
+    Prints models x metrics (with bootstrap intervals, baseline included) and the registered
+    champion's model URI. Progress goes to stderr.
+    """
+    from vrurisk.config import load_config
+    from vrurisk.models._train import format_comparison, train_experiment
+
+    experiment = load_config(config)
+    result = train_experiment(
+        experiment, tracking=not no_tracking, progress=lambda m: echo_err(f"train: {m}")
+    )
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(result.to_dict(), sort_keys=True))
+        return
+    typer.echo(format_comparison(result))
+    if result.tracking:
+        info = result.tracking
+        typer.echo(
+            f"Registered model: {info['model_uri']} (version {info['model_version']}, "
+            f"tracking {info['tracking_uri']})"
+        )
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
     try:
