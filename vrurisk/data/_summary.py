@@ -19,6 +19,17 @@ def summarise_dataset(dataset: Dataset) -> dict:
         "age_median": float(age.median()),
         "age_max": float(age.max()),
         "events": int(len(events)),
+        "people_with_events": int(events["person_idx"].nunique()),
+        "people_by": {
+            column: {str(k): int(v) for k, v in people[column].value_counts(sort=False).items()}
+            for column in ("sex", "ethnicity")
+            if column in people
+        },
+        "events_by_source": (
+            {str(k): int(v) for k, v in events["source"].value_counts(sort=False).items()}
+            if "source" in events
+            else {}
+        ),
         "first_event": str(events["event_date"].min().date()),
         "last_event": str(events["event_date"].max().date()),
         "events_by_type": {
@@ -42,8 +53,17 @@ def describe_dataset(dataset: Dataset) -> str:
         f"  extraction date   {s['extraction_date']}",
         f"  people            {s['people']:,} (age {s['age_min']:.0f}-{s['age_max']:.0f}, "
         f"median {s['age_median']:.1f})",
-        f"  events            {s['events']:,} ({s['first_event']} to {s['last_event']})",
     ]
+    for column, counts in s["people_by"].items():
+        shares = ", ".join(f"{k} {v / max(s['people'], 1):.0%}" for k, v in counts.items())
+        lines.append(f"    by {column:<14}{shares}")
+    lines.append(
+        f"  events            {s['events']:,} ({s['first_event']} to {s['last_event']}), "
+        f"for {s['people_with_events']:,} people"
+    )
+    if s["events_by_source"]:
+        sources = ", ".join(f"{k} {v:,}" for k, v in s["events_by_source"].items())
+        lines.append(f"    by source       {sources}")
     width = max((len(k) for k in s["events_by_type"]), default=0)
     for key, count in s["events_by_type"].items():
         lines.append(f"    {key:<{width}}  {count:>10,}")

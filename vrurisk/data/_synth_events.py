@@ -192,7 +192,7 @@ class MonthlySimulation:
         boost = 1 + self.contagion * P.CONTAGION_GAIN * np.minimum(self.exposure, P.CONTAGION_CAP)
 
         involved = self._violence(month, day0, day_end, age, age_index, risk, in_group, boost)
-        self._other_crime(day0, age_index, risk, in_group)
+        self._other_crime(day0, day_end, age, age_index, risk, in_group)
         self._welfare(month, day0, age, age_index, risk)
 
         # Contagion: exposure decays and takes in this month's violence among associates.
@@ -226,11 +226,7 @@ class MonthlySimulation:
         days = self._days(day0, k)
         self.from_contagion += np.bincount(prim, weights=1 - 1 / boost[prim], minlength=n)
 
-        co_pick = np.flatnonzero(rng.random(k) < P.CO_OFFEND_P * (1 + in_group[prim]))
-        co = self.adj.sample_neighbour(rng, prim[co_pick], day_end)
-        ok = co >= 0
-        ok[ok] = (co[ok] != prim[co_pick[ok]]) & (age[co[ok]] >= 10)
-        co_pick, co = co_pick[ok], co[ok]
+        co_pick, co = self._co_offenders(prim, in_group, age, day_end, min_age=10)
 
         vic_pick = np.flatnonzero(rng.random(k) < P.VICTIM_IN_POPULATION_P)
         victim = self._pick_victims(prim[vic_pick], day_end, age, victim_w)
@@ -331,7 +327,16 @@ class MonthlySimulation:
                 )
             )
 
-    def _other_crime(self, day0, age_index, risk, in_group) -> None:
+    def _co_offenders(self, prim, in_group, age, day_end, *, min_age) -> tuple:
+        """For some offences, an active associate offends too: (offence index, co-offender)."""
+        rng = self.rng
+        pick = np.flatnonzero(rng.random(len(prim)) < P.CO_OFFEND_P * (1 + in_group[prim]))
+        co = self.adj.sample_neighbour(rng, prim[pick], day_end)
+        ok = co >= 0
+        ok[ok] = (co[ok] != prim[pick[ok]]) & (age[co[ok]] >= min_age)
+        return pick[ok], co[ok]
+
+    def _other_crime(self, day0, day_end, age, age_index, risk, in_group) -> None:
         people, rng = self.people, self.rng
         crime = {
             P.KNIFE: self._rate("knife", age_index, risk) * (1 + in_group),
@@ -340,9 +345,17 @@ class MonthlySimulation:
             * (1 + 1.5 * people.early_drug),
         }
         for kind, hazard in crime.items():
-            who = self._draw(hazard)
-            d = self._days(day0, len(who))
-            self.log.add(who, d, kind, self._new_incidents(len(who)))
+            prim = self._draw(hazard)
+            d = self._days(day0, len(prim))
+            inc = self._new_incidents(len(prim))
+            if kind == P.SUPPLY:  # drug supply is often done together
+                pick, co = self._co_offenders(prim, in_group, age, day_end, min_age=12)
+                self._add_ties(prim[pick], co, d[pick], np.ones(len(co), bool), P.CO_OFFENDING)
+                who, d = np.concatenate([prim, co]), np.concatenate([d, d[pick]])
+                inc = np.concatenate([inc, inc[pick]])
+            else:
+                who = prim
+            self.log.add(who, d, kind, inc)
             custody = rng.random(len(who)) < P.CUSTODY_AFTER_CRIME
             self.log.add(who[custody], d[custody], P.CUSTODY)
         low = {
