@@ -80,7 +80,17 @@ def _store(uri: str):
 
 def _experiment_id(client: MlflowClient, name: str) -> str:
     experiment = client.get_experiment_by_name(name)
-    return experiment.experiment_id if experiment else client.create_experiment(name)
+    if experiment:
+        return experiment.experiment_id
+    return client.create_experiment(name, artifact_location=_artifact_location(client))
+
+
+def _artifact_location(client: MlflowClient) -> str | None:
+    """Artefacts of a local SQLite store live beside the database, not in the working directory."""
+    uri = client.tracking_uri
+    if not uri.startswith("sqlite:///"):
+        return None
+    return (Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns").as_uri()
 
 
 def git_commit() -> str:
