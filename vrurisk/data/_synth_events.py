@@ -315,7 +315,7 @@ class MonthlySimulation:
     def _add_ties(self, a, b, days, recorded, kind) -> None:
         if len(a):
             days = np.asarray(days, dtype=np.float64)
-            lasts = self.rng.exponential(P.ASSOCIATE_YEARS * DAYS_PER_YEAR, size=len(a))
+            lasts = self.rng.exponential(P.CO_OFFENDING_YEARS * DAYS_PER_YEAR, size=len(a))
             self.dyn.append(
                 Ties(
                     np.minimum(a, b),

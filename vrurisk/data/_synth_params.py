@@ -74,7 +74,8 @@ LATENT_NOISE_SD = 0.55
 
 # --- network ------------------------------------------------------------------------------
 ASSOCIATES_PER_PERSON = 3.5  # mean ties started per person over about 16 years
-ASSOCIATE_YEARS = 4.0  # mean length of an association (and of a co-offending tie's influence)
+ASSOCIATE_YEARS = 4.0  # mean length of an association
+CO_OFFENDING_YEARS = 1.5  # mean time a co-offending or co-victim tie carries contagion
 ASSOCIATE_OTHER_AREA = 0.25  # share of associate ties outside the person's area
 ASSOCIATE_AGE_WINDOW = 2.5  # years either side
 SCHOOL_TIES_PER_PERSON = 1.5
@@ -83,7 +84,7 @@ GROUP_JOIN_P = 0.5
 GROUP_SIZE = 8
 
 # --- monthly dynamics ---------------------------------------------------------------------
-BURN_IN_MONTHS = 12  # simulated before the start but not recorded, so exposure starts warm
+BURN_IN_MONTHS = 18  # simulated before the start but not recorded, so exposure starts warm
 STATE_RHO = 0.92  # month-to-month persistence of the time-varying state
 STATE_SD = 0.55  # its stationary standard deviation
 CONTAGION_DECAY = 0.75  # exposure kept from one month to the next

@@ -172,6 +172,6 @@ def _street_groups(
     remap = np.full(int(n_groups.sum()), -1, dtype=np.int64)
     remap[kept] = np.arange(len(kept))
     group[group >= 0] = remap[group[group >= 0]]
-    # Groups form between six years before the start and six months before the end.
-    formed = rng.uniform(-6 * 365.25, max(total_days - 183.0, 0.0), size=len(kept))
+    # Groups form between twelve years before the start and six months before the end.
+    formed = rng.uniform(-12 * 365.25, max(total_days - 183.0, 0.0), size=len(kept))
     return group, formed
