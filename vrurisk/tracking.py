@@ -227,14 +227,16 @@ def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> 
         path = os.path.join(tmp, RISK_MODEL_FILE)
         with open(path, "wb") as handle:
             pickle.dump(champion, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        info = mlflow.pyfunc.log_model(
-            name=MODEL_NAME_IN_RUN,
-            python_model=RiskModelPyfunc(),
-            artifacts={"risk_model": path},
-            signature=signature,
-            input_example=example,
-            pip_requirements=_requirements(),
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*type hints.*", category=UserWarning)
+            info = mlflow.pyfunc.log_model(
+                name=MODEL_NAME_IN_RUN,
+                python_model=RiskModelPyfunc(),
+                artifacts={"risk_model": path},
+                signature=signature,
+                input_example=example,
+                pip_requirements=_requirements(),
+            )
     registered = mlflow.register_model(
         info.model_uri,
         tracking.registered_model,

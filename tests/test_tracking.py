@@ -1,0 +1,212 @@
+"""MLflow tracking: runs, metrics, artefacts and a registered champion, local and over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+from mlflow.tracking import MlflowClient
+
+from vrurisk.config import validate_config
+from vrurisk.features import build_feature_matrix
+from vrurisk.models import train_experiment
+from vrurisk.tracking import load_risk_model, log_scoring_run, model_version
+
+
+def tracked_config(uri: str, **changes):
+    raw = {
+        "config_version": 1,
+        "name": "tracked",
+        "data": {"path": "unused"},
+        "temporal": {"start": "2023-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 1},
+        "models": {
+            "lightgbm": {"n_estimators": 20, "num_leaves": 7, "min_child_samples": 30},
+            "baseline": {},
+        },
+        "features": {"stage1": {"enabled": False}},
+        "evaluation": {"k": [50], "bootstrap": 20},
+        "tracking": {"uri": uri, "registered_model": "vrurisk-test", "experiment": "vrurisk-test"},
+    }
+    raw.update(changes)
+    return validate_config(raw)
+
+
+@pytest.fixture(scope="module")
+def tracked(small_population, tmp_path_factory):
+    root = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    config = tracked_config(uri)
+    cwd = os.getcwd()
+    os.chdir(root)  # artefacts of a sqlite store default to ./mlruns
+    try:
+        result = train_experiment(config, small_population.dataset, tracking=True)
+    finally:
+        os.chdir(cwd)
+    return result, uri, root
+
+
+def test_one_parent_run_with_a_nested_run_per_model_and_split(tracked):
+    result, uri, _ = tracked
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name("vrurisk-test")
+    runs = client.search_runs([experiment.experiment_id])
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
+    assert len(parents) == 1 and len(children) == 2  # 2 models x 1 test date
+    parent = parents[0]
+    assert parent.info.run_id == result.tracking["run_id"]
+    assert {c.data.tags["mlflow.parentRunId"] for c in children} == {parent.info.run_id}
+    tags = parent.data.tags
+    assert tags["vrurisk.config_hash"] == result.config.config_hash
+    assert tags["vrurisk.data_fingerprint"] == result.data_fingerprint
+    assert tags["vrurisk.version"] and tags["vrurisk.git_commit"]
+    for child in children:
+        for name in ("roc_auc", "roc_auc_low", "precision_at_50", "recall_at_50", "brier", "ece"):
+            assert name in child.data.metrics
+        assert child.data.params["split"] in {s.name for s in result.splits}
+    assert parent.data.params["champion"] == result.champion.name
+    artefacts = {a.path for a in client.list_artifacts(parent.info.run_id)}
+    assert {"config", "features", "metrics"} <= artefacts
+    local = mlflow.artifacts.download_artifacts(
+        run_id=parent.info.run_id, artifact_path="config/config.json", tracking_uri=uri
+    )
+    assert json.loads(Path(local).read_text())["name"] == "tracked"
+
+
+def test_champion_is_registered_with_alias_and_loads_back(tracked, small_population):
+    result, uri, _ = tracked
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    version = client.get_model_version_by_alias("vrurisk-test", "champion")
+    assert str(version.version) == result.tracking["model_version"]
+    assert result.tracking["model_uri"] == "models:/vrurisk-test@champion"
+    assert model_version("models:/vrurisk-test@champion", tracking_uri=uri) == str(version.version)
+
+    X = build_feature_matrix(
+        small_population.dataset, ["2025-06-01"], features=result.config.features
+    ).X
+    expected = result.champion.predict_proba(X)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    pyfunc = mlflow.pyfunc.load_model("models:/vrurisk-test@champion")
+    np.testing.assert_allclose(np.asarray(pyfunc.predict(X.astype("float64"))), expected)
+    risk_model = load_risk_model("models:/vrurisk-test@champion", tracking_uri=uri)
+    np.testing.assert_allclose(risk_model.predict_proba(X), expected)
+    assert risk_model.config_hash == result.config.config_hash
+
+
+def test_no_person_ids_in_logged_artefacts(tracked, small_population):
+    _, _, root = tracked
+    ids = set(small_population.dataset.people["person_id"].astype(str))
+    texts = [
+        p.read_text(errors="ignore")
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in {".json", ".csv", ".txt", ".yaml", ".MLmodel", ""}
+    ]
+    for text in texts:
+        tokens = set(text.replace('"', " ").replace(",", " ").split())
+        assert not tokens & ids
+
+
+def test_scoring_run_is_tagged_with_model_version_data_and_date(tracked, tmp_path):
+    result, uri, _ = tracked
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "scores.csv").write_text("key,score\nabc,0.1\n")
+    run_id = log_scoring_run(
+        result.config,
+        bundle_dir=bundle,
+        model_uri="models:/vrurisk-test@champion",
+        data_fingerprint="f" * 64,
+        as_of="2025-06-01",
+        metrics={"n_scored": 1},
+    )
+    run = MlflowClient(tracking_uri=uri).get_run(run_id)
+    assert run.data.tags["vrurisk.kind"] == "score"
+    assert run.data.tags["vrurisk.model_version"] == result.tracking["model_version"]
+    assert run.data.tags["vrurisk.as_of"] == "2025-06-01"
+    assert run.data.tags["vrurisk.data_fingerprint"] == "f" * 64
+    paths = [a.path for a in MlflowClient(tracking_uri=uri).list_artifacts(run_id, "bundle")]
+    assert paths == ["bundle/scores.csv"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def mlflow_server(tmp_path):
+    """A real ``mlflow server`` on loopback with a SQLite store; killed after the test."""
+    port = _free_port()
+    mlflow_bin = Path(sys.executable).with_name("mlflow")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed in teardown
+    process = subprocess.Popen(
+        [
+            str(mlflow_bin),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--backend-store-uri",
+            f"sqlite:///{tmp_path / 'server.db'}",
+            "--artifacts-destination",
+            str(tmp_path / "artifacts"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(
+                    f"mlflow server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}"
+                )
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+        log.close()
+
+
+@pytest.mark.slow
+def test_train_against_a_real_mlflow_server_over_http(mlflow_server, small_population, tmp_path):
+    config = tracked_config(
+        mlflow_server,
+        models={"baseline": {}},
+        temporal={"start": "2023-07-01", "end": "2024-07-01", "step_months": 12, "test_dates": 1},
+    )
+    result = train_experiment(config, small_population.dataset, tracking=True)
+    assert result.tracking["model_uri"] == "models:/vrurisk-test@champion"
+    model = load_risk_model("models:/vrurisk-test@champion", tracking_uri=mlflow_server)
+    assert model.kind == "baseline" and model.config_hash == config.config_hash
+    assert not list(tmp_path.glob("mlruns"))  # artefacts went through the server
+    assert any((tmp_path / "artifacts").rglob("risk_model.pkl"))
