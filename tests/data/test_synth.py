@@ -228,7 +228,7 @@ def test_cli_synth_writes_both_formats_that_load_back(tmp_path, monkeypatch, cap
         "--seed", "5", "--format", fmt,
     )  # fmt: skip
     assert code == 0, err
-    assert "simulated 36 of 36 months" in err
+    assert "simulated 24 of 24 months" in err
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         [f"{t}.{fmt}" for t in ("people", "events", "links", "truth")] + ["dataset.json"]

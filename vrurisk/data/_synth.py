@@ -122,8 +122,8 @@ def simulate_population(
         Keep the monthly true serious-violence hazard for :meth:`SyntheticPopulation.oracle_hazard`
         (``4 * n_months * n_people`` bytes).
     progress : callable, optional
-        Called as ``progress(months_done, months_total)`` after each simulated year (the total
-        includes a year of unrecorded burn-in that warms up the network).
+        Called as ``progress(months_done, n_months)`` after each simulated year (after an
+        unrecorded burn-in of 18 months that warms up the network).
 
     Examples
     --------

@@ -155,14 +155,14 @@ class MonthlySimulation:
     # -- one month -------------------------------------------------------------------------
     def run(self, progress: Callable[[int, int], None] | None = None) -> SimulationResult:
         """Simulate the burn-in months (unrecorded, so the network starts warm), then the rest."""
-        total = self.burn_in + self.n_months
-        for done, month in enumerate(range(-self.burn_in, self.n_months), start=1):
+        for month in range(-self.burn_in, self.n_months):
             if month == 0:
                 self.exposure_sum[:] = 0
                 self.from_contagion[:] = 0
             self.step(month)
-            if progress is not None and (done % 12 == 0 or done == total):
-                progress(done, total)
+            done = month + 1
+            if progress is not None and done > 0 and (done % 12 == 0 or done == self.n_months):
+                progress(done, self.n_months)
         dyn = Ties.concat(self.dyn) if self.dyn else Ties.concat([_no_ties()])
         dyn.recorded &= dyn.start >= 0  # burn-in incidents are not in the data
         return SimulationResult(
