@@ -30,13 +30,21 @@ def scoring_setup(tmp_path_factory, small_population):
 
 
 @pytest.fixture(scope="session")
-def registered_setup(tmp_path_factory, scoring_setup):
-    """The same config trained with MLflow tracking: a model registered as tiny-risk@champion."""
-    from vrurisk.models._train import train_experiment
+def registered_setup(scoring_setup):
+    """The session's champion logged to MLflow and registered as tiny-risk@champion."""
+    from vrurisk.features import build_feature_matrix
+    from vrurisk.tracking import log_training
 
-    root = tmp_path_factory.mktemp("registered")
-    config = tiny_config(scoring_setup["root"] / "data", f"sqlite:///{root}/mlflow.db")
-    path = write_config(root / "tiny.yaml", config)
-    loaded = load_config(path)
-    result = train_experiment(loaded, scoring_setup["dataset"], tracking=True)
-    return {"root": root, "config_path": path, "config": loaded, "result": result}
+    s = scoring_setup
+    config = s["config"]
+    fm = build_feature_matrix(
+        s["dataset"],
+        config.temporal.dates()[:1],
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    )
+    example = fm.X.head(5).reset_index(drop=True)
+    s["result"].tracking = log_training(s["result"], input_example=example)
+    return s

@@ -38,8 +38,13 @@ def write_score_bundle(
     config=None,
     metrics: Sequence[dict] = (),
     extra_manifest: dict | None = None,
+    before_commit=None,
 ) -> Path:
     """Write ``scored`` (a :class:`~vrurisk.scoring.ScoredCohort`) to ``out`` atomically.
+
+    ``before_commit(manifest)``, if given, runs once every file is written and before the
+    bundle is moved into place (e.g. to append the audit-log entry): if it raises, nothing is
+    written.
 
     Raises
     ------
@@ -95,6 +100,8 @@ def write_score_bundle(
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
         manifest = bundle_manifest(scored, tmp, config=config, extra=extra_manifest)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        if before_commit is not None:
+            before_commit(manifest)
 
     return write_directory_atomically(out, write)
 

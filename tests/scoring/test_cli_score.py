@@ -1,0 +1,126 @@
+"""``vrurisk score``: registered model in, one bundle out, tracked in MLflow; one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pandas as pd
+import pytest
+from scoring_helpers import PSEUDONYM_KEY
+
+from vrurisk import cli
+
+
+def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["vrurisk", *args])
+    code = 0
+    try:
+        cli.main()
+    except SystemExit as exc:
+        code = exc.code or 0
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture()
+def keyed(monkeypatch, tmp_path):
+    monkeypatch.setenv("VRURISK_PSEUDONYM_KEY", PSEUDONYM_KEY)
+    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def scored_bundle(registered_setup, tmp_path_factory):
+    """Run ``vrurisk score --json`` once for the module (MLflow runs are slow to create)."""
+    root = tmp_path_factory.mktemp("cli")
+    out = root / "bundle"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VRURISK_PSEUDONYM_KEY", PSEUDONYM_KEY)
+        mp.setenv("VRURISK_AUDIT_LOG", str(root / "audit.jsonl"))
+        mp.setattr(
+            sys,
+            "argv",
+            [
+                "vrurisk",
+                "score",
+                str(registered_setup["config_path"]),
+                "--out",
+                str(out),
+                "--json",
+                "--explain-top",
+                "80",
+            ],
+        )
+        from io import StringIO
+
+        buffer = StringIO()
+        mp.setattr(sys, "stdout", buffer)
+        cli.main()
+    return out, json.loads(buffer.getvalue()), root / "audit.jsonl"
+
+
+def test_score_writes_the_bundle_and_logs_an_mlflow_run(registered_setup, scored_bundle):
+    out, summary, log = scored_bundle
+    assert summary["model_uri"] == "models:/tiny-risk@champion"
+    assert summary["model_version"] == "1"
+    assert summary["n_explained"] == 80
+    assert summary["identifiers"] == "pseudonymised"
+    assert {"scores.csv", "panel.html", "bias_audit.html", "model_card.html"} <= set(
+        summary["files"]
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["model_version"] == "1"
+    scores = pd.read_csv(out / "scores.csv")
+    assert scores["key"].str.fullmatch(r"[0-9a-f]{16}").all()
+    card = (out / "model_card.html").read_text()
+    assert "No evaluation metrics were recorded" not in card  # metrics came from the run
+
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(registered_setup["config"].tracking.uri)
+    run = client.get_run(summary["run_id"])
+    tags = run.data.tags
+    assert tags["vrurisk.model_version"] == "1"
+    assert tags["vrurisk.as_of"] == summary["as_of"]
+    assert tags["vrurisk.data_fingerprint"] == manifest["data"]["fingerprint"]
+
+    from vrurisk.audit_log import read_log
+
+    entries = read_log(log)
+    assert [e["command"] for e in entries] == ["score"]
+    assert entries[0]["model_version"] == "1"
+    assert entries[0]["n_scored"] == summary["n_scored"]
+
+
+def test_bad_model_uri_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
+    code, out, err = run_cli(
+        monkeypatch,
+        capsys,
+        "score",
+        str(registered_setup["config_path"]),
+        "--model",
+        "models:/no-such-model@champion",
+    )
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith(
+        "error: models:/no-such-model@champion: cannot load a vrurisk model"
+    )
+    assert len([line for line in lines if line.startswith("error:")]) == 1
+
+
+def test_bad_as_of_date_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "score",
+        str(registered_setup["config_path"]),
+        "--as-of",
+        "2099-01-01",
+        "--no-tracking",
+    )
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        "error: --as-of 2099-01-01 is after the data's extraction date 2025-12-31; "
+        "score on or before the extraction date"
+    )

@@ -1,0 +1,171 @@
+"""``vrurisk score``: load config, data and registered model; score; write; track; audit-log.
+
+Kept out of ``cli.py`` so the command stays thin and this is testable without typer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from vrurisk.scoring._bundle import SCORES, write_score_bundle
+from vrurisk.scoring._score import EXPLAIN_TOP, parse_as_of, score_cohort
+
+
+def default_model_uri(config) -> str:
+    """``models:/<tracking.registered_model>@<tracking.alias>`` of the config."""
+    return f"models:/{config.tracking.registered_model}@{config.tracking.alias}"
+
+
+def default_out(config, as_of: pd.Timestamp) -> Path:
+    return Path("scores") / f"{config.name}-{as_of.date()}"
+
+
+def run_scoring(
+    config,
+    *,
+    dataset=None,
+    model_uri: str | None = None,
+    as_of=None,
+    out: str | os.PathLike | None = None,
+    reveal_ids: bool = False,
+    explain_top: int = EXPLAIN_TOP,
+    track: bool = True,
+    progress=None,
+) -> dict:
+    """Score the config's cohort with a registered model and write the bundle.
+
+    Steps: load the data (unless given) and the model (``models:/NAME@ALIAS``, default from
+    ``config.tracking``), score at ``as_of`` (default: the data's extraction date), explain and
+    audit, write the bundle atomically to ``out``, log it to MLflow (tagged with the model
+    version, data fingerprint and as-of date) and record an audit-log entry.
+
+    Returns
+    -------
+    dict
+        A JSON-able summary: ``out``, ``files``, ``as_of``, ``outcome_as_of``, ``model_uri``,
+        ``model_version``, ``n_scored``, ``panel_k``, ``n_explained``, ``n_flagged``,
+        ``run_id``, ``timings``.
+    """
+    from vrurisk.reports._model_card import metric_rows
+    from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
+
+    say = progress or (lambda message: None)
+    if dataset is None:
+        from vrurisk.data import load_dataset
+
+        say(f"loading data from {config.data.path}")
+        dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+    as_of = parse_as_of(as_of, dataset)
+    uri = model_uri or default_model_uri(config)
+    say(f"loading model {uri}")
+    model = load_risk_model(uri, tracking_uri=config.tracking.uri)
+    version = (
+        model_version(uri, tracking_uri=config.tracking.uri) if uri.startswith("models:/") else ""
+    )
+    metrics = load_training_metrics(uri, tracking_uri=config.tracking.uri)
+    keys, key_label = _pseudonymiser(config)
+
+    say(f"scoring the cohort at {as_of.date()}")
+    scored = score_cohort(
+        dataset,
+        model,
+        config,
+        as_of=as_of,
+        keys=keys,
+        explain_top=explain_top,
+        reveal_ids=reveal_ids,
+        model_info={"uri": uri, "version": version},
+    )
+    target = Path(out) if out is not None else default_out(config, as_of)
+    say(f"writing the bundle to {target}")
+    write_score_bundle(
+        scored,
+        target,
+        config=config,
+        metrics=metric_rows(metrics),
+        extra_manifest={"model_uri": uri, "model_version": version, "pseudonym_key": key_label},
+        before_commit=lambda manifest: _audit_log(config, dataset, target, manifest),
+    )
+    summary = {
+        "out": str(target),
+        "files": sorted(path.name for path in target.iterdir()),
+        "as_of": str(as_of.date()),
+        "outcome_as_of": None if scored.outcome_as_of is None else str(scored.outcome_as_of.date()),
+        "model_uri": uri,
+        "model_version": version,
+        "n_scored": len(scored.scores),
+        "panel_k": scored.k,
+        "n_explained": scored.n_explained,
+        "n_flagged": int(len(scored.audit.flags)),
+        "identifiers": "raw" if reveal_ids else "pseudonymised",
+        "pseudonym_key": key_label,
+        "run_id": None,
+        "timings": {k: round(v, 2) for k, v in scored.timings.items()},
+    }
+    if track:
+        say(f"logging the bundle to MLflow at {config.tracking.uri}")
+        summary["run_id"] = _log_run(config, scored, target, uri, reveal_ids)
+    return summary
+
+
+def _pseudonymiser(config):
+    """(ids -> keys with the config's pseudonymisation key, the key's label) (vrurisk.privacy)."""
+    from vrurisk.privacy import load_key, pseudonymise
+
+    key = load_key(config.privacy)
+    return (lambda ids: pseudonymise(ids, key)), key.label
+
+
+def _log_run(config, scored, target: Path, uri: str, reveal_ids: bool) -> str:
+    """Log the bundle to MLflow; never with raw identifiers (those stay in the local bundle)."""
+    from vrurisk.tracking import log_scoring_run
+
+    common = dict(
+        model_uri=uri,
+        data_fingerprint=scored.data_info["fingerprint"],
+        as_of=scored.as_of,
+        metrics={
+            "n_scored": len(scored.scores),
+            "n_explained": scored.n_explained,
+            "n_flagged_disparities": len(scored.audit.flags),
+            **{f"seconds_{k}": v for k, v in scored.timings.items()},
+        },
+        params={"panel_k": scored.k, "explain_top": scored.n_explained},
+    )
+    if not reveal_ids:
+        return log_scoring_run(config, bundle_dir=target, **common)
+    with tempfile.TemporaryDirectory(prefix="vrurisk-bundle-") as tmp:
+        staged = Path(tmp) / target.name
+        shutil.copytree(target, staged)
+        keyed = scored.scores.drop(columns=["person_id"])
+        keyed.to_parquet(staged / f"{SCORES}.parquet", index=False)
+        keyed.to_csv(staged / f"{SCORES}.csv", index=False)
+        return log_scoring_run(config, bundle_dir=staged, **common)
+
+
+def _audit_log(config, dataset, target: Path, manifest: dict) -> None:
+    """One audit-log entry per bundle, appended before the bundle is moved into place."""
+    from vrurisk import audit_log
+
+    audit_log.record(
+        "score",
+        config=config,
+        dataset=dataset,
+        details={
+            "out": str(target),
+            "as_of": manifest["as_of"],
+            "outcome_as_of": manifest["outcome_as_of"],
+            "model_uri": manifest.get("model_uri"),
+            "model_version": manifest.get("model_version"),
+            "n_scored": manifest["n_scored"],
+            "n_explained": manifest["n_explained"],
+            "identifiers": manifest["identifiers"],
+            "pseudonym_key": manifest.get("pseudonym_key"),
+            "n_flagged_disparities": manifest["n_flagged_disparities"],
+        },
+    )
