@@ -24,10 +24,12 @@ from vrurisk.evaluation._fairness_metrics import (
     OperatingPoint,
     bootstrap_rates,
     cell_counts,
+    confusion_counts,
     denominators,
     group_rates,
     operating_point_flags,
     percentile_interval,
+    rates_from_counts,
     ratio_draws,
 )
 
@@ -301,8 +303,9 @@ def _windows(has_current: bool, as_of, outcome_as_of) -> dict[str, str]:
 
 
 def _overall_row(point, outcome, flags_out, selection, flags_sel) -> dict:
-    everyone = pd.Series(np.full(len(outcome.frame), "all"))
-    _, overall = group_rates(everyone, flags_out, outcome.labels, _scores_or_nan(outcome))
+    overall = rates_from_counts(
+        confusion_counts(outcome.labels, flags_out, _scores_or_nan(outcome))
+    )
     row = {"operating_point": point.name, **overall, "n_flagged": int(np.sum(flags_out))}
     if selection is not outcome:
         row["n_current"] = len(selection.frame)

@@ -66,7 +66,7 @@ def _numeric_scores(frame, name, column, required) -> np.ndarray | None:
     if not bad.any():
         return values.to_numpy(dtype=float)
     if required:
-        examples = ", ".join(repr(v) for v in frame.loc[bad, column].unique()[:5])
+        examples = ", ".join(repr(v) for v in sorted(map(str, frame.loc[bad, column].unique()))[:5])
         use = "top-k or threshold operating points"
         raise DataValidationError(
             NON_NUMERIC_SCORE.format(
