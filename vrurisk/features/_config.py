@@ -104,6 +104,7 @@ class NetworkConfig(_Section):
     violence_event_types: tuple[str, ...] = VIOLENCE_EVENT_TYPES
     violence_window_days: int = Field(180, gt=0)
     victim_window_days: int = Field(180, gt=0)
+    exposure_half_life_days: float = Field(60.0, gt=0)
     max_hops: int = Field(3, ge=1, le=10)
     pagerank_alpha: float = Field(0.85, gt=0, lt=1)
     community_iterations: int = Field(10, ge=1, le=100)
@@ -147,6 +148,7 @@ class Stage1Config(_Section):
     min_positives: int = Field(10, ge=1)
     n_estimators: int = Field(60, ge=1)
     num_leaves: int = Field(15, ge=2)
+    min_child_samples: int = Field(20, ge=1)
     learning_rate: float = Field(0.1, gt=0, le=1)
     n_jobs: int = Field(1, ge=1)
 

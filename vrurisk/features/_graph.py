@@ -25,6 +25,12 @@ def neighbours_of(adj: sp.csr_matrix, nodes: np.ndarray) -> tuple[np.ndarray, np
     return owner, adj.indices[np.repeat(starts, counts) + offsets]
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (faster than hashing for the int64 keys used here)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
 def component_sizes(adj: sp.csr_matrix) -> np.ndarray:
     """Size of each node's connected component (1 for an isolated node)."""
     _, labels = csgraph.connected_components(adj, directed=False)
@@ -50,9 +56,9 @@ def core_numbers(adj: sp.csr_matrix) -> np.ndarray:
             removed[peel] = True
             left -= len(peel)
             _, nb = neighbours_of(adj, peel)
-            degree -= np.bincount(nb, minlength=n)
-            cand = np.unique(nb)
-            peel = cand[~removed[cand] & (degree[cand] <= k)]
+            np.subtract.at(degree, nb, 1)
+            cand = nb[~removed[nb] & (degree[nb] <= k)]
+            peel = sorted_unique(cand)
     return core
 
 
@@ -93,11 +99,14 @@ def label_propagation(adj: sp.csr_matrix, iterations: int = 10) -> np.ndarray:
     """
     n = adj.shape[0]
     labels = np.arange(n, dtype=np.int64)
-    rows = np.concatenate([np.repeat(np.arange(n), np.diff(adj.indptr)), np.arange(n)])
-    cols = np.concatenate([adj.indices, np.arange(n)])
-    ones = np.ones(len(rows), dtype=np.int64)
+    # each row's neighbours plus itself, rows kept in CSR order so no re-sorting by row is needed
+    closed = (adj + sp.identity(n, format="csr")).tocsr()
+    ones = np.ones(closed.nnz, dtype=np.int64)
     for it in range(iterations):
-        tally = sp.csr_matrix((ones, (rows, labels[cols])), shape=(n, n))
+        # sum_duplicates works in place: hand it fresh copies of the shared arrays
+        tally = sp.csr_matrix(
+            (ones.copy(), labels[closed.indices], closed.indptr.copy()), shape=(n, n)
+        )
         tally.sum_duplicates()
         entry_row = np.repeat(np.arange(n), np.diff(tally.indptr))
         score = tally.data.astype(np.int64) * (1 << 32) + (
@@ -135,7 +144,7 @@ def hops_to_other_source(adj: sp.csr_matrix, is_source: np.ndarray, max_hops: in
         owner, w = neighbours_of(adj, front_node)
         s = front_src[owner]
         keep = (s2[w] < 0) & (s1[w] != s)
-        pair = np.unique(w[keep].astype(np.int64) * n + s[keep])
+        pair = sorted_unique(w[keep].astype(np.int64) * n + s[keep])
         w, s = pair // n, pair % n
         starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
         rank = np.arange(len(w)) - np.repeat(starts, np.diff(np.r_[starts, len(w)]))

@@ -79,14 +79,7 @@ def index_events(dataset: Dataset, features: FeatureConfig, max_day: int) -> Eve
     keys = event_keys(dataset, features, max_day)
     day = day_array(events["event_date"])
     order = np.argsort(day, kind="stable")
-    types = events["event_type"].astype("string").to_numpy()
-    use_role = features.by_role and "role" in events.columns
-    roles = events["role"].astype("string").to_numpy() if use_role else None
-    key_codes = {k: i for i, k in enumerate(keys)}
-    combo = pd.DataFrame({"t": types, "r": roles if roles is not None else pd.NA})
-    combo["r"] = combo["r"].astype(object).where(combo["r"].notna(), None)
-    codes = pd.MultiIndex.from_frame(combo).map(lambda k: key_codes.get(k, -1))
-    key = np.asarray(codes, dtype=np.int64)
+    key = _key_codes(events, keys, features.by_role and "role" in events.columns)
     if "source" in events.columns:
         src = events["source"].astype("category")
         source = src.cat.codes.to_numpy().astype(np.int64)
@@ -106,6 +99,26 @@ def index_events(dataset: Dataset, features: FeatureConfig, max_day: int) -> Eve
         first_day=first_day,
         n_people=dataset.n_people,
     )
+
+
+def _key_codes(events: pd.DataFrame, keys: list, use_role: bool) -> np.ndarray:
+    """Code of each event's (type, role) pair in ``keys``; -1 when it has no column."""
+    types = events["event_type"].astype("category")
+    t_code = types.cat.codes.to_numpy().astype(np.int64)
+    t_names = [str(c) for c in types.cat.categories]
+    if use_role:
+        roles = events["role"].astype("category")
+        r_code = roles.cat.codes.to_numpy().astype(np.int64)  # -1: missing
+        r_names = [str(c) for c in roles.cat.categories]
+    else:
+        r_code, r_names = np.full(len(events), -1, dtype=np.int64), []
+    width = len(r_names) + 1
+    lookup = np.full(max(1, len(t_names)) * width, -1, dtype=np.int64)
+    t_pos = {name: i for i, name in enumerate(t_names)}
+    r_pos = {name: i for i, name in enumerate(r_names)}
+    for code, (etype, role) in enumerate(keys):
+        lookup[t_pos[etype] * width + (r_pos[role] + 1 if role is not None else 0)] = code
+    return np.where(t_code >= 0, lookup[np.maximum(t_code, 0) * width + r_code + 1], -1)
 
 
 def _slice(index: EventIndex, start_day: int, end_day: int) -> slice:

@@ -89,16 +89,23 @@ def incident_links(dataset: Dataset, max_size: int) -> pd.DataFrame:
 def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
     """Encode links once for every as-of date: endpoints, date, undecayed weight."""
     links = dataset.links
-    types = (
-        links["link_type"].astype("string").fillna("").to_numpy()
-        if "link_type" in links.columns
-        else np.full(len(links), "", dtype=object)
+    if "link_type" in links.columns:
+        types = links["link_type"].astype("category")
+        names = [str(c) for c in types.cat.categories]
+        codes = types.cat.codes.to_numpy().astype(np.int64)  # -1: missing type
+    else:
+        names, codes = [], np.full(len(links), -1, dtype=np.int64)
+    allowed = network.link_types
+    per_type = np.array(
+        [
+            network.link_weights.get(t, 1.0) if allowed is None or t in allowed else 0.0
+            for t in names
+        ]
+        + [1.0 if allowed is None else 0.0]
     )
-    weight = np.array([network.link_weights.get(t, 1.0) for t in types], dtype=np.float64)
+    weight = per_type[codes]  # code -1 picks the untyped weight at the end
     if network.use_weight_column and "weight" in links.columns:
-        weight *= links["weight"].fillna(1.0).to_numpy(dtype=np.float64)
-    if network.link_types is not None:
-        weight[~np.isin(types, list(network.link_types))] = 0.0
+        weight = weight * links["weight"].fillna(1.0).to_numpy(dtype=np.float64)
     a = links["idx_a"].to_numpy().astype(np.int64)
     b = links["idx_b"].to_numpy().astype(np.int64)
     day = day_array(links["link_date"])
@@ -155,6 +162,12 @@ def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[s
     recent = violent & (ev_day >= day - network.violence_window_days)
     recent_victim = violent & (ev_day >= day - network.victim_window_days) & (role == "victim")
 
+    decayed = np.bincount(
+        person[violent],
+        weights=np.exp2(-(day - ev_day[violent]) / network.exposure_half_life_days),
+        minlength=n,
+    )
+
     def flag(mask: np.ndarray) -> np.ndarray:
         out = np.zeros(n)
         out[person[mask]] = 1.0
@@ -165,6 +178,7 @@ def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[s
         "victim": flag(recent & (role == "victim")),
         "any": flag(recent),
         "hop_victim": flag(recent_victim),
+        "decayed": decayed,
     }
 
 
@@ -205,6 +219,12 @@ def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
             f"net_weighted_violence_exposure_{w}d",
             f"link strength to associates involved in violence in the last {ww}",
             f"links of strength {{value:.1f}} to associates involved in violence in the last {ww}",
+        ),
+        (
+            "net_recent_violence_exposure",
+            "violence among associates, each event weighted by link strength and halved every "
+            f"{network.exposure_half_life_days:g} days",
+            "recent violence among associates (exposure score {value:.2f})",
         ),
         (
             f"net_2hop_violence_{w}d",
@@ -266,6 +286,7 @@ def network_block(graph: Graph, flags: dict[str, np.ndarray], network: NetworkCo
         sus / safe,
         vic / safe,
         W @ flags["any"],
+        W @ flags["decayed"],
         A @ inv - deg * flags["any"],
         hops_to_other_source(A, flags["hop_victim"] > 0, network.max_hops),
         component_sizes(A),

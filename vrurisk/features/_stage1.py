@@ -65,7 +65,7 @@ def _make_model(config: Stage1Config, seed: int):
             n_estimators=config.n_estimators,
             num_leaves=config.num_leaves,
             learning_rate=config.learning_rate,
-            min_child_samples=20,
+            min_child_samples=config.min_child_samples,
             random_state=seed,
             n_jobs=config.n_jobs,
             deterministic=True,

@@ -1,0 +1,162 @@
+"""No leakage through time: records dated on or after T never change features at T, and labels
+depend only on outcome events in (T, T + horizon]."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from random_datasets import EVENT_TYPES, LINK_TYPES, make_dataset, random_frames
+
+from vrurisk.features import (
+    CohortConfig,
+    FeatureConfig,
+    OutcomeConfig,
+    Stage1Config,
+    build_feature_matrix,
+    build_labels,
+)
+
+EVERYONE = CohortConfig(min_age=0, max_age=120, lookback_days=None)
+#: Stage 1 trained whenever there are a few outcomes, so its path is exercised too.
+FEATURES = FeatureConfig(
+    stage1=Stage1Config(model="logistic_regression", n_folds=2, min_positives=1)
+)
+OUTCOME = OutcomeConfig(event_types=("serious_violence", "violence"), horizon_days=365)
+AS_OF_DATES = ["2019-03-01", "2020-06-15", "2021-11-30", "2022-12-01"]
+
+
+def _dates_from(rng, as_of: pd.Timestamp, n: int) -> np.ndarray:
+    """``n`` dates on or after ``as_of`` (T itself included) up to the extraction date."""
+    span = (pd.Timestamp("2023-12-31") - as_of).days
+    return np.datetime64(as_of.date()) + rng.integers(0, span + 1, n).astype("timedelta64[D]")
+
+
+def perturb_after(frames, as_of: pd.Timestamp, seed: int):
+    """Add, change and remove events and links dated on or after ``as_of``."""
+    people, events, links = (f.copy() for f in frames)
+    rng = np.random.default_rng(seed)
+    ids = people["person_id"].to_numpy()
+    late_e = (events["event_date"] >= as_of).to_numpy()
+    late_l = (links["link_date"] >= as_of).to_numpy()
+    # remove some late records
+    drop_e = late_e & (rng.random(len(events)) < 0.3)
+    drop_l = late_l & (rng.random(len(links)) < 0.3)
+    # change some late records: new date (still late), type, person, role
+    change_e = late_e & ~drop_e & (rng.random(len(events)) < 0.5)
+    events.loc[change_e, "event_date"] = _dates_from(rng, as_of, int(change_e.sum()))
+    events.loc[change_e, "event_type"] = "serious_violence"
+    events.loc[change_e, "role"] = "victim"
+    events.loc[change_e, "person_id"] = rng.choice(ids, int(change_e.sum()))
+    change_l = late_l & ~drop_l & (rng.random(len(links)) < 0.5)
+    links.loc[change_l, "link_date"] = _dates_from(rng, as_of, int(change_l.sum()))
+    links.loc[change_l, "link_type"] = "co_offending"
+    events, links = events[~drop_e], links[~drop_l]
+    # add late records, including brand-new event types and incidents joining old ones
+    n_new = int(rng.integers(1, 15))
+    types = rng.choice([*EVENT_TYPES, "knife_possession"], n_new)
+    added_e = pd.DataFrame(
+        {
+            "person_id": rng.choice(ids, n_new),
+            "event_date": _dates_from(rng, as_of, n_new),
+            "event_type": types,
+            "role": ["suspect"] * n_new,
+            "source": rng.choice(["police", "social_care"], n_new),
+            "incident_id": rng.integers(0, 30, n_new).astype(str),
+        }
+    )
+    a = rng.integers(0, len(ids), n_new)
+    added_l = pd.DataFrame(
+        {
+            "person_a": ids[a],
+            "person_b": ids[(a + rng.integers(1, len(ids), n_new)) % len(ids)],
+            "link_date": _dates_from(rng, as_of, n_new),
+            "link_type": rng.choice(LINK_TYPES, n_new),
+            "weight": rng.uniform(0.1, 3.0, n_new),
+        }
+    )
+    events = pd.concat([events, added_e], ignore_index=True)
+    links = pd.concat([links, added_l], ignore_index=True)
+    return people, events, links
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    n_people=st.integers(2, 40),
+    as_of=st.sampled_from(AS_OF_DATES),
+)
+def test_records_on_or_after_as_of_never_change_features(seed, n_people, as_of):
+    as_of = pd.Timestamp(as_of)
+    frames = random_frames(seed, n_people=n_people, n_events=4 * n_people, n_links=2 * n_people)
+    before = build_feature_matrix(
+        make_dataset(*frames), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    changed = perturb_after(frames, as_of, seed + 1)
+    after = build_feature_matrix(
+        make_dataset(*changed), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    pd.testing.assert_frame_equal(before.X, after.X, check_exact=True)
+    pd.testing.assert_frame_equal(before.rows, after.rows)
+    assert before.manifest == after.manifest
+
+
+def reference_labels(ds, as_of: pd.Timestamp, outcome: OutcomeConfig) -> np.ndarray:
+    end = as_of + pd.Timedelta(days=outcome.horizon_days)
+    hit = set()
+    for row in ds.events.itertuples():
+        if (
+            row.event_type in outcome.event_types
+            and (outcome.roles is None or row.role in outcome.roles)
+            and as_of < row.event_date <= end
+        ):
+            hit.add(row.person_idx)
+    return np.array([float(i in hit) for i in range(ds.n_people)])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    as_of=st.sampled_from(AS_OF_DATES),
+    horizon=st.sampled_from([1, 90, 365]),
+    roles=st.sampled_from([None, ("suspect",), ("suspect", "victim")]),
+)
+def test_labels_use_only_the_outcome_window(seed, as_of, horizon, roles):
+    as_of = pd.Timestamp(as_of)
+    outcome = OutcomeConfig(event_types=("serious_violence",), roles=roles, horizon_days=horizon)
+    people, events, links = random_frames(seed, n_people=20, n_events=120, n_links=5)
+    ds = make_dataset(people, events, links)
+    everyone = np.arange(ds.n_people)
+    labels = build_labels(ds, as_of, everyone, outcome).to_numpy()
+    np.testing.assert_array_equal(labels, reference_labels(ds, as_of, outcome))
+    # moving every event outside (T, T + horizon] elsewhere outside it changes nothing
+    end = as_of + pd.Timedelta(days=horizon)
+    outside = ((events["event_date"] <= as_of) | (events["event_date"] > end)).to_numpy()
+    shuffled = events.copy()
+    rng = np.random.default_rng(seed)
+    early = rng.random(len(events)) < 0.5
+    shuffled.loc[outside & early, "event_date"] = as_of
+    shuffled.loc[outside & ~early, "event_date"] = min(
+        end + pd.Timedelta(days=1), pd.Timestamp("2023-12-31")
+    )
+    shuffled.loc[outside, "event_type"] = "serious_violence"
+    birth = people.set_index("person_id")["birth_date"]
+    ok = shuffled["event_date"].to_numpy() >= birth[shuffled["person_id"]].to_numpy()
+    moved = build_labels(make_dataset(people, shuffled[ok], links), as_of, everyone, outcome)
+    np.testing.assert_array_equal(labels, moved.to_numpy())
+
+
+def test_open_label_windows_are_missing():
+    ds = make_dataset(*random_frames(3, n_people=10, n_events=30, n_links=5))
+    fm = build_feature_matrix(
+        ds, ["2022-06-01", "2023-06-01"], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    late = (fm.rows["as_of"] == "2023-06-01").to_numpy()
+    assert fm.y[late].isna().all()
+    assert fm.y[~late].notna().all()
+    assert fm.y.dtype == np.float64
+    closed = build_feature_matrix(
+        ds, ["2022-06-01"], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    assert closed.y.dtype == np.int64
