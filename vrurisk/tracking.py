@@ -25,7 +25,6 @@ import os
 import pickle
 import subprocess
 import tempfile
-import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -45,19 +44,19 @@ NOT_A_RISK_MODEL = "{uri}: this MLflow model was not logged by vrurisk (no {file
 TAG_PREFIX = "vrurisk."
 
 
-with warnings.catch_warnings():
-    # MLflow nudges towards type-hinted predict(); the signature is given explicitly instead.
-    warnings.filterwarnings("ignore", message=".*type hints.*", category=UserWarning)
+class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
+    """The pyfunc face of a RiskModel: ``predict(features) -> calibrated probability``.
 
-    class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
-        """The pyfunc face of a RiskModel: ``predict(features) -> calibrated probability``."""
+    ``model_input`` is annotated as a DataFrame only so MLflow does not warn; the logged
+    signature (feature names, float64) is what describes the input.
+    """
 
-        def load_context(self, context):
-            with open(context.artifacts["risk_model"], "rb") as handle:
-                self.risk_model = pickle.load(handle)
+    def load_context(self, context):
+        with open(context.artifacts["risk_model"], "rb") as handle:
+            self.risk_model = pickle.load(handle)
 
-        def predict(self, context, model_input, params=None):
-            return self.risk_model.predict_proba(pd.DataFrame(model_input))
+    def predict(self, context, model_input: pd.DataFrame, params=None):
+        return self.risk_model.predict_proba(pd.DataFrame(model_input))
 
 
 @contextlib.contextmanager
@@ -227,16 +226,14 @@ def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> 
         path = os.path.join(tmp, RISK_MODEL_FILE)
         with open(path, "wb") as handle:
             pickle.dump(champion, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*type hints.*", category=UserWarning)
-            info = mlflow.pyfunc.log_model(
-                name=MODEL_NAME_IN_RUN,
-                python_model=RiskModelPyfunc(),
-                artifacts={"risk_model": path},
-                signature=signature,
-                input_example=example,
-                pip_requirements=_requirements(),
-            )
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_NAME_IN_RUN,
+            python_model=RiskModelPyfunc(),
+            artifacts={"risk_model": path},
+            signature=signature,
+            input_example=example,
+            pip_requirements=_requirements(),
+        )
     registered = mlflow.register_model(
         info.model_uri,
         tracking.registered_model,

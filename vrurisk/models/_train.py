@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from vrurisk._errors import ModelError
 from vrurisk.config import ExperimentConfig, plan_splits
@@ -160,6 +161,13 @@ def train_experiment(
     tracking: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> TrainingResult:
+    # BLAS/OpenMP pools sized to models.n_jobs: oversubscribed threads on a shared machine made
+    # a logistic regression fit several times slower than with one thread.
+    with threadpool_limits(limits=config.models.n_jobs):
+        return _train_experiment(config, dataset, tracking=tracking, progress=progress)
+
+
+def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
     """Train and compare every model of ``config`` with temporal cross-validation.
 
     Parameters
