@@ -20,7 +20,7 @@ ONE_OPERATING_POINT = "give exactly one of --flag-values, --threshold or --top-k
 BAD_REFERENCE = "--reference must look like ATTRIBUTE=GROUP (e.g. race=Caucasian), got {value!r}"
 NO_ATTRIBUTES = "--sensitive needs at least one column name, got {value!r}"
 OUT_NOT_EMPTY = (
-    "--out {path} exists and holds files other than a bias audit ({examples}); choose a new or "
+    "--out {path} exists and holds files other than {what} ({examples}); choose a new or "
     "empty directory"
 )
 OUTPUT_FILES = {"fairness.json", "bias_audit.html"}
@@ -82,7 +82,7 @@ def run_audit(
         )
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, FairnessConfig)) from exc
-    _check_out(out)
+    check_out_directory(out, OUTPUT_FILES, "a bias audit")
     if not data.is_file():
         raise DataValidationError(NO_SUCH_FILE.format(path=data))
     table = read_scores_table(data, used=[score_col, label_col, *attributes])
@@ -102,15 +102,15 @@ def run_audit(
     return result.to_dict()
 
 
-def _check_out(out: Path) -> None:
-    """Refuse to replace a directory that holds anything but a previous audit."""
+def check_out_directory(out: Path, ours: set[str], what: str) -> None:
+    """Refuse to replace a directory holding anything but a previous output (names in ``ours``)."""
     if out.exists() and not out.is_dir():
-        raise ConfigError(OUT_NOT_EMPTY.format(path=out, examples="it is a file"))
+        raise ConfigError(OUT_NOT_EMPTY.format(path=out, what=what, examples="it is a file"))
     if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
+        others = sorted(p.name for p in out.iterdir() if p.name not in ours)
         if others:
             examples = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
-            raise ConfigError(OUT_NOT_EMPTY.format(path=out, examples=examples))
+            raise ConfigError(OUT_NOT_EMPTY.format(path=out, what=what, examples=examples))
 
 
 def read_scores_table(path: Path, *, used: list[str]) -> pd.DataFrame:

@@ -359,6 +359,30 @@ def score(
         typer.echo(f"  {Path(summary['out']) / name}")
 
 
+@app.command(epilog="Example:\n\n  vrurisk compare configs/compas.yaml --out compas-comparison")
+def compare(
+    config: Path = typer.Argument(..., help="A score-comparison config (kind: score_comparison)."),
+    out: Path = typer.Option(Path("comparison"), "--out", help="Directory to write."),
+    as_json: bool = typer.Option(False, "--json", help="Print comparison.json to stdout."),
+) -> None:
+    """Train vrurisk's models on a flat table and compare them with an existing score.
+
+    Writes comparison.json and comparison.html (AUC and error-rate disparities side by side)
+    and every scorer's bias audit under audits/ into --out (replaced atomically).
+    """
+    from vrurisk._compare_command import run_compare
+
+    summary = run_compare(config, out, progress=echo_err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    for finding in summary["findings"]:
+        typer.echo(f"- {finding}")
+    typer.echo(f"Wrote {out / 'comparison.html'}, {out / 'comparison.json'} and {out / 'audits'}")
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
     try:
