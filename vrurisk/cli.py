@@ -383,6 +383,48 @@ def compare(
     typer.echo(f"Wrote {out / 'comparison.html'}, {out / 'comparison.json'} and {out / 'audits'}")
 
 
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  VRURISK_PSEUDONYM_KEY=... vrurisk reidentify --keys shortlist.txt --data extract/\n\n"
+        "  vrurisk reidentify --keys scores/demo/scores.csv --data extract/ "
+        "--key-file /secure/vrurisk.key --out /secure/panel-ids.csv"
+    )
+)
+def reidentify(
+    keys: Path = typer.Option(
+        ..., "--keys", help="Keys to reveal: a scores CSV/Parquet (column 'key') or one per line."
+    ),
+    data: Path = typer.Option(..., "--data", help="The data directory the keys were made from."),
+    key_file: Path = typer.Option(
+        None, "--key-file", help="File holding the secret (default: $VRURISK_PSEUDONYM_KEY)."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Write key,person_id as CSV here (owner-only) instead of stdout."
+    ),
+    extraction_date: str = typer.Option(
+        None, help="Date the extract was taken (default: dataset.json, else today)."
+    ),
+) -> None:
+    """Map pseudonymised keys back to person ids (authorised key holders only).
+
+    Every use is recorded in the audit log (who, when, which data, how many keys) before any
+    id is shown; keys that match nobody are left blank.
+    """
+    from vrurisk._reidentify_command import run_reidentify
+
+    table, entry = run_reidentify(
+        keys, data, key_file=key_file, out=out, extraction_date=extraction_date
+    )
+    details = entry["details"]
+    echo_err(
+        f"reidentify: {details['n_matched']} of {details['n_keys']} key(s) matched "
+        f"(key id {details['key_id']}); recorded in the audit log"
+    )
+    if out is None:
+        typer.echo(table.to_csv(index=False), nl=False)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
     try:
