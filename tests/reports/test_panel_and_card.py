@@ -146,7 +146,9 @@ def test_model_card_summary_fills_the_atrs_fields_it_can(listed):
     assert card["protected"]["policy"].startswith("Protected characteristics are not model inputs")
     html = render_model_card(card)
     assert "age &lt;at&gt; as-of date" in html
-    assert html.count("<tr><td>baseline</td>") == 1
+    assert card["metric_table"]["models"] == ["lightgbm", "baseline"]
+    assert [r["metric"] for r in card["metric_table"]["rows"]] == ["ROC AUC"]
+    assert "0.640 to 0.760" in html
     for heading in ("Intended use", "Not for (misuse)", "Limitations", "Performance against"):
         assert heading in html
 

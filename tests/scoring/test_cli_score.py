@@ -124,3 +124,31 @@ def test_bad_as_of_date_is_one_line_and_exit_2(registered_setup, keyed, monkeypa
         "error: --as-of 2099-01-01 is after the data's extraction date 2025-12-31; "
         "score on or before the extraction date"
     )
+
+
+def test_reveal_ids_stay_local_and_are_audit_logged(registered_setup, keyed, tmp_path):
+    import mlflow
+
+    from vrurisk.audit_log import read_log
+    from vrurisk.scoring._run import run_scoring
+
+    log = tmp_path / "reveal.jsonl"
+    summary = run_scoring(
+        registered_setup["config"],
+        dataset=registered_setup["dataset"],
+        out=tmp_path / "revealed",
+        reveal_ids=True,
+        explain_top=50,
+        audit_log_path=log,
+    )
+    local = pd.read_csv(tmp_path / "revealed" / "scores.csv", dtype=str)
+    assert list(local.columns[:2]) == ["key", "person_id"]
+    assert set(local["person_id"]) <= set(registered_setup["dataset"].people["person_id"])
+    logged = mlflow.artifacts.download_artifacts(
+        run_id=summary["run_id"],
+        artifact_path="bundle/scores.csv",
+        dst_path=str(tmp_path / "mlflow"),
+        tracking_uri=registered_setup["config"].tracking.uri,
+    )
+    assert "person_id" not in pd.read_csv(logged).columns
+    assert read_log(log)[0]["details"]["identifiers"] == "raw person_id included"

@@ -127,6 +127,7 @@ def model_card_summary(
         "cohort": dict(cohort),
         "outcome": dict(outcome),
         "metrics": metric_rows,
+        "metric_table": _metric_table(metric_rows, model.get("name")),
         "fairness": fairness,
         "intended_use": INTENDED_USE,
         "misuse": MISUSE,
@@ -190,6 +191,40 @@ def _metric_row(row: Mapping) -> dict:
     out.update(model=row.get("model", ""), metric=row.get("metric", ""))
     out["window"] = row.get("window", "")
     return out
+
+
+METRIC_NAMES = {
+    "roc_auc": "ROC AUC",
+    "average_precision": "average precision",
+    "brier": "Brier score (lower is better)",
+    "ece": "expected calibration error (lower is better)",
+}
+
+
+def _metric_label(name: str) -> str:
+    for prefix, words in (("precision_at_", "precision at "), ("recall_at_", "recall at ")):
+        if name.startswith(prefix):
+            size = name.removeprefix(prefix).replace("pct", "%").replace("_", ".")
+            return words + ("top " + size if size.endswith("%") else f"k = {size}")
+    return METRIC_NAMES.get(name, name.replace("_", " "))
+
+
+def _metric_table(rows: list[dict], champion: str | None) -> dict:
+    """Metrics as rows and models as columns (the baseline last), for the card's table."""
+    models = list(dict.fromkeys(row["model"] for row in rows))
+    models.sort(key=lambda name: (name == "baseline", name != champion))
+    metrics = list(dict.fromkeys(row["metric"] for row in rows))
+    cells = {(row["model"], row["metric"]): row for row in rows}
+    window = next((row["window"] for row in rows if row["window"]), "")
+    return {
+        "models": models,
+        "champion": champion,
+        "window": window,
+        "rows": [
+            {"metric": _metric_label(name), "cells": [cells.get((m, name)) for m in models]}
+            for name in metrics
+        ],
+    }
 
 
 def _finite(value):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,7 @@ def run_scoring(
     reveal_ids: bool = False,
     explain_top: int = EXPLAIN_TOP,
     track: bool = True,
+    audit_log_path: str | os.PathLike | None = None,
     progress=None,
 ) -> dict:
     """Score the config's cohort with a registered model and write the bundle.
@@ -55,20 +57,25 @@ def run_scoring(
     from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
 
     say = progress or (lambda message: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    keys, key_label = _pseudonymiser(config)  # no key, no scoring: fail before any work
     if dataset is None:
         from vrurisk.data import load_dataset
 
         say(f"loading data from {config.data.path}")
         dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
     as_of = parse_as_of(as_of, dataset)
+    timings["load_data"] = time.perf_counter() - started
     uri = model_uri or default_model_uri(config)
     say(f"loading model {uri}")
+    t = time.perf_counter()
     model = load_risk_model(uri, tracking_uri=config.tracking.uri)
     version = (
         model_version(uri, tracking_uri=config.tracking.uri) if uri.startswith("models:/") else ""
     )
     metrics = load_training_metrics(uri, tracking_uri=config.tracking.uri)
-    keys, key_label = _pseudonymiser(config)
+    timings["load_model"] = time.perf_counter() - t
 
     say(f"scoring the cohort at {as_of.date()}")
     scored = score_cohort(
@@ -81,16 +88,21 @@ def run_scoring(
         reveal_ids=reveal_ids,
         model_info={"uri": uri, "version": version},
     )
+    timings.update({f"score_{k}": v for k, v in scored.timings.items()})
     target = Path(out) if out is not None else default_out(config, as_of)
     say(f"writing the bundle to {target}")
+    t = time.perf_counter()
     write_score_bundle(
         scored,
         target,
         config=config,
         metrics=metric_rows(metrics),
         extra_manifest={"model_uri": uri, "model_version": version, "pseudonym_key": key_label},
-        before_commit=lambda manifest: _audit_log(config, dataset, target, manifest),
+        before_commit=lambda manifest: _audit_log(
+            config, dataset, target, manifest, audit_log_path
+        ),
     )
+    timings["write_bundle"] = time.perf_counter() - t
     summary = {
         "out": str(target),
         "files": sorted(path.name for path in target.iterdir()),
@@ -105,11 +117,15 @@ def run_scoring(
         "identifiers": "raw" if reveal_ids else "pseudonymised",
         "pseudonym_key": key_label,
         "run_id": None,
-        "timings": {k: round(v, 2) for k, v in scored.timings.items()},
+        "timings": timings,
     }
     if track:
         say(f"logging the bundle to MLflow at {config.tracking.uri}")
+        t = time.perf_counter()
         summary["run_id"] = _log_run(config, scored, target, uri, reveal_ids)
+        timings["mlflow"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    summary["timings"] = {k: round(v, 2) for k, v in timings.items()}
     return summary
 
 
@@ -148,7 +164,7 @@ def _log_run(config, scored, target: Path, uri: str, reveal_ids: bool) -> str:
         return log_scoring_run(config, bundle_dir=staged, **common)
 
 
-def _audit_log(config, dataset, target: Path, manifest: dict) -> None:
+def _audit_log(config, dataset, target: Path, manifest: dict, path=None) -> None:
     """One audit-log entry per bundle, appended before the bundle is moved into place."""
     from vrurisk import audit_log
 
@@ -156,6 +172,7 @@ def _audit_log(config, dataset, target: Path, manifest: dict) -> None:
         "score",
         config=config,
         dataset=dataset,
+        path=path,
         details={
             "out": str(target),
             "as_of": manifest["as_of"],
