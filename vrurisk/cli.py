@@ -272,6 +272,30 @@ def audit(
     typer.echo(f"Wrote {out / 'fairness.json'} and {out / 'bias_audit.html'}")
 
 
+@app.command(epilog="Example:\n\n  vrurisk compare configs/compas.yaml --out compas-comparison")
+def compare(
+    config: Path = typer.Argument(..., help="A score-comparison config (kind: score_comparison)."),
+    out: Path = typer.Option(Path("comparison"), "--out", help="Directory to write."),
+    as_json: bool = typer.Option(False, "--json", help="Print comparison.json to stdout."),
+) -> None:
+    """Train vrurisk's models on a flat table and compare them with an existing score.
+
+    Writes comparison.json and comparison.html (AUC and error-rate disparities side by side)
+    and every scorer's bias audit under audits/ into --out (replaced atomically).
+    """
+    from vrurisk._compare_command import run_compare
+
+    summary = run_compare(config, out, progress=echo_err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    for finding in summary["findings"]:
+        typer.echo(f"- {finding}")
+    typer.echo(f"Wrote {out / 'comparison.html'}, {out / 'comparison.json'} and {out / 'audits'}")
+
+
 @app.command(
     epilog=(
         "Examples:\n\n"
@@ -376,6 +400,48 @@ def score(
     typer.echo(f"Bundle: {summary['out']}")
     for name in ("panel.html", "bias_audit.html", "model_card.html"):
         typer.echo(f"  {Path(summary['out']) / name}")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  VRURISK_PSEUDONYM_KEY=... vrurisk reidentify --keys shortlist.txt --data extract/\n\n"
+        "  vrurisk reidentify --keys scores/demo/scores.csv --data extract/ "
+        "--key-file /secure/vrurisk.key --out /secure/panel-ids.csv"
+    )
+)
+def reidentify(
+    keys: Path = typer.Option(
+        ..., "--keys", help="Keys to reveal: a scores CSV/Parquet (column 'key') or one per line."
+    ),
+    data: Path = typer.Option(..., "--data", help="The data directory the keys were made from."),
+    key_file: Path = typer.Option(
+        None, "--key-file", help="File holding the secret (default: $VRURISK_PSEUDONYM_KEY)."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Write key,person_id as CSV here (owner-only) instead of stdout."
+    ),
+    extraction_date: str = typer.Option(
+        None, help="Date the extract was taken (default: dataset.json, else today)."
+    ),
+) -> None:
+    """Map pseudonymised keys back to person ids (authorised key holders only).
+
+    Every use is recorded in the audit log (who, when, which data, how many keys) before any
+    id is shown; keys that match nobody are left blank.
+    """
+    from vrurisk._reidentify_command import run_reidentify
+
+    table, entry = run_reidentify(
+        keys, data, key_file=key_file, out=out, extraction_date=extraction_date
+    )
+    details = entry["details"]
+    echo_err(
+        f"reidentify: {details['n_matched']} of {details['n_keys']} key(s) matched "
+        f"(key id {details['key_id']}); recorded in the audit log"
+    )
+    if out is None:
+        typer.echo(table.to_csv(index=False), nl=False)
 
 
 def main() -> None:
