@@ -15,6 +15,7 @@ import mlflow
 import numpy as np
 import pytest
 from mlflow.tracking import MlflowClient
+from mlflow_store import fresh_sqlite_store
 
 from vrurisk.config import validate_config
 from vrurisk.features import build_feature_matrix
@@ -43,7 +44,7 @@ def tracked_config(uri: str, **changes):
 @pytest.fixture(scope="module")
 def tracked(small_population, tmp_path_factory):
     root = tmp_path_factory.mktemp("mlflow")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
+    uri = f"sqlite:///{fresh_sqlite_store(root)}"
     config = tracked_config(uri)
     cwd = os.getcwd()
     os.chdir(root)  # artefacts of a sqlite store default to ./mlruns
@@ -161,7 +162,7 @@ def mlflow_server(tmp_path):
             "--workers",
             "1",
             "--backend-store-uri",
-            f"sqlite:///{tmp_path / 'server.db'}",
+            f"sqlite:///{fresh_sqlite_store(tmp_path)}",
             "--artifacts-destination",
             str(tmp_path / "artifacts"),
         ],

@@ -451,6 +451,12 @@ def load_config(path: str | os.PathLike) -> ExperimentConfig:
     ['lightgbm', 'logistic_regression', 'baseline']
     """
     path = Path(path)
+    return validate_config(read_config_file(path), base_dir=path.parent, name=path.stem)
+
+
+def read_config_file(path: str | os.PathLike) -> dict:
+    """Parse a YAML config file into a mapping; one-line :class:`ConfigError` otherwise."""
+    path = Path(path)
     if not path.is_file():
         raise ConfigError(NOT_FOUND.format(path=path))
     try:
@@ -460,4 +466,4 @@ def load_config(path: str | os.PathLike) -> ExperimentConfig:
         raise ConfigError(NOT_YAML.format(path=path, reason=reason)) from exc
     if not isinstance(raw, dict):
         raise ConfigError(NOT_MAPPING.format(path=path, kind=type(raw).__name__))
-    return validate_config(raw, base_dir=path.parent, name=path.stem)
+    return raw

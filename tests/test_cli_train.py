@@ -1,0 +1,79 @@
+"""`vrurisk train CONFIG [--json]`: comparison table, registered model URI, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+import yaml
+from mlflow_store import fresh_sqlite_store
+
+from vrurisk.cli import main
+from vrurisk.data import save_dataset
+
+
+@pytest.fixture(scope="module")
+def config_path(small_population, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli-train")
+    save_dataset(small_population.dataset, root / "data")
+    raw = {
+        "config_version": 1,
+        "data": {"path": "data"},
+        "temporal": {"start": "2023-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 1},
+        "models": {
+            "lightgbm": {"n_estimators": 20, "num_leaves": 7, "min_child_samples": 30},
+            "baseline": {},
+        },
+        "features": {"stage1": {"enabled": False}},
+        "evaluation": {"k": [50, "2%"], "bootstrap": 20},
+        "tracking": {
+            "uri": f"sqlite:///{fresh_sqlite_store(root)}",
+            "registered_model": "cli-test",
+        },
+    }
+    path = root / "cli.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def run(monkeypatch, *args) -> int:
+    monkeypatch.setattr(sys, "argv", ["vrurisk", *map(str, args)])
+    try:
+        main()
+    except SystemExit as exc:
+        return exc.code
+    return 0
+
+
+def test_train_prints_the_comparison_and_the_registered_model(monkeypatch, capsys, config_path):
+    assert run(monkeypatch, "train", config_path) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0].startswith("Test date 2024-07-01")
+    assert lines[1].split()[:3] == ["model", "ROC", "AUC"]
+    assert "prec@50 (k=50)" in lines[1] and "prec@2pct" in lines[1]
+    models = {line.split()[0] for line in lines[3:5]}
+    assert models == {"lightgbm", "baseline"}
+    assert lines[-1].startswith("Registered model: models:/cli-test@champion (version 1,")
+    assert "train: building features" in err
+
+
+def test_train_json_is_one_object(monkeypatch, capsys, config_path):
+    assert run(monkeypatch, "train", config_path, "--json", "--no-tracking") == 0
+    out, _ = capsys.readouterr()
+    result = json.loads(out)
+    assert result["selection_metric"] == "precision_at_50"
+    assert {m["model"] for m in result["metrics"]} == {"lightgbm", "baseline"}
+    assert result["tracking"] == {}
+    assert {"roc_auc_low", "precision_at_2pct_high", "stability_at_50"} <= set(result["metrics"][0])
+
+
+def test_bad_config_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, config_path):
+    raw = yaml.safe_load(config_path.read_text())
+    raw["models"]["lightgbm"]["num_leaves"] = "abc"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    assert run(monkeypatch, "train", path) == 2
+    _, err = capsys.readouterr()
+    assert err == "error: models.lightgbm.num_leaves must be an integer > 1, got 'abc'\n"
