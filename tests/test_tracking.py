@@ -17,6 +17,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 from mlflow_store import fresh_sqlite_store
 
+from vrurisk._errors import ModelError
 from vrurisk.config import validate_config
 from vrurisk.features import build_feature_matrix
 from vrurisk.models import train_experiment
@@ -211,3 +212,12 @@ def test_train_against_a_real_mlflow_server_over_http(mlflow_server, small_popul
     assert model.kind == "baseline" and model.config_hash == config.config_hash
     assert not list(tmp_path.glob("mlruns"))  # artefacts went through the server
     assert any((tmp_path / "artifacts").rglob("risk_model.pkl"))
+
+
+def test_unknown_model_uri_is_a_one_line_model_error(tracked):
+    _, uri, _ = tracked
+    with pytest.raises(ModelError) as info:
+        load_risk_model("models:/no-such-model@champion", tracking_uri=uri)
+    message = str(info.value)
+    assert message.startswith("models:/no-such-model@champion: cannot load a vrurisk model (")
+    assert "\n" not in message

@@ -120,3 +120,19 @@ def test_lightgbm_beats_the_risk_factor_count_on_recall_at_k():
     result = train_experiment(config, population.dataset, tracking=False)
     recall = result.metrics.groupby("model")["recall_at_10pct"].mean()
     assert recall["lightgbm"] > recall["baseline"] + 0.03
+
+
+def test_same_data_config_and_seed_give_identical_metrics_and_scores(small_population):
+    config = tiny_config(
+        temporal={"start": "2023-07-01", "end": "2024-07-01", "step_months": 6, "test_dates": 1},
+        models={"lightgbm": {"n_estimators": 20, "num_leaves": 7}, "logistic_regression": {}},
+        features={"stage1": {"enabled": False}},
+        evaluation={"k": [50], "bootstrap": 20},
+    )
+    one = train_experiment(config, small_population.dataset, tracking=False)
+    two = train_experiment(config, small_population.dataset, tracking=False)
+    assert one.metrics.equals(two.metrics)
+    X = vrurisk.features.build_feature_matrix(
+        small_population.dataset, ["2025-01-01"], features=config.features
+    ).X
+    np.testing.assert_array_equal(one.champion.predict_proba(X), two.champion.predict_proba(X))
