@@ -247,7 +247,6 @@ def _build_dataset(
     day = np.maximum(log["day"][keep], born[person])  # nothing before birth
     kind = log["kind"][keep]
     incident = log["incident"][keep]
-    kinds = np.array(P.EVENT_KINDS, dtype=object)
     rank = np.empty(people.n, dtype=np.int64)  # position of each person in person_id order
     rank[order] = np.arange(people.n)
     event_order = np.lexsort((rank[person], np.floor(day)))
@@ -256,9 +255,9 @@ def _build_dataset(
         {
             "person_id": ids[person],
             "event_date": _dates(start, day),
-            "event_type": pd.Categorical(kinds[kind, 0]),
-            "role": pd.Categorical(kinds[kind, 1]),
-            "source": pd.Categorical(kinds[kind, 2]),
+            "event_type": _kind_column(kind, 0),
+            "role": _kind_column(kind, 1),
+            "source": _kind_column(kind, 2),
             "incident_id": _incident_ids(incident),
         }
     )
@@ -286,6 +285,14 @@ def _build_dataset(
     return Dataset.from_frames(
         people_df, events_df, links_df, extraction_date=end, source="<synthetic>"
     )
+
+
+def _kind_column(kind: np.ndarray, field: int) -> pd.Categorical:
+    """Event type, role or source of each event code, as a categorical (no per-row strings)."""
+    values = [k[field] for k in P.EVENT_KINDS]
+    categories = sorted(set(values))
+    codes = np.array([categories.index(v) for v in values], dtype=np.int8)
+    return pd.Categorical.from_codes(codes[kind], categories)
 
 
 def _area_codes(area: np.ndarray) -> np.ndarray:
