@@ -4,6 +4,30 @@ The generative model (people and ACEs in ``_synth_people``, the social network i
 ``_synth_network``, the monthly event simulation in ``_synth_events``) is built so that tests can
 check the pipeline recovers what was put in: latent risk, network contagion and recording bias
 are all known per person in :attr:`SyntheticPopulation.truth`.
+
+The model in brief (rates and strengths in ``_synth_params``):
+
+- People aged 8-30 on the last day live in LSOA-sized areas (about 400 young people each) with a
+  deprivation decile; ethnicity (five ONS groups) varies with deprivation and is shared within
+  households of one to three siblings. Ethnicity has no effect on behaviour.
+- Household adversity (worse in deprived areas) drives domestic abuse, parental substance
+  misuse and parental imprisonment; these drive social-care involvement. A person's disposition
+  and ACEs drive SEN, proneness to school exclusion and to going missing, and early drug
+  involvement. Latent risk (log hazard multiplier) adds all of these, area deprivation, sex and
+  noise. The highest-risk 13-27 year olds may join small local street groups.
+- Ties: household, school year group, associates (mostly same area, within about 2.5 years of
+  age, similar risk; they start at various times and last about four years), street groups;
+  co-offending and co-victim ties form when people offend or are victimised together.
+- Each month, each behaviour's hazard is base rate x age curve x exp(slope x (latent risk +
+  current state)), where the state is a slow AR(1) process. Violence also has a contagion
+  multiplier ``1 + contagion x gain x min(exposure, cap)``; exposure gains the weighted number of
+  active associates involved in violence (as suspect or victim) each month and decays by a
+  quarter each month. Some incidents have a co-offender (an associate) and a victim in the
+  population (an associate or a local person); serious incidents are more likely for high-risk
+  offenders. Agencies record violence with a probability, serious violence nearly always;
+  victims may attend A&E; arrests lead to custody; low-level police events are recorded with a
+  probability that is ``1 + recording_bias`` times higher for the over-recorded group.
+- Eighteen months are simulated before the start and not recorded, so the network starts warm.
 """
 
 from __future__ import annotations
