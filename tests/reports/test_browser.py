@@ -19,9 +19,9 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from report_manifest import MANIFEST
 
 from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
-from vrurisk.features import FeatureSpec
 from vrurisk.reports import render_bias_audit
 from vrurisk.reports._model_card import model_card_summary, render_model_card
 from vrurisk.reports._panel import panel_summary, render_panel
@@ -41,21 +41,6 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--hide-scrollbars",
-]
-MANIFEST = [
-    FeatureSpec(
-        "knife_365d",
-        "individual",
-        "knife possession events in the last 12 months",
-        "{value:.0f} knife possession events in the last 12 months",
-    ),
-    FeatureSpec(
-        "assoc_victims_180d",
-        "network",
-        "associates who were victims of violence in the last 180 days",
-        "{value:.0f} associates were victims of violence in the last 180 days",
-    ),
-    FeatureSpec("age", "individual", "age at the as-of date", "aged {value:.0f}"),
 ]
 
 

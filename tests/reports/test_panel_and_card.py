@@ -5,27 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from report_manifest import MANIFEST
 
 from vrurisk.evaluation import Explanations, plain_language_reasons
 from vrurisk.features import FeatureSpec
 from vrurisk.reports._model_card import TO_COMPLETE, model_card_summary, render_model_card
 from vrurisk.reports._panel import HOW_TO_USE, panel_summary, render_panel
 
-MANIFEST = [
-    FeatureSpec(
-        "knife_365d",
-        "individual",
-        "knife possession events in the last 12 months",
-        "{value:.0f} knife possession events in the last 12 months",
-    ),
-    FeatureSpec(
-        "assoc_victims_180d",
-        "network",
-        "associates who were victims of violence in the last 180 days",
-        "{value:.0f} associates were victims of violence in the last 180 days",
-    ),
-    FeatureSpec("age", "individual", "age <at> as-of date", "aged {value:.0f}"),
-]
 NAMES = [spec.name for spec in MANIFEST]
 
 
