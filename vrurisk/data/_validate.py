@@ -215,7 +215,7 @@ def check_unique(frame: pd.DataFrame, column: str, file: str) -> None:
 
 def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: str) -> np.ndarray:
     """Positions of ``frame[column]`` in the people index; error on ids not in people."""
-    positions = index.get_indexer(frame[column])
+    positions = _positions(frame[column], index)
     unknown = positions < 0
     if unknown.any():
         n_ids = int(frame.loc[unknown, column].nunique())
@@ -227,3 +227,21 @@ def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: 
             examples=format_examples(frame[column], unknown),
         )
     return positions.astype(np.int32)
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """``index.get_indexer(values)`` for unique string ids, with Arrow's hash join when possible.
+
+    pandas converts Arrow-backed strings to Python objects for ``get_indexer`` (seconds per
+    million rows); ``pyarrow.compute.index_in`` does the same lookup in C++.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        needles = pa.chunked_array(pa.array(values)).cast(pa.large_string())
+        haystack = pa.chunked_array(pa.array(pd.Series(index))).cast(pa.large_string())
+        found = pc.index_in(needles, value_set=haystack.combine_chunks())
+        return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+    except (ImportError, TypeError, ValueError, ArithmeticError):
+        return index.get_indexer(values)
