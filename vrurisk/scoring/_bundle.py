@@ -140,6 +140,7 @@ def _fairness_digest(scored) -> dict:
     return {
         "n_flagged": int(len(scored.audit.flags)),
         "findings": list(scored.audit.findings),
+        "warnings": list(scored.audit.warnings),
         "note": scored.audit_note,
     }
 
