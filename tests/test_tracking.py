@@ -77,7 +77,7 @@ def test_one_parent_run_with_a_nested_run_per_model_and_split(tracked):
         assert child.data.params["split"] in {s.name for s in result.splits}
     assert parent.data.params["champion"] == result.champion.name
     artefacts = {a.path for a in client.list_artifacts(parent.info.run_id)}
-    assert {"config", "features", "metrics"} <= artefacts
+    assert {"config", "features", "metrics", "privacy"} <= artefacts
     local = mlflow.artifacts.download_artifacts(
         run_id=parent.info.run_id, artifact_path="config/config.json", tracking_uri=uri
     )
@@ -170,6 +170,7 @@ def mlflow_server(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
+        env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -192,7 +193,7 @@ def mlflow_server(tmp_path):
     finally:
         os.killpg(process.pid, 15)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()

@@ -287,6 +287,9 @@ class PrivacyConfig(_Section):
     key_env: str = "VRURISK_PSEUDONYM_KEY"
     key_file: Path | None = None
     sensitive_features: tuple[SensitiveFeature, ...] = ()
+    #: Possible proxies of protected characteristics (attribute -> reason); features using them
+    #: are allowed but warned about. ``None``: vrurisk's defaults (area, postcode, ...).
+    proxies: dict[str, str] | None = None
 
 
 class ExperimentConfig(_Section):

@@ -175,6 +175,7 @@ def log_training(result, *, input_example: pd.DataFrame) -> dict:
             )
             mlflow.log_dict(config.to_dict(), "config/config.json")
             mlflow.log_dict([spec.to_dict() for spec in result.manifest], "features/manifest.json")
+            mlflow.log_dict(result.feature_policy, "privacy/feature_policy.json")
             mlflow.log_text(result.metrics.to_csv(index=False), "metrics/cross_validation.csv")
             for _, row in result.metrics.iterrows():
                 with mlflow.start_run(

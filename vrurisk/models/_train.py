@@ -55,6 +55,10 @@ class TrainingResult:
     refit : TemporalSplit
     manifest : list of FeatureSpec
     data_fingerprint : str
+    extraction_date : pandas.Timestamp
+    feature_policy : dict
+        Sensitive attributes used as features with their justifications, and proxy warnings
+        (see :func:`vrurisk.privacy.check_feature_policy`).
     timings : dict
         Seconds per stage.
     tracking : dict
@@ -70,6 +74,7 @@ class TrainingResult:
     manifest: list
     data_fingerprint: str
     extraction_date: pd.Timestamp
+    feature_policy: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     tracking: dict = field(default_factory=dict)
 
@@ -106,6 +111,7 @@ class TrainingResult:
                 for s in self.splits
             ],
             "metrics": _jsonable(records),
+            "feature_policy": self.feature_policy,
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "tracking": self.tracking,
         }
@@ -215,6 +221,9 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
     timings["features"] = time.perf_counter() - t
     say(f"feature matrix: {fm.X.shape[0]:,} rows x {fm.X.shape[1]} features")
 
+    from vrurisk._feature_policy import feature_policy_for_config
+
+    policy = feature_policy_for_config(config, list(fm.X.columns))
     factors = baseline_factors(config, list(fm.X.columns))
     specs = [_resolve_spec(spec, factors) for spec in config.model_specs]
     fingerprint = dataset.fingerprint()
@@ -300,6 +309,7 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         manifest=fm.manifest,
         data_fingerprint=fingerprint,
         extraction_date=extraction,
+        feature_policy=policy.to_dict(),
         timings=timings,
     )
     if tracking:
