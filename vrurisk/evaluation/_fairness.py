@@ -23,12 +23,13 @@ from vrurisk.evaluation._fairness_metrics import (
     RATE_DENOMINATORS,
     OperatingPoint,
     bootstrap_rates,
-    cell_counts,
     confusion_counts,
     denominators,
-    group_rates,
+    disaggregated_counts,
+    group_cells,
     operating_point_flags,
     percentile_interval,
+    rates_by_group,
     rates_from_counts,
     ratio_draws,
 )
@@ -198,23 +199,36 @@ def audit_scores(
         attribute: _reference_group(attribute, _group_labels(selection.frame, attribute), config)
         for attribute in attributes
     }
+    flags_out = np.column_stack(
+        [operating_point_flags(p, outcome.frame, outcome.scores, seed=config.seed) for p in points]
+    )
+    counts_out = _counts(outcome, sensitive, flags_out)
+    flags_sel, counts_sel = flags_out, None
+    if current is not None:
+        flags_sel = np.column_stack(
+            [
+                operating_point_flags(p, selection.frame, selection.scores, seed=config.seed)
+                for p in points
+            ]
+        )
+        counts_sel = _counts(selection, sensitive, flags_sel)
     group_rows, disparity_rows, overall_rows = [], [], []
-    for point in points:
-        flags_out = operating_point_flags(point, outcome.frame, outcome.scores, seed=config.seed)
-        flags_sel = flags_out
-        if current is not None:
-            flags_sel = operating_point_flags(
-                point, selection.frame, selection.scores, seed=config.seed
-            )
-        overall_rows.append(_overall_row(point, outcome, flags_out, selection, flags_sel))
+    for index, point in enumerate(points):
+        overall_rows.append(
+            _overall_row(point, outcome, flags_out[:, index], selection, flags_sel[:, index])
+        )
         for attribute in attributes:
-            out_part = _Part(outcome, _group_labels(outcome.frame, attribute), flags_out)
-            sel_part = out_part
-            if current is not None:
-                sel_part = _Part(selection, _group_labels(selection.frame, attribute), flags_sel)
+            columns = attribute.split(INTERSECTION_SEPARATOR)
+            out_cells = group_cells(counts_out, columns, index, INTERSECTION_SEPARATOR)
+            sel_cells = None
+            if counts_sel is not None:
+                sel_cells = group_cells(counts_sel, columns, index, INTERSECTION_SEPARATOR)
             rows, ratios = _audit_attribute(
-                point, attribute, references[attribute], out_part, sel_part, config
+                point, attribute, references[attribute], out_cells, sel_cells, config
             )
+            if outcome.scores is None:
+                for row in rows:
+                    row["mean_score"] = math.nan
             group_rows += rows
             disparity_rows += ratios
     groups = pd.DataFrame(group_rows)
@@ -320,24 +334,16 @@ def _scores_or_nan(table: AuditTable) -> np.ndarray:
     return table.scores
 
 
-@dataclass
-class _Part:
-    """One table's side of an attribute audit: its rows' groups and flags."""
-
-    table: AuditTable
-    groups: pd.Series
-    flags: np.ndarray
+def _counts(table: AuditTable, sensitive: list[str], flags: np.ndarray) -> pd.DataFrame:
+    labels = pd.DataFrame({c: _group_labels(table.frame, c).to_numpy() for c in sensitive})
+    return disaggregated_counts(labels, flags, table.labels, _scores_or_nan(table))
 
 
-def _audit_attribute(point, attribute, reference, out: _Part, sel: _Part, config):
-    labels, scores = out.table.labels, _scores_or_nan(out.table)
-    out_rates, _ = group_rates(out.groups, out.flags, labels, scores)
-    out_cells = cell_counts(out.groups, out.flags, labels)
-    separate = sel is not out
-    sel_rates, sel_cells = out_rates, out_cells
-    if separate:
-        sel_rates, _ = group_rates(sel.groups, sel.flags)
-        sel_cells = cell_counts(sel.groups, sel.flags)
+def _audit_attribute(point, attribute, reference, out_cells, sel_cells, config):
+    """Group rows and disparity rows of one attribute at one operating point."""
+    separate = sel_cells is not None
+    sel_cells = out_cells if sel_cells is None else sel_cells
+    out_rates, sel_rates = rates_by_group(out_cells), rates_by_group(sel_cells)
     names = sorted(set(out_cells.index) | set(sel_cells.index))
     rows, draws, sizes = {}, {}, {}
     for group in names:

@@ -93,27 +93,32 @@ def operating_point_flags(point: OperatingPoint, frame: pd.DataFrame, scores, *,
     return column.to_numpy(dtype=bool)
 
 
+CELLS = ("tp", "fp", "fn", "tn")
+
+
 def confusion_counts(y_true, y_pred, score) -> np.ndarray:
-    """One group's ``[tp, fp, fn, tn, sum of scores]`` (the metric MetricFrame disaggregates).
+    """``[tp, fp, fn, tn]`` per operating point (columns of ``y_pred``), then the score sum.
 
-    One metric returning every count, rather than one metric per rate: fairlearn stacks each
-    argument element by element for every metric call, which dominates the run time.
+    This is the one metric MetricFrame disaggregates: fairlearn stacks every argument element
+    by element on each metric call, so one call returning every count for every operating point
+    is far faster than one metric per rate.
     """
-    y_true, y_pred = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
-    return np.array(
+    truth = np.asarray(y_true, dtype=bool)[:, None]
+    flags = np.asarray(y_pred, dtype=bool).reshape(len(truth), -1)
+    cells = np.stack(
         [
-            np.sum(y_pred & y_true),
-            np.sum(y_pred & ~y_true),
-            np.sum(~y_pred & y_true),
-            np.sum(~y_pred & ~y_true),
-            float(np.sum(score)),
+            (flags & truth).sum(axis=0),
+            (flags & ~truth).sum(axis=0),
+            (~flags & truth).sum(axis=0),
+            (~flags & ~truth).sum(axis=0),
         ],
-        dtype=float,
+        axis=1,
     )
+    return np.concatenate([cells.ravel(), [np.sum(score)]]).astype(float)
 
 
-def rates_from_counts(counts: np.ndarray) -> dict[str, float]:
-    """Group size, rates and mean score from ``[tp, fp, fn, tn, score_sum]`` (NaN if 0/0)."""
+def rates_from_counts(counts) -> dict[str, float]:
+    """Group size, rates and mean score from ``tp, fp, fn, tn, score_sum`` (NaN if 0/0)."""
     tp, fp, fn, tn, score_sum = (float(c) for c in counts)
     n = tp + fp + fn + tn
 
@@ -131,50 +136,58 @@ def rates_from_counts(counts: np.ndarray) -> dict[str, float]:
     }
 
 
-def group_rates(groups: pd.Series, flags, labels=None, scores=None) -> tuple[pd.DataFrame, dict]:
-    """Rates per group (rows) and overall, disaggregated by fairlearn's MetricFrame.
+def disaggregated_counts(sensitive: pd.DataFrame, flags, labels=None, scores=None) -> pd.DataFrame:
+    """Confusion counts per cell of the full intersection of ``sensitive``, per operating point.
 
-    Without ``labels`` only the group size and selection rate are meaningful (a current list).
+    fairlearn's MetricFrame disaggregates once over every combination of the sensitive columns;
+    counts add up, so any attribute or coarser intersection is a sum of these cells
+    (:func:`group_cells`). ``flags`` is ``(n_rows, n_points)``; without ``labels`` (a current
+    list) everyone counts as a negative. Returns one row per cell, columns ``(point, cell)`` and
+    ``score_sum``.
     """
+    flags = np.asarray(flags, dtype=int).reshape(len(sensitive), -1)
     n = len(flags)
     y_true = np.zeros(n, dtype=int) if labels is None else np.asarray(labels, dtype=int)
-    scores = np.full(n, np.nan) if scores is None else np.asarray(scores, dtype=float)
+    scores = np.zeros(n) if scores is None else np.nan_to_num(np.asarray(scores, dtype=float))
     frame = MetricFrame(
         metrics={"counts": confusion_counts},
         y_true=y_true,
-        y_pred=np.asarray(flags, dtype=int),
-        sensitive_features=pd.Series(groups.to_numpy(), name="group"),
+        y_pred=flags,
+        sensitive_features=sensitive.reset_index(drop=True),
         sample_params={"counts": {"score": scores}},
     )
-    by_group = pd.DataFrame.from_dict(
-        {group: rates_from_counts(c) for group, c in frame.by_group["counts"].items()},
-        orient="index",
+    by_cell = frame.by_group["counts"].dropna()
+    columns = pd.MultiIndex.from_product([range(flags.shape[1]), CELLS])
+    table = pd.DataFrame(
+        [np.asarray(v)[:-1] for v in by_cell], index=by_cell.index, columns=columns
     )
-    by_group["n"] = by_group["n"].astype(int)
-    if labels is None:
-        by_group = by_group[["n", "selection_rate"]]
-    return by_group, rates_from_counts(frame.overall["counts"])
+    table[("score_sum", "sum")] = [np.asarray(v)[-1] for v in by_cell]
+    return table
 
 
-def cell_counts(groups: pd.Series, flags, labels=None) -> pd.DataFrame:
-    """Per group: counts of true/false positives/negatives (``tp, fp, fn, tn``)."""
-    flags = np.asarray(flags, dtype=bool)
-    y = np.zeros(len(flags), dtype=bool) if labels is None else np.asarray(labels, dtype=bool)
-    cells = pd.DataFrame(
-        {
-            "group": groups.to_numpy(),
-            "tp": flags & y,
-            "fp": flags & ~y,
-            "fn": ~flags & y,
-            "tn": ~flags & ~y,
-        }
+def group_cells(counts: pd.DataFrame, columns: list[str], point: int, separator: str):
+    """``tp, fp, fn, tn, score_sum`` per group of ``columns`` at operating point ``point``."""
+    cells = counts[point].copy()
+    cells["score_sum"] = counts[("score_sum", "sum")].to_numpy()
+    cells.columns = [*CELLS, "score_sum"]
+    cells = cells.groupby(level=columns, sort=True).sum()
+    if len(columns) > 1:
+        cells.index = [separator.join(map(str, key)) for key in cells.index]
+    cells.index = cells.index.astype(str)
+    cells[list(CELLS)] = cells[list(CELLS)].astype(np.int64)
+    return cells
+
+
+def rates_by_group(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rates per group (rows) from :func:`group_cells`."""
+    return pd.DataFrame.from_dict(
+        {group: rates_from_counts(row) for group, row in cells.iterrows()}, orient="index"
     )
-    return cells.groupby("group", sort=True, observed=True).sum().astype(np.int64)
 
 
 def denominators(cells: pd.Series) -> dict[str, int]:
     """The denominator of each rate for one group's cell counts."""
-    tp, fp, fn, tn = (int(cells[c]) for c in ("tp", "fp", "fn", "tn"))
+    tp, fp, fn, tn = (int(cells[c]) for c in CELLS)
     return {"n": tp + fp + fn + tn, "negatives": fp + tn, "positives": tp + fn, "flagged": tp + fp}
 
 

@@ -291,7 +291,7 @@ def compare_with_existing_score(
             EMPTY_SPLIT.format(date=start.date(), n_train=int(train.sum()), n_test=int(test.sum()))
         )
     evaluation = config.evaluation
-    rows, scores = [], {}
+    rows = []
     existing = config.existing_score
     rank = pd.to_numeric(table[existing.rank_column], errors="coerce").to_numpy(dtype=float)
     flag_column = existing.flag_column or existing.rank_column
@@ -307,15 +307,18 @@ def compare_with_existing_score(
     )
     k = int(existing_audit.overall.iloc[0]["n_flagged"])
     scaled = (rank[test] - np.nanmin(rank)) / max(np.nanmax(rank) - np.nanmin(rank), 1e-12)
-    metrics = evaluate_predictions(
-        y[test],
-        scaled,
-        ks=(k,),
-        n_boot=evaluation.bootstrap,
-        level=evaluation.ci_level,
-        seed=config.seed,
-    )
-    rows.append({"scorer": existing.name, "kind": "existing", **_no_probability(metrics)})
+
+    def evaluate(score: np.ndarray) -> dict:
+        return evaluate_predictions(
+            y[test],
+            score,
+            ks=(k,),
+            n_boot=evaluation.bootstrap,
+            level=evaluation.ci_level,
+            seed=config.seed,
+        )
+
+    rows.append({"scorer": existing.name, "kind": "existing", **_no_probability(evaluate(scaled))})
     audits = {existing.name: existing_audit}
     person = np.arange(int(train.sum()))
     for spec in build_model_specs(config.grid(), seed=config.seed, n_jobs=config.models.n_jobs):
@@ -331,16 +334,7 @@ def compare_with_existing_score(
             config_hash=config.config_hash,
         )
         proba = model.predict_proba(X[test].reset_index(drop=True))
-        scores[spec.name] = proba
-        metrics = evaluate_predictions(
-            y[test],
-            proba,
-            ks=(k,),
-            n_boot=evaluation.bootstrap,
-            level=evaluation.ci_level,
-            seed=config.seed,
-        )
-        rows.append({"scorer": spec.name, "kind": spec.kind, **metrics})
+        rows.append({"scorer": spec.name, "kind": spec.kind, **evaluate(proba)})
         frame = test_table.assign(_score=proba)
         audits[spec.name] = audit_scores(
             frame,

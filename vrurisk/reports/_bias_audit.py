@@ -82,22 +82,35 @@ def write_bias_audit(audit: BiasAudit, directory: str | Path, **render_options) 
 def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
     groups = [r["group"] for r in rows]
     height = 1.2 + 0.34 * len(groups)
-    figure = new_figure(9.5, height)
+    figure = new_figure(9.5, height, layout=None)
+    label_width = min(0.32, 0.05 + 0.0075 * max(len(g) for g in groups))
+    figure.subplots_adjust(
+        left=label_width, right=0.98, top=1 - 0.62 / height, bottom=0.4 / height, wspace=0.12
+    )
     axes = figure.subplots(1, len(DISPARITY_METRICS), sharey=True)
     positions = np.arange(len(groups))
+    colours = [
+        MUTED if r["small_group"] else PALETTE[1] if r["is_reference"] else PALETTE[0] for r in rows
+    ]
     for ax, metric in zip(axes, DISPARITY_METRICS, strict=True):
-        for pos, row in zip(positions, rows, strict=True):
-            value = row[metric]
-            if value is None:
+        values = np.array([np.nan if r[metric] is None else r[metric] for r in rows], dtype=float)
+        lows = np.array([_or(r[f"{metric}_low"], v) for r, v in zip(rows, values, strict=True)])
+        highs = np.array([_or(r[f"{metric}_high"], v) for r, v in zip(rows, values, strict=True)])
+        lows, highs = (
+            np.where(np.isnan(lows), values, lows),
+            np.where(np.isnan(highs), values, highs),
+        )
+        for colour in dict.fromkeys(colours):  # one call per colour, not one per group
+            mask = np.array([c == colour for c in colours]) & ~np.isnan(values)
+            if not mask.any():
                 continue
-            low = row[f"{metric}_low"] if row[f"{metric}_low"] is not None else value
-            high = row[f"{metric}_high"] if row[f"{metric}_high"] is not None else value
-            colour = PALETTE[1] if row["is_reference"] else PALETTE[0]
-            colour = MUTED if row["small_group"] else colour
             ax.errorbar(
-                value,
-                pos,
-                xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
+                values[mask],
+                positions[mask],
+                xerr=[
+                    np.maximum(values[mask] - lows[mask], 0.0),
+                    np.maximum(highs[mask] - values[mask], 0.0),
+                ],
                 fmt="o",
                 color=colour,
                 capsize=3,
@@ -105,7 +118,7 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
             )
         ax.set_title(METRIC_LABELS[metric], fontsize=9)
         ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "", "50%", "", "100%"])
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", color="#e5e5e5")
     axes[0].set_yticks(positions, groups)
@@ -116,6 +129,10 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
         fontsize=9,
     )
     return figure_to_data_uri(figure)
+
+
+def _or(value, default: float) -> float:
+    return default if value is None else float(value)
 
 
 def _calibration_blocks(audit: BiasAudit) -> list[dict]:
