@@ -289,8 +289,9 @@ def train(
 ) -> None:
     """Train and compare the config's models with temporal cross-validation.
 
-    Prints models x metrics (with bootstrap intervals, baseline included) and the registered
-    champion's model URI. Progress goes to stderr.
+    Prints models x metrics with intervals (baseline included) and the registered model URI.
+
+    Progress goes to stderr.
     """
     from vrurisk.config import load_config
     from vrurisk.models._train import format_comparison, train_experiment
