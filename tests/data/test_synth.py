@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vrurisk._errors import ConfigError
 from vrurisk.data import Dataset, load_dataset, read_table, simulate_population
@@ -184,6 +187,34 @@ def test_same_seed_same_data_and_different_seed_different_data():
     assert a.dataset.fingerprint() == b.dataset.fingerprint()
     pd.testing.assert_frame_equal(a.truth, b.truth)
     assert a.dataset.fingerprint() != c.dataset.fingerprint()
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    n_people=st.integers(200, 600),
+    seed=st.integers(0, 2**32 - 1),
+    years=st.floats(1, 3),
+    contagion=st.floats(0, 3),
+    recording_bias=st.floats(0, 3),
+    end_date=st.dates(min_value=date(2010, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_any_small_population_is_a_valid_dataset(
+    n_people, seed, years, contagion, recording_bias, end_date
+):
+    pop = simulate_population(
+        n_people,
+        seed=seed,
+        years=years,
+        contagion=contagion,
+        recording_bias=recording_bias,
+        end_date=end_date,
+    )
+    ds = pop.dataset
+    assert ds.n_people == n_people == len(pop.truth)
+    assert ds.extraction_date == pd.Timestamp(end_date)
+    first = ds.extraction_date - pd.Timedelta(days=round(round(years * 12) * 365.25 / 12) - 1)
+    assert ds.events["event_date"].min() >= first
+    assert ds.events["event_date"].max() <= ds.extraction_date
 
 
 @pytest.mark.parametrize(
