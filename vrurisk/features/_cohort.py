@@ -44,7 +44,7 @@ def age_at(dataset: Dataset, day: int) -> np.ndarray:
 def _mask_values(column: pd.Series, allowed: tuple[str, ...] | None) -> np.ndarray:
     if allowed is None:
         return np.ones(len(column), dtype=bool)
-    return np.array(column.astype("string").isin(list(allowed)).fillna(False), dtype=bool)
+    return np.array(column.isin(list(allowed)), dtype=bool)
 
 
 def _persons_with_events(dataset: Dataset, mask: np.ndarray) -> np.ndarray:

@@ -107,7 +107,7 @@ class NetworkConfig(_Section):
     exposure_half_life_days: float = Field(60.0, gt=0)
     max_hops: int = Field(3, ge=1, le=10)
     pagerank_alpha: float = Field(0.85, gt=0, lt=1)
-    community_iterations: int = Field(10, ge=1, le=100)
+    community_iterations: int = Field(5, ge=1, le=100)
 
     @field_validator("link_weights")
     @classmethod

@@ -66,19 +66,20 @@ def pagerank(
     weights: sp.csr_matrix, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
 ) -> np.ndarray:
     """Weighted PageRank, the same power iteration as ``networkx.pagerank`` (uniform teleport,
-    dangling nodes spread uniformly, stop when the L1 change is below ``n * tol``)."""
+    dangling nodes spread uniformly, stop when the L1 change is below ``n * tol``).
+
+    ``weights`` is symmetric, so ``x @ D^-1 W`` is ``W @ (x / strength)``: no transpose needed.
+    """
     n = weights.shape[0]
-    out = np.asarray(weights.sum(axis=1)).ravel()
+    strength = np.asarray(weights.sum(axis=1)).ravel()
     inv = np.zeros(n)
-    inv[out != 0] = 1.0 / out[out != 0]
-    q = sp.diags(inv) @ weights
-    qt = q.T.tocsr()
-    dangling = out == 0
+    inv[strength != 0] = 1.0 / strength[strength != 0]
+    dangling = strength == 0
     x = np.full(n, 1.0 / n)
-    p = np.full(n, 1.0 / n)
+    teleport = (1 - alpha) / n
     for _ in range(max_iter):
         last = x
-        x = alpha * (qt @ x + x[dangling].sum() * p) + (1 - alpha) * p
+        x = alpha * (weights @ (x * inv)) + (alpha * x[dangling].sum() / n + teleport)
         if np.abs(x - last).sum() < n * tol:
             break
     return x / x.sum()
@@ -90,7 +91,7 @@ def label_priority(labels: np.ndarray, iteration: int) -> np.ndarray:
     return (mixed & _MASK32).astype(np.int64)
 
 
-def label_propagation(adj: sp.csr_matrix, iterations: int = 10) -> np.ndarray:
+def label_propagation(adj: sp.csr_matrix, iterations: int = 5) -> np.ndarray:
     """Community labels by synchronous label propagation.
 
     Every node starts in its own community. At each iteration every node takes the label held
@@ -98,28 +99,28 @@ def label_propagation(adj: sp.csr_matrix, iterations: int = 10) -> np.ndarray:
     lowest :func:`label_priority`. Stops early when nothing changes.
     """
     n = adj.shape[0]
-    labels = np.arange(n, dtype=np.int64)
+    labels = np.arange(n, dtype=adj.indices.dtype)
     # each row's neighbours plus itself, rows kept in CSR order so no re-sorting by row is needed
     closed = (adj + sp.identity(n, format="csr")).tocsr()
     ones = np.ones(closed.nnz, dtype=np.int64)
+    everyone = np.arange(n)
     for it in range(iterations):
         # sum_duplicates works in place: hand it fresh copies of the shared arrays
         tally = sp.csr_matrix(
             (ones.copy(), labels[closed.indices], closed.indptr.copy()), shape=(n, n)
         )
         tally.sum_duplicates()
-        entry_row = np.repeat(np.arange(n), np.diff(tally.indptr))
-        score = tally.data.astype(np.int64) * (1 << 32) + (
-            (1 << 32) - 1 - label_priority(tally.indices, it)
-        )
+        entry_row = np.repeat(everyone, np.diff(tally.indptr))
+        low = (1 << 32) - 1 - label_priority(everyone, it)
+        score = (tally.data << 32) + low[tally.indices]
         best = np.maximum.reduceat(score, tally.indptr[:-1])
         chosen = score == best[entry_row]
-        new = np.empty(n, dtype=np.int64)
+        new = np.empty_like(labels)
         new[entry_row[chosen]] = tally.indices[chosen]
         if np.array_equal(new, labels):
             break
         labels = new
-    return labels
+    return labels.astype(np.int64)
 
 
 def hops_to_other_source(adj: sp.csr_matrix, is_source: np.ndarray, max_hops: int) -> np.ndarray:

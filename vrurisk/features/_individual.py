@@ -53,6 +53,12 @@ class EventIndex:
     n_people: int
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Categorical codes (-1: missing) and category names of a column."""
+    cat = column.astype("category")
+    return cat.cat.codes.to_numpy().astype(np.int64), [str(c) for c in cat.cat.categories]
+
+
 def event_keys(dataset: Dataset, features: FeatureConfig, max_day: int) -> list:
     """The (event type, role) pairs that get their own columns, in a stable order.
 
@@ -61,15 +67,17 @@ def event_keys(dataset: Dataset, features: FeatureConfig, max_day: int) -> list:
     """
     events = dataset.events
     before = day_array(events["event_date"]) < max_day
-    types = events["event_type"].astype("string")
-    if features.event_types is not None:
-        wanted = set(features.event_types)
-        before &= types.isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
+    t_code, t_names = _codes(events["event_type"])
     use_role = features.by_role and "role" in events.columns
-    frame = pd.DataFrame({"t": types.to_numpy()[before]})
-    frame["r"] = events["role"].astype("string").to_numpy()[before] if use_role else pd.NA
-    pairs = frame.drop_duplicates()
-    keys = {(str(t), None if pd.isna(r) else str(r)) for t, r in pairs.itertuples(index=False)}
+    if use_role:
+        r_code, r_names = _codes(events["role"])
+    else:
+        r_code, r_names = np.full(len(events), -1, dtype=np.int64), []
+    width = len(r_names) + 1
+    present = np.unique(t_code[before & (t_code >= 0)] * width + r_code[before & (t_code >= 0)] + 1)
+    keys = {(t_names[c // width], r_names[c % width - 1] if c % width else None) for c in present}
+    if features.event_types is not None:
+        keys = {k for k in keys if k[0] in set(features.event_types)}
     return sorted(keys, key=lambda k: (k[0], k[1] or ""))
 
 
@@ -103,13 +111,9 @@ def index_events(dataset: Dataset, features: FeatureConfig, max_day: int) -> Eve
 
 def _key_codes(events: pd.DataFrame, keys: list, use_role: bool) -> np.ndarray:
     """Code of each event's (type, role) pair in ``keys``; -1 when it has no column."""
-    types = events["event_type"].astype("category")
-    t_code = types.cat.codes.to_numpy().astype(np.int64)
-    t_names = [str(c) for c in types.cat.categories]
+    t_code, t_names = _codes(events["event_type"])
     if use_role:
-        roles = events["role"].astype("category")
-        r_code = roles.cat.codes.to_numpy().astype(np.int64)  # -1: missing
-        r_names = [str(c) for c in roles.cat.categories]
+        r_code, r_names = _codes(events["role"])
     else:
         r_code, r_names = np.full(len(events), -1, dtype=np.int64), []
     width = len(r_names) + 1

@@ -152,15 +152,15 @@ def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[s
     n = dataset.n_people
     ev_day = day_array(events["event_date"])
     person = events["person_idx"].to_numpy()
-    violent = events["event_type"].astype("string").isin(list(network.violence_event_types))
-    violent = violent.fillna(False).to_numpy(dtype=bool) & (ev_day < day)
-    role = (
-        events["role"].astype("string").fillna("").to_numpy()
-        if "role" in events.columns
-        else np.full(len(events), "", dtype=object)
-    )
+    violent = np.array(events["event_type"].isin(list(network.violence_event_types)), dtype=bool)
+    violent &= ev_day < day
+    if "role" in events.columns:
+        is_suspect = np.array(events["role"] == "suspect", dtype=bool)
+        is_victim = np.array(events["role"] == "victim", dtype=bool)
+    else:
+        is_suspect = is_victim = np.zeros(len(events), dtype=bool)
     recent = violent & (ev_day >= day - network.violence_window_days)
-    recent_victim = violent & (ev_day >= day - network.victim_window_days) & (role == "victim")
+    recent_victim = violent & (ev_day >= day - network.victim_window_days) & is_victim
 
     decayed = np.bincount(
         person[violent],
@@ -174,8 +174,8 @@ def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[s
         return out
 
     return {
-        "suspect": flag(recent & (role == "suspect")),
-        "victim": flag(recent & (role == "victim")),
+        "suspect": flag(recent & is_suspect),
+        "victim": flag(recent & is_victim),
         "any": flag(recent),
         "hop_victim": flag(recent_victim),
         "decayed": decayed,

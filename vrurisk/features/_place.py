@@ -46,8 +46,8 @@ def place_block(dataset: Dataset, place: PlaceConfig, day: int) -> np.ndarray:
     has_area = area_codes >= 0
     n_areas = int(area_codes.max()) + 1 if has_area.any() else 1
     ev_day = day_array(events["event_date"])
-    violent = events["event_type"].astype("string").isin(list(place.event_types))
-    violent = violent.fillna(False).to_numpy(dtype=bool) & (ev_day < day)
+    violent = np.array(events["event_type"].isin(list(place.event_types)), dtype=bool)
+    violent &= ev_day < day
     person = events["person_idx"].to_numpy()
     residents = np.bincount(area_codes[has_area & resident], minlength=n_areas).astype(float)
     out = np.zeros((n, len(place.windows_days)))
