@@ -419,3 +419,25 @@ def test_any_table_gives_a_consistent_audit(n, k, groups, seed):
         if row["verdict"] == "within band":
             assert band_low <= row["ci_low"] <= row["ci_high"] <= band_high
     json.dumps(audit.to_dict(), allow_nan=False)
+
+
+def test_current_list_of_banded_scores_needs_no_numbers():
+    closed = pd.DataFrame(
+        {"band": ["High", "Low", "High", "Low"] * 5, "y": [1, 0, 0, 0] * 5, "g": list("ab") * 10}
+    )
+    current = pd.DataFrame({"band": ["High", "High", "Low", "Low"] * 3, "g": list("aabb") * 3})
+    config = FairnessConfig(sensitive_attributes=["g"], min_group_size=1, min_denominator=1)
+    audit = audit_scores(
+        closed,
+        score_col="band",
+        label_col="y",
+        flag_values=["High"],
+        config=config,
+        current=current,
+    )
+    rows = audit.groups.set_index("group")
+    assert rows.loc["a", "selection_rate"] == pytest.approx(1.0)
+    assert rows.loc["b", "selection_rate"] == pytest.approx(0.0)
+    assert rows.loc["a", "false_positive_rate"] == pytest.approx(1.0)  # a's past list: all High
+    assert rows.loc["b", "false_positive_rate"] == pytest.approx(0.0)
+    assert rows.loc["a", "n_current"] == 6 and rows.loc["a", "n"] == 10

@@ -186,7 +186,9 @@ def audit_scores(
     outcome = validated_table(frame, name, score_col, label_col, sensitive, flag, numeric_needed)
     selection = outcome
     if current is not None:
-        selection = validated_table(current, "current list", score_col, None, sensitive, flag, True)
+        selection = validated_table(
+            current, "current list", score_col, None, sensitive, flag, numeric_needed
+        )
     for point in points:
         for table, table_name in ((outcome, name), (selection, "current list")):
             if point.kind == "top_k" and point.value > len(table.frame):
