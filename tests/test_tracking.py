@@ -21,7 +21,12 @@ from vrurisk._errors import ModelError
 from vrurisk.config import validate_config
 from vrurisk.features import build_feature_matrix
 from vrurisk.models import train_experiment
-from vrurisk.tracking import load_risk_model, log_scoring_run, model_version
+from vrurisk.tracking import (
+    load_risk_model,
+    load_training_metrics,
+    log_scoring_run,
+    model_version,
+)
 
 
 def tracked_config(uri: str, **changes):
@@ -91,6 +96,9 @@ def test_champion_is_registered_with_alias_and_loads_back(tracked, small_populat
     assert str(version.version) == result.tracking["model_version"]
     assert result.tracking["model_uri"] == "models:/vrurisk-test@champion"
     assert model_version("models:/vrurisk-test@champion", tracking_uri=uri) == str(version.version)
+    assert model_version(f"models:/vrurisk-test/{version.version}", tracking_uri=uri) == "1"
+    metrics = load_training_metrics("models:/vrurisk-test@champion", tracking_uri=uri)
+    assert list(metrics["model"]) == list(result.metrics["model"])
 
     X = build_feature_matrix(
         small_population.dataset, ["2025-06-01"], features=result.config.features

@@ -277,16 +277,22 @@ def load_risk_model(uri: str, *, tracking_uri: str | None = None):
             return pickle.load(handle)
 
 
+def _registered_version(client: MlflowClient, uri: str):
+    """The registry entry behind ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``."""
+    body = uri.removeprefix("models:/")
+    if "@" in body:
+        name, alias = body.split("@", 1)
+        return client.get_model_version_by_alias(name, alias.split("/")[0])
+    name, number = body.split("/")[:2]
+    return client.get_model_version(name, number)
+
+
 def model_version(uri: str, *, tracking_uri: str | None = None) -> str:
     """The registry version behind ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``."""
     store = tracking_uri or mlflow.get_tracking_uri()
-    body = uri.removeprefix("models:/")
     with _store(store) as client:
         try:
-            if "@" in body:
-                name, alias = body.split("@", 1)
-                return str(client.get_model_version_by_alias(name, alias.split("/")[0]).version)
-            return body.split("/")[1]
+            return str(_registered_version(client, uri).version)
         except Exception as exc:
             reason = " ".join(str(exc).split())[:200]
             raise ModelError(BAD_MODEL_URI.format(uri=uri, reason=reason)) from exc
@@ -338,17 +344,11 @@ def load_training_metrics(uri: str, *, tracking_uri: str | None = None) -> pd.Da
     was not registered by :func:`log_training` (e.g. a ``runs:/`` URI or an older store).
     """
     store = tracking_uri or mlflow.get_tracking_uri()
-    body = uri.removeprefix("models:/")
-    if body == uri:
+    if not uri.startswith("models:/"):
         return pd.DataFrame()
     with _store(store) as client, tempfile.TemporaryDirectory(prefix="vrurisk-metrics-") as tmp:
         try:
-            if "@" in body:
-                name, alias = body.split("@", 1)
-                run_id = client.get_model_version_by_alias(name, alias.split("/")[0]).run_id
-            else:
-                name, number = body.split("/")[:2]
-                run_id = client.get_model_version(name, number).run_id
+            run_id = _registered_version(client, uri).run_id
             path = mlflow.artifacts.download_artifacts(
                 run_id=run_id, artifact_path="metrics/cross_validation.csv", dst_path=tmp
             )
