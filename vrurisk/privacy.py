@@ -230,16 +230,22 @@ def pseudonymise(ids: Iterable, key: PseudonymKey) -> np.ndarray | pd.Series:
     ['DEMO-...', 'DEMO-...', 'DEMO-...']
     """
     series = ids if isinstance(ids, pd.Series) else None
-    text = pd.Series(np.asarray(ids if series is None else ids.to_numpy(), dtype=object))
-    text = text.astype("string").str.strip()
-    missing = text.isna() | (text == "")
-    if missing.any():
-        raise DataValidationError(MISSING_IDS.format(n=int(missing.sum())))
+    if series is not None:
+        values = series.array
+    else:
+        values = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=object)
+    # Normalise and hash each distinct raw value once, then map back.
+    raw_codes, raw_uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(np.asarray(raw_uniques, dtype=object)).astype("string").str.strip()
+    blank = np.asarray((text.isna() | (text == "")).fillna(True), dtype=bool)
+    n_missing = int((raw_codes < 0).sum()) + int(blank[raw_codes[raw_codes >= 0]].sum())
+    if n_missing:
+        raise DataValidationError(MISSING_IDS.format(n=n_missing))
     codes, uniques = pd.factorize(text)
     hashed = np.array(_hash_all(uniques.to_numpy(dtype=object), key), dtype=object)
     if len(set(hashed)) != len(hashed):
         raise DataValidationError(COLLISION.format(bits=KEY_HEX_CHARS * 4))
-    keys = hashed[codes] if len(codes) else np.array([], dtype=object)
+    keys = hashed[codes][raw_codes] if len(raw_codes) else np.array([], dtype=object)
     if series is not None:
         return pd.Series(keys, index=series.index, name="key", dtype=object)
     return keys
@@ -297,7 +303,7 @@ def reidentify(keys: Iterable, person_ids: Iterable, key: PseudonymKey) -> pd.Da
     >>> reidentify(keys, ["p1", "p2", "p3"], key)["person_id"].tolist()
     ['p2']
     """
-    ids = pd.Series(np.asarray(list(person_ids), dtype=object)).astype("string").str.strip()
+    ids = pd.Series(np.asarray(person_ids, dtype=object)).astype("string").str.strip()
     lookup = pd.Series(ids.to_numpy(), index=pd.Index(pseudonymise(ids, key)))
     lookup = lookup[~lookup.index.duplicated()]
     wanted = pd.Series(np.asarray(list(keys), dtype=object)).astype("string").str.strip()
