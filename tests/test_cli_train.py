@@ -47,6 +47,7 @@ def run(monkeypatch, *args) -> int:
 
 
 def test_train_prints_the_comparison_and_the_registered_model(monkeypatch, capsys, config_path):
+    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(config_path.parent / "audit.jsonl"))
     assert run(monkeypatch, "train", config_path) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()

@@ -18,6 +18,7 @@ from mlflow.tracking import MlflowClient
 from mlflow_store import fresh_sqlite_store
 
 from vrurisk._errors import ModelError
+from vrurisk.audit_log import read_log
 from vrurisk.config import validate_config
 from vrurisk.features import build_feature_matrix
 from vrurisk.models import train_experiment
@@ -55,7 +56,9 @@ def tracked(small_population, tmp_path_factory):
     cwd = os.getcwd()
     os.chdir(root)  # artefacts of a sqlite store default to ./mlruns
     try:
-        result = train_experiment(config, small_population.dataset, tracking=True)
+        result = train_experiment(
+            config, small_population.dataset, tracking=True, audit_log_path=root / "audit.jsonl"
+        )
     finally:
         os.chdir(cwd)
     return result, uri, root
@@ -87,6 +90,15 @@ def test_one_parent_run_with_a_nested_run_per_model_and_split(tracked):
         run_id=parent.info.run_id, artifact_path="config/config.json", tracking_uri=uri
     )
     assert json.loads(Path(local).read_text())["name"] == "tracked"
+
+
+def test_tracked_training_is_audit_logged(tracked):
+    result, _, root = tracked
+    (entry,) = read_log(root / "audit.jsonl")
+    assert entry["command"] == "train"
+    assert entry["config_hash"] == result.config.config_hash
+    assert entry["data_fingerprint"] == result.data_fingerprint
+    assert entry["model_version"] == result.tracking["model_version"]
 
 
 def test_champion_is_registered_with_alias_and_loads_back(tracked, small_population):
@@ -215,7 +227,9 @@ def test_train_against_a_real_mlflow_server_over_http(mlflow_server, small_popul
         models={"baseline": {}},
         temporal={"start": "2023-07-01", "end": "2024-07-01", "step_months": 12, "test_dates": 1},
     )
-    result = train_experiment(config, small_population.dataset, tracking=True)
+    result = train_experiment(
+        config, small_population.dataset, tracking=True, audit_log_path=tmp_path / "audit.jsonl"
+    )
     assert result.tracking["model_uri"] == "models:/vrurisk-test@champion"
     model = load_risk_model("models:/vrurisk-test@champion", tracking_uri=mlflow_server)
     assert model.kind == "baseline" and model.config_hash == config.config_hash

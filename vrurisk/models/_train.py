@@ -166,11 +166,35 @@ def train_experiment(
     *,
     tracking: bool = True,
     progress: Callable[[str], None] | None = None,
+    audit_log_path=None,
 ) -> TrainingResult:
     # BLAS/OpenMP pools sized to models.n_jobs: oversubscribed threads on a shared machine made
     # a logistic regression fit several times slower than with one thread.
     with threadpool_limits(limits=config.models.n_jobs):
-        return _train_experiment(config, dataset, tracking=tracking, progress=progress)
+        result = _train_experiment(config, dataset, tracking=tracking, progress=progress)
+    if tracking:
+        _record_training(result, dataset, audit_log_path)
+    return result
+
+
+def _record_training(result: TrainingResult, dataset, path) -> None:
+    """One audit-log entry per tracked training run (quick untracked work is not logged)."""
+    from vrurisk import audit_log
+
+    audit_log.record(
+        "train",
+        config=result.config,
+        path=path,
+        details={
+            "data_fingerprint": result.data_fingerprint,
+            "model_uri": result.tracking.get("model_uri"),
+            "model_version": result.tracking.get("model_version"),
+            "champion": result.champion.name,
+            "n_training_rows": result.champion.trained_on["n_rows"],
+            "output": f"{result.tracking.get('tracking_uri')} run {result.tracking.get('run_id')}",
+            "data_source": getattr(dataset, "source", None) or str(result.config.data.path),
+        },
+    )
 
 
 def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
@@ -186,6 +210,9 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         Log runs, artefacts and the registered champion to MLflow (``config.tracking``).
     progress : callable, optional
         Called with a short message at each long step (the CLI prints them on stderr).
+    audit_log_path : path, optional
+        Where a tracked run is recorded (default: :func:`vrurisk.audit_log.audit_log_path`,
+        i.e. ``$VRURISK_AUDIT_LOG`` or ``./vrurisk-audit.jsonl``). Untracked runs are not.
 
     Returns
     -------
