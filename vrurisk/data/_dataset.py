@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -434,14 +435,19 @@ def save_dataset(
 def write_directory_atomically(target: str | os.PathLike, write) -> Path:
     """Call ``write(tmp_dir)`` and move ``tmp_dir`` to ``target`` only if it returns.
 
-    A previous ``target`` is replaced only after the new one is complete.
+    A previous ``target`` is replaced only after the new one is complete. On Linux the two are
+    swapped in one atomic step (``renameat2(RENAME_EXCHANGE)``), so ``target`` always names a
+    complete directory, even if the process is killed; elsewhere the old one is moved aside
+    first, so a kill at that instant leaves no ``target`` (never a partial one).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:
         write(tmp)
-        if target.exists():
+        if target.is_dir() and _exchange(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # ``tmp`` now holds the previous contents
+        elif target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, old / target.name)
             os.replace(tmp, target)
@@ -452,3 +458,19 @@ def write_directory_atomically(target: str | os.PathLike, write) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux ``renameat2``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no renameat2 in this C library
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return done == 0
