@@ -74,6 +74,25 @@ def test_contributions_add_up_to_the_raw_margin(data, models, kind):
     np.testing.assert_allclose(ex.raw_margin.to_numpy(), margin, atol=1e-9)
 
 
+def test_deep_forests_fall_back_to_additive_saabas_values(data, models, monkeypatch):
+    X, _ = data
+    exact = explain(models["random_forest"], X, rows=[0, 1], sample_size=10)
+    monkeypatch.setattr("vrurisk.evaluation._explanations.EXACT_TREE_BUDGET", 0)
+    fast = explain(models["random_forest"], X, rows=[0, 1], sample_size=10)
+    assert (exact.method, fast.method) == ("tree_shap", "saabas")
+    np.testing.assert_allclose(fast.raw_margin, exact.raw_margin, atol=1e-9)
+
+
+def test_methods_are_named(data, models):
+    X, _ = data
+    methods = {kind: explain(m, X, rows=[0], sample_size=5).method for kind, m in models.items()}
+    assert methods == {
+        "lightgbm": "tree_shap_lightgbm",
+        "logistic_regression": "linear_shap",
+        "random_forest": "tree_shap",
+    }
+
+
 def test_units_follow_the_model_scale(data, models):
     X, _ = data
     units = {kind: explain(m, X, rows=[0], sample_size=10).units for kind, m in models.items()}

@@ -56,6 +56,18 @@ NOT_ADDITIVE = (
 )
 DUPLICATE_INDEX = "X must have a unique index to be explained"
 
+#: How contributions are computed, by method name.
+METHODS = {
+    "tree_shap_lightgbm": "exact TreeSHAP (LightGBM pred_contrib)",
+    "tree_shap": "exact TreeSHAP (shap.TreeExplainer, path-dependent)",
+    "saabas": "Saabas path attribution (shap.TreeExplainer approximate=True): additive like "
+    "SHAP, used for forests too deep for exact TreeSHAP within the time budget",
+    "linear_shap": "exact linear SHAP, coef * (z - E[z]) on the scaled inputs",
+    "risk_factor_count": "exact: slope * weight for each risk factor present",
+}
+#: Above this estimated work (rows x trees x leaves x depth^2), forests use Saabas values.
+EXACT_TREE_BUDGET = 2e9
+
 
 @dataclass(frozen=True)
 class Explanations:
@@ -78,6 +90,8 @@ class Explanations:
         largest first.
     n_sample : int
         Size of the cohort sample behind ``global_importance``.
+    method : str
+        How the contributions were computed (see :data:`METHODS`).
     """
 
     contributions: pd.DataFrame
@@ -86,6 +100,7 @@ class Explanations:
     units: str
     global_importance: pd.Series
     n_sample: int
+    method: str = ""
 
     @property
     def feature_names(self) -> list[str]:
@@ -178,7 +193,7 @@ def explain(
     sample = np.sort(np.random.default_rng(seed).permutation(n)[: min(sample_size, n)])
     needed = np.union1d(explained, sample)
 
-    values, base = _CONTRIBUTORS[kind](estimator, X.iloc[needed])
+    values, base, method = _CONTRIBUTORS[kind](estimator, X.iloc[needed])
     values = np.asarray(values, dtype=float)
     if check_additivity:
         _check_additivity(kind, estimator, X.iloc[needed], values, base)
@@ -198,6 +213,7 @@ def explain(
         units=UNITS[kind],
         global_importance=importance,
         n_sample=len(sample),
+        method=method,
     )
 
 
@@ -281,7 +297,7 @@ def _lightgbm_contributions(estimator, X: pd.DataFrame):
     out = np.asarray(_booster(final).predict(_as_array(transform(X)), pred_contrib=True))
     # The last column of LightGBM's output is the expected value, the same for every row.
     base = float(out[0, -1]) if len(out) else _lightgbm_base(final, X.shape[1])
-    return out[:, :-1], base
+    return out[:, :-1], base, "tree_shap_lightgbm"
 
 
 def _lightgbm_base(final, n_features: int) -> float:
@@ -293,11 +309,23 @@ def _tree_contributions(estimator, X: pd.DataFrame):
     shap = _import_shap()
     transform, final = _split_pipeline(estimator)
     explainer = shap.TreeExplainer(final)
-    values = np.asarray(explainer.shap_values(_as_array(transform(X)), check_additivity=False))
+    exact = len(X) * _tree_work(final) <= EXACT_TREE_BUDGET
+    values = explainer.shap_values(
+        _as_array(transform(X)), check_additivity=False, approximate=not exact
+    )
+    values = np.asarray(values)
     expected = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
     if values.ndim == 3:  # (rows, features, classes) for classifiers: explain the positive class
         values, expected = values[:, :, -1], expected[-1:]
-    return values, float(expected[-1])
+    return values, float(expected[-1]), "tree_shap" if exact else "saabas"
+
+
+def _tree_work(final) -> float:
+    """Per-row cost of exact TreeSHAP, trees x leaves x depth^2 (0 when unknown)."""
+    trees = getattr(final, "estimators_", None)
+    if trees is None:
+        return 0.0
+    return float(sum(t.get_n_leaves() * max(t.get_depth(), 1) ** 2 for t in np.ravel(trees)))
 
 
 def _linear_contributions(estimator, X: pd.DataFrame):
@@ -308,7 +336,7 @@ def _linear_contributions(estimator, X: pd.DataFrame):
     coef = np.asarray(final.coef_, dtype=float).ravel()
     intercept = float(np.asarray(final.intercept_, dtype=float).ravel()[0])
     mean = _training_mean(estimator, Z)
-    return coef * (Z - mean), intercept + float(coef @ mean)
+    return coef * (Z - mean), intercept + float(coef @ mean), "linear_shap"
 
 
 def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
@@ -333,7 +361,7 @@ def _baseline_contributions(estimator, X: pd.DataFrame):
     Z = _as_array(transform(X))
     values = np.zeros_like(Z)
     values[:, index] = (Z[:, index] > final.threshold) * (slope * np.asarray(weight, dtype=float))
-    return values, intercept
+    return values, intercept, "risk_factor_count"
 
 
 def _lightgbm_margin(final, Z) -> np.ndarray:

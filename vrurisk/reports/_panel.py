@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from vrurisk.evaluation._explanations import METHODS
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
 #: Contributions shown in each person's chart.
@@ -47,6 +48,7 @@ def panel_summary(
     model: Mapping | None = None,
     outcome: str = "serious violence as a suspect or victim within 12 months",
     units: str = "log-odds",
+    method: str = "",
     fairness: Mapping | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> dict:
@@ -75,6 +77,8 @@ def panel_summary(
         What the probability is the probability of, in words.
     units : str
         Units of ``contributions`` (from the explanations).
+    method : str
+        How they were computed (a key of :data:`vrurisk.evaluation._explanations.METHODS`).
     fairness : mapping, optional
         ``n_flagged`` and ``findings`` (list of str) from the bias audit of this list.
     labels : mapping, optional
@@ -131,6 +135,7 @@ def panel_summary(
         "mean_probability_text": _percent(base_rate),
         "model": dict(model or {}),
         "units": units,
+        "method": METHODS.get(method, "SHAP values"),
         "how_to_use": HOW_TO_USE,
         "handling": HANDLING,
         "people": people,

@@ -72,6 +72,7 @@ def write_score_bundle(
             model=scored.model_info,
             outcome=_outcome_words(config),
             units=scored.explanations.units,
+            method=scored.explanations.method,
             fairness=fairness,
         )
     )
@@ -122,6 +123,7 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
         "n_scored": len(scored.scores),
         "n_explained": scored.n_explained,
         "explanation_units": scored.explanations.units,
+        "explanation_method": scored.explanations.method,
         "identifiers": "raw person_id included"
         if "person_id" in scored.scores.columns
         else "pseudonymised keys only",

@@ -9,7 +9,7 @@ here, together with the scores.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -258,14 +258,7 @@ def _score_table(key, probability, order, person_ids) -> pd.DataFrame:
 
 def _keyed(ex: Explanations, key: np.ndarray) -> Explanations:
     contributions = ex.contributions.set_axis(pd.Index(key[ex.contributions.index], name="key"))
-    return Explanations(
-        contributions=contributions,
-        base_value=ex.base_value,
-        kind=ex.kind,
-        units=ex.units,
-        global_importance=ex.global_importance,
-        n_sample=ex.n_sample,
-    )
+    return replace(ex, contributions=contributions)
 
 
 def _sensitive_frame(dataset, person_idx: np.ndarray, attributes) -> pd.DataFrame:
