@@ -159,6 +159,11 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
             "models.baseline.window_days must be one of features.windows_days [90, 365, 1095], "
             "got 30",
         ),
+        (
+            {"models": {"baseline": {"factors": ["knife_possession_suspect"]}}},
+            "models.baseline.factors must be a mapping of strings to numbers, "
+            "got ['knife_possession_suspect']",
+        ),
         ({"config_version": 2}, "config_version must be 1, got 2"),
         (
             {"tracking": {"alias": "not ok"}},

@@ -127,6 +127,9 @@ def _describe_type(annotation, metadata: list, *, element: bool = False) -> str:
             return inner
         non_empty = any(isinstance(m, at.MinLen) and m.min_length > 0 for m in metadata)
         return f"a {'non-empty ' if non_empty else ''}list of {_plural(inner)}"
+    if origin is dict:
+        key, value = (_plural(_describe_type(a, [])) for a in typing.get_args(annotation))
+        return f"a mapping of {key} to {value}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "a mapping with keys " + ", ".join(sorted(annotation.model_fields))
     words = _TYPE_WORDS.get(annotation, getattr(annotation, "__name__", str(annotation)))
