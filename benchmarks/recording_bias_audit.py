@@ -8,6 +8,7 @@ any serious violence in the following year. Prints, per setting, how often each 
 flagged.
 
     python benchmarks/recording_bias_audit.py [--people 8000] [--seeds 20] [--k 200,500]
+        [--ci-level 0.95]
 """
 
 from __future__ import annotations
@@ -54,9 +55,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=8000)
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--k", default="200,500")
+    parser.add_argument("--ci-level", type=float, default=0.95)
     args = parser.parse_args()
     ks = [int(k) for k in args.k.split(",")]
-    config = FairnessConfig(sensitive_attributes=["ethnicity"], intersections=False, top_k=ks)
+    config = FairnessConfig(
+        sensitive_attributes=["ethnicity"], intersections=False, top_k=ks, ci_level=args.ci_level
+    )
     started = time.perf_counter()
     for bias in (1.0, 0.0):
         counts: Counter = Counter()
