@@ -78,13 +78,13 @@ def reference_flags(ds, as_of, net):
 
 def reference_communities(g: nx.Graph, iterations: int) -> dict:
     labels = {v: v for v in g}
-    for it in range(iterations):
+    for _ in range(iterations):
         new = {}
         for v in g:
             tally = Counter([labels[u] for u in g[v]] + [labels[v]])
             best = max(tally.values())
             tied = [lab for lab, c in tally.items() if c == best]
-            new[v] = min(tied, key=lambda lab: label_priority(np.array([lab]), it)[0])
+            new[v] = min(tied, key=lambda lab: label_priority(np.array([lab]))[0])
         if new == labels:
             break
         labels = new

@@ -144,7 +144,7 @@ class Stage1Config(_Section):
     enabled: bool = True
     model: Literal["lightgbm", "logistic_regression"] = "lightgbm"
     n_folds: int = Field(5, ge=2, le=20)
-    max_train_rows: int = Field(100_000, ge=100)
+    max_train_rows: int = Field(50_000, ge=100)
     min_positives: int = Field(10, ge=1)
     n_estimators: int = Field(60, ge=1)
     num_leaves: int = Field(15, ge=2)

@@ -85,10 +85,28 @@ def pagerank(
     return x / x.sum()
 
 
-def label_priority(labels: np.ndarray, iteration: int) -> np.ndarray:
+def label_priority(labels: np.ndarray) -> np.ndarray:
     """A deterministic pseudo-random, collision-free priority per label (ties go to the lowest)."""
-    mixed = labels.astype(np.uint64) * _PRIORITY_MULT + np.uint64(iteration * 40503 + 1)
+    mixed = labels.astype(np.uint64) * _PRIORITY_MULT + np.uint64(40503)
     return (mixed & _MASK32).astype(np.int64)
+
+
+def _row_choice(sub: sp.csr_matrix, labels: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """For each row of ``sub`` (closed neighbourhoods), its most frequent label, ties to the
+    label with the lowest priority (``low`` is ``2**32 - 1 - priority``)."""
+    m = sub.shape[0]
+    tally = sp.csr_matrix(
+        (np.ones(sub.nnz, dtype=np.int64), labels[sub.indices], sub.indptr.copy()),
+        shape=(m, len(labels)),
+    )
+    tally.sum_duplicates()
+    entry_row = np.repeat(np.arange(m), np.diff(tally.indptr))
+    score = (tally.data << 32) + low[tally.indices]
+    best = np.maximum.reduceat(score, tally.indptr[:-1])
+    chosen = score == best[entry_row]
+    out = np.empty(m, dtype=labels.dtype)
+    out[entry_row[chosen]] = tally.indices[chosen]
+    return out
 
 
 def label_propagation(adj: sp.csr_matrix, iterations: int = 5) -> np.ndarray:
@@ -97,30 +115,33 @@ def label_propagation(adj: sp.csr_matrix, iterations: int = 5) -> np.ndarray:
     Every node starts in its own community. At each iteration every node takes the label held
     by most of its neighbours and itself (each counted once); ties go to the label with the
     lowest :func:`label_priority`. Stops early when nothing changes.
+
+    A node's choice depends only on its neighbourhood's labels, so after the first iteration
+    only the neighbourhoods of nodes that just changed are re-tallied.
     """
     n = adj.shape[0]
-    labels = np.arange(n, dtype=adj.indices.dtype)
-    # each row's neighbours plus itself, rows kept in CSR order so no re-sorting by row is needed
-    closed = (adj + sp.identity(n, format="csr")).tocsr()
-    ones = np.ones(closed.nnz, dtype=np.int64)
-    everyone = np.arange(n)
+    closed = (adj + sp.identity(n, format="csr", dtype=adj.dtype)).tocsr()
+    low = (1 << 32) - 1 - label_priority(np.arange(n))
+    labels = np.arange(n, dtype=np.int64)
+    active = np.arange(n)
     for it in range(iterations):
-        # sum_duplicates works in place: hand it fresh copies of the shared arrays
-        tally = sp.csr_matrix(
-            (ones.copy(), labels[closed.indices], closed.indptr.copy()), shape=(n, n)
-        )
-        tally.sum_duplicates()
-        entry_row = np.repeat(everyone, np.diff(tally.indptr))
-        low = (1 << 32) - 1 - label_priority(everyone, it)
-        score = (tally.data << 32) + low[tally.indices]
-        best = np.maximum.reduceat(score, tally.indptr[:-1])
-        chosen = score == best[entry_row]
-        new = np.empty_like(labels)
-        new[entry_row[chosen]] = tally.indices[chosen]
-        if np.array_equal(new, labels):
+        if it == 0:  # all labels distinct: every count is 1, the lowest priority wins
+            entry_low = low[closed.indices]
+            best = np.maximum.reduceat(entry_low, closed.indptr[:-1])
+            entry_row = np.repeat(active, np.diff(closed.indptr))
+            chosen = entry_low == best[entry_row]
+            choice = np.empty(n, dtype=np.int64)
+            choice[entry_row[chosen]] = closed.indices[chosen]
+        else:
+            choice = _row_choice(closed[active], labels, low)
+        moved = active[choice != labels[active]]
+        if not len(moved):
             break
-        labels = new
-    return labels.astype(np.int64)
+        labels = labels.copy()
+        labels[moved] = choice[choice != labels[active]]
+        _, around = neighbours_of(closed, moved)
+        active = sorted_unique(around)
+    return labels
 
 
 def hops_to_other_source(adj: sp.csr_matrix, is_source: np.ndarray, max_hops: int) -> np.ndarray:

@@ -100,7 +100,7 @@ def fold_scores(
         use = train_fold != fold
         y = train_y[use]
         positives = int(y.sum())
-        if positives < config.min_positives or positives == len(y):
+        if positives < config.min_positives or positives == len(y) or not len(apply_X):
             out[fold] = y.mean() if len(y) else 0.0
             continue
         model = _make_model(config, seed).fit(train_X[use], y)
