@@ -47,7 +47,9 @@ def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str],
         f"Ratios compare each group with a reference group (the largest unless configured); a "
         f"disparity is flagged only when the whole {level} bootstrap interval of the ratio lies "
         f"outside {band}. An unflagged ratio is not proof of fairness: small groups and rare "
-        "outcomes give wide intervals."
+        f"outcomes give wide intervals. Each of the {len(audit.disparities)} comparisons has "
+        "its own interval, so a single flag on a small group with few outcomes can be chance: "
+        "check it against another period before acting on it."
     )
     return findings, _warnings(audit, config)
 
