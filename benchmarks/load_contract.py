@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vrurisk.data import load_dataset
+from vrurisk.data import Dataset, load_dataset, save_dataset
 from vrurisk.data._validate import format_examples  # noqa: F401  (import cost outside timing)
 
 EVENT_TYPES = ["violence", "asb", "stop_search", "custody", "school_exclusion", "serious_violence"]
@@ -64,17 +64,8 @@ def tables(n_people: int, seed: int = 0) -> dict[str, pd.DataFrame]:
 
 
 def write(directory: Path, frames: dict[str, pd.DataFrame], fmt: str) -> None:
-    directory.mkdir(parents=True)
-    for name, frame in frames.items():
-        if fmt == "parquet":
-            frame.to_parquet(directory / f"{name}.parquet", index=False)
-        else:
-            out = frame.copy()
-            for col in out.columns:
-                if pd.api.types.is_datetime64_any_dtype(out[col]):
-                    out[col] = out[col].dt.strftime("%Y-%m-%d")
-            out.to_csv(directory / f"{name}.csv", index=False)
-    (directory / "dataset.json").write_text('{"extraction_date": "2026-01-01"}')
+    unvalidated = Dataset(**frames, extraction_date=pd.Timestamp("2026-01-01"))
+    save_dataset(unvalidated, directory, format=fmt)
 
 
 def main() -> None:

@@ -203,14 +203,13 @@ def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
 def check_unique(frame: pd.DataFrame, column: str, file: str) -> None:
     dup = frame[column].duplicated(keep=False)
     if dup.any():
-        n_ids = int(frame.loc[dup, column].nunique())
-        fail(
-            DUPLICATE_IDS,
-            file=file,
-            column=column,
-            n=n_ids,
-            examples=format_examples(frame[column], dup),
-        )
+        _fail_ids(DUPLICATE_IDS, frame[column], dup, file)
+
+
+def _fail_ids(template: str, ids: pd.Series, mask: np.ndarray, file: str) -> None:
+    """Raise with ``n`` distinct ids (not rows) where ``mask`` is true."""
+    n_ids = int(ids[np.asarray(mask, dtype=bool)].nunique())
+    fail(template, file=file, column=ids.name, n=n_ids, examples=format_examples(ids, mask))
 
 
 def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: str) -> np.ndarray:
@@ -218,14 +217,7 @@ def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: 
     positions = _positions(frame[column], index)
     unknown = positions < 0
     if unknown.any():
-        n_ids = int(frame.loc[unknown, column].nunique())
-        fail(
-            UNKNOWN_PEOPLE,
-            file=file,
-            column=column,
-            n=n_ids,
-            examples=format_examples(frame[column], unknown),
-        )
+        _fail_ids(UNKNOWN_PEOPLE, frame[column], unknown, file)
     return positions.astype(np.int32)
 
 
