@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vrurisk.data import simulate_population
+from vrurisk.data import load_dataset, save_dataset, simulate_population
 from vrurisk.features import FeatureConfig, OutcomeConfig, build_feature_matrix, select_cohort
 from vrurisk.features._cohort import build_labels, day_array, to_day
 from vrurisk.features._individual import index_events, individual_block, static_levels
@@ -166,12 +166,20 @@ def naive_network(ds, features: FeatureConfig) -> pd.DataFrame:
     return reference_features(ds, pd.Timestamp(AS_OF), features.network)
 
 
-def run(n_people: int, naive_max: int, threads: int) -> None:
+def run(n_people: int, naive_max: int, threads: int, cache: str | None) -> None:
     print(f"\n=== {n_people:,} people, one as-of date {AS_OF} ===", flush=True)
     start = time.perf_counter()
-    ds = simulate_population(n_people, seed=0, years=6).dataset
+    cached = Path(cache) / f"synth-{n_people}" if cache else None
+    if cached is not None and cached.exists():
+        ds = load_dataset(cached)
+        how = f"loaded from {cached}"
+    else:
+        ds = simulate_population(n_people, seed=0, years=6).dataset
+        how = "simulated"
+        if cached is not None:
+            save_dataset(ds, cached)
     print(
-        f"simulated in {time.perf_counter() - start:.1f} s: {len(ds.events):,} events, "
+        f"{how} in {time.perf_counter() - start:.1f} s: {len(ds.events):,} events, "
         f"{len(ds.links):,} links",
         flush=True,
     )
@@ -232,10 +240,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--naive-max", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--cache", help="directory to keep simulated populations in (simulating 1M takes minutes)"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     for n in args.sizes:
-        run(n, args.naive_max, args.threads)
+        run(n, args.naive_max, args.threads, args.cache)
     print(f"\nload average after: {os.getloadavg()}")
 
 
