@@ -448,7 +448,8 @@ def reidentify(
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode typer turns Ctrl-C (and typer.Exit) into a returned exit code.
+        code = app(standalone_mode=False)
     except VruriskError as exc:
         echo_err(f"error: {' '.join(str(exc).split())}")
         sys.exit(2)
@@ -467,6 +468,11 @@ def main() -> None:
             echo_err("error: aborted")
             sys.exit(1)
         raise
+    if code == 130:
+        echo_err("error: interrupted")
+        sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -152,3 +152,15 @@ def test_reveal_ids_stay_local_and_are_audit_logged(registered_setup, keyed, tmp
     )
     assert "person_id" not in pd.read_csv(logged).columns
     assert read_log(log)[0]["details"]["identifiers"] == "raw person_id included"
+
+
+def test_ctrl_c_exits_130_not_0(registered_setup, keyed, monkeypatch, capsys):
+    """typer returns Ctrl-C as an exit code outside standalone mode; main() must not drop it."""
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("vrurisk.scoring._run.run_scoring", interrupted)
+    code, out, err = run_cli(monkeypatch, capsys, "score", str(registered_setup["config_path"]))
+    assert code == 130 and out == ""
+    assert err.strip().splitlines()[-1] == "error: interrupted"
