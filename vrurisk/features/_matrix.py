@@ -24,7 +24,7 @@ from vrurisk.features._cohort import (
     to_day,
 )
 from vrurisk.features._config import CohortConfig, FeatureConfig, OutcomeConfig
-from vrurisk.features._graph import neighbours_of
+from vrurisk.features._graph import neighbours_of, sorted_unique
 from vrurisk.features._individual import (
     index_events,
     individual_block,
@@ -94,11 +94,19 @@ def _stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
     hit = ctx["outcome"] & (ev_day > train_day) & (ev_day <= train_day + outcome.horizon_days)
     label = np.zeros(dataset.n_people)
     label[ctx["event_person"][hit]] = 1.0
-    _, nb = neighbours_of(graph.adjacency, np.asarray(rows, dtype=np.int64))
-    apply_idx = np.unique(nb)
-    apply_X = individual_block(dataset, ctx["events"], features, day, apply_idx, ctx["static"])
+    # model k only needs to score the neighbours of fold-k people
     folds = ctx["folds"]
-    part = fold_scores(train_X, label[train_rows], folds[train_rows], apply_X, config, seed)
+    rows = np.asarray(rows, dtype=np.int64)
+    owner, nb = neighbours_of(graph.adjacency, rows)
+    apply_idx = sorted_unique(nb)
+    nb_fold = folds[rows][owner]
+    apply_rows = [
+        np.searchsorted(apply_idx, sorted_unique(nb[nb_fold == k])) for k in range(config.n_folds)
+    ]
+    apply_X = individual_block(dataset, ctx["events"], features, day, apply_idx, ctx["static"])
+    part = fold_scores(
+        train_X, label[train_rows], folds[train_rows], apply_X, config, seed, apply_rows
+    )
     scores = np.zeros((config.n_folds, dataset.n_people))
     scores[:, apply_idx] = part
     return neighbour_risk(graph.weights, graph.adjacency, scores, folds, rows)

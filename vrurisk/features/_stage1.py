@@ -86,10 +86,15 @@ def fold_scores(
     apply_X: np.ndarray,
     config: Stage1Config,
     seed: int = 0,
+    apply_rows: list[np.ndarray] | None = None,
 ) -> np.ndarray:
-    """``(n_folds, n_apply)`` scores: row k from the model trained without fold k's people."""
+    """``(n_folds, n_apply)`` scores: row k from the model trained without fold k's people.
+
+    With ``apply_rows``, model k scores only the rows ``apply_rows[k]`` of ``apply_X`` (the
+    neighbours of fold-k people; the others are left at 0).
+    """
     k = config.n_folds
-    out = np.empty((k, len(apply_X)))
+    out = np.zeros((k, len(apply_X)))
     if len(train_X) > config.max_train_rows:
         pick = np.random.default_rng([seed, 2]).choice(
             len(train_X), config.max_train_rows, replace=False
@@ -99,12 +104,13 @@ def fold_scores(
     for fold in range(k):
         use = train_fold != fold
         y = train_y[use]
+        wanted = np.arange(len(apply_X)) if apply_rows is None else apply_rows[fold]
         positives = int(y.sum())
-        if positives < config.min_positives or positives == len(y) or not len(apply_X):
-            out[fold] = y.mean() if len(y) else 0.0
+        if positives < config.min_positives or positives == len(y) or not len(wanted):
+            out[fold, wanted] = y.mean() if len(y) else 0.0
             continue
         model = _make_model(config, seed).fit(train_X[use], y)
-        out[fold] = model.predict_proba(apply_X)[:, 1]
+        out[fold, wanted] = model.predict_proba(apply_X[wanted])[:, 1]
     return out
 
 
