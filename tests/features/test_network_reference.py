@@ -170,7 +170,7 @@ def check_against_reference(seed: int, n_people: int, n_links: int, config_index
         )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**31),
     n_people=st.integers(2, 40),
