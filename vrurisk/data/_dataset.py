@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -442,8 +443,11 @@ def write_directory_atomically(target: str | os.PathLike, write) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    # Name the temporary directory before creating it, inside the try: a Ctrl-C landing just
+    # after the directory is made (even inside mkdir) still removes it.
+    tmp = target.parent / f".{target.name}.partial-{secrets.token_hex(6)}"
     try:
+        tmp.mkdir(mode=0o700)
         write(tmp)
         if target.is_dir() and _exchange(tmp, target):
             shutil.rmtree(tmp, ignore_errors=True)  # ``tmp`` now holds the previous contents
