@@ -67,7 +67,7 @@ def incident_links(dataset: Dataset, max_size: int) -> pd.DataFrame:
     has = events["incident_id"].notna().to_numpy()
     frame = pd.DataFrame(
         {
-            "inc": events["incident_id"].to_numpy()[has],
+            "inc": pd.factorize(events["incident_id"].to_numpy()[has])[0],
             "p": events["person_idx"].to_numpy()[has].astype(np.int64),
             "day": day_array(events["event_date"])[has],
         }
