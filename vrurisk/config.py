@@ -292,6 +292,23 @@ class PrivacyConfig(_Section):
     proxies: dict[str, str] | None = None
 
 
+class ExecutionConfig(_Section):
+    """Where the pipeline runs: this process (``local``) or a Dask cluster (``dask``).
+
+    ``scheduler`` is a Dask scheduler address (e.g. ``tcp://10.0.0.5:8786``); without one a
+    LocalCluster of ``n_workers`` single-threaded worker processes is started. People are split
+    into ``n_partitions`` by a hash of their id. The engine never changes results, so this
+    section is left out of ``config_hash``.
+    """
+
+    engine: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+    n_workers: int = Field(2, ge=1, le=256)
+    threads_per_worker: int = Field(1, ge=1, le=64)
+    memory_limit: str = "auto"
+    n_partitions: int = Field(8, ge=1, le=100_000)
+
+
 class ExperimentConfig(_Section):
     """A validated experiment config (frozen). Build it with :func:`load_config`.
 
@@ -313,6 +330,7 @@ class ExperimentConfig(_Section):
     fairness: FairnessConfig = Field(default_factory=FairnessConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
 
     _specs: list[ModelSpec] = PrivateAttr(default_factory=list)
 
@@ -362,7 +380,9 @@ class ExperimentConfig(_Section):
 
     @property
     def config_hash(self) -> str:
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        # the engine never changes results: a config hashes the same on one machine and on Dask
+        raw = {k: v for k, v in self.to_dict().items() if k != "execution"}
+        text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def horizon(self) -> pd.DateOffset:
