@@ -148,9 +148,11 @@ def _fairness_digest(scored) -> dict:
 
 
 def _section(config, name: str) -> dict:
+    """A config section for the model card, without unset (None or empty) keys."""
     if config is None:
         return {}
-    return getattr(config, name).model_dump(mode="json")
+    values = getattr(config, name).model_dump(mode="json")
+    return {key: value for key, value in values.items() if value not in (None, [], {})}
 
 
 def _outcome_words(config) -> str:
