@@ -87,10 +87,12 @@ class OutcomeConfig(_Section):
 class NetworkConfig(_Section):
     """Network-contextual features from links dated before T.
 
-    Each link counts with weight ``link_weights[link_type]`` (1.0 for unlisted types; 0 drops
-    the type) times its ``weight`` column when present, times ``0.5 ** (age / half_life)`` when
-    ``decay_half_life_days`` is set. ``incident_links`` adds links between people whose events
-    share an ``incident_id`` (type ``incident``), dated by the later of the two events.
+    Each link counts with weight ``link_weights[link_type]`` (given weights are merged over
+    :data:`DEFAULT_LINK_WEIGHTS`; types in neither count 1.0; 0 drops the type) times its
+    ``weight`` column when present, times ``0.5 ** (age / half_life)`` when
+    ``decay_half_life_days`` is set. Only ``link_types`` are used (default: all).
+    ``incident_links`` adds links between people whose events share an ``incident_id`` (type
+    ``incident``), dated by the later of the two events.
     """
 
     enabled: bool = True
