@@ -33,7 +33,13 @@ from vrurisk.features import FeatureConfig, OutcomeConfig, build_feature_matrix,
 from vrurisk.features._cohort import build_labels, day_array, to_day
 from vrurisk.features._individual import index_events, individual_block, static_levels
 from vrurisk.features._matrix import _stage1_block
-from vrurisk.features._network import graph_at, index_links, network_block, violence_flags
+from vrurisk.features._network import (
+    graph_at,
+    index_links,
+    network_block,
+    person_priority,
+    violence_flags,
+)
 from vrurisk.features._place import place_block
 from vrurisk.features._stage1 import person_folds
 
@@ -70,7 +76,9 @@ def stage_table(ds, features: FeatureConfig, outcome: OutcomeConfig) -> list:
     graph = measure("network: graph", lambda: graph_at(links, day, features.network), table)
     measure(
         "network: features",
-        lambda: network_block(graph, violence_flags(ds, features.network, day), features.network),
+        lambda: network_block(
+            graph, violence_flags(ds, features.network, day), features.network, person_priority(ds)
+        ),
         table,
     )
     ctx = {
@@ -80,7 +88,8 @@ def stage_table(ds, features: FeatureConfig, outcome: OutcomeConfig) -> list:
         "event_day": day_array(ds.events["event_date"]),
         "event_person": ds.events["person_idx"].to_numpy(),
         "outcome": None,
-        "folds": person_folds(ds.n_people, features.stage1.n_folds, 0),
+        "folds": person_folds(ds.people["person_id"], features.stage1.n_folds, 0),
+        "priority": person_priority(ds),
     }
     from vrurisk.features._cohort import outcome_mask
     from vrurisk.features._config import CohortConfig
@@ -216,7 +225,8 @@ def run(n_people: int, naive_max: int, threads: int, cache: str | None) -> None:
     t0 = time.perf_counter()
     links = index_links(ds, features.network)
     graph = graph_at(links, day, features.network)
-    fast = network_block(graph, violence_flags(ds, features.network, day), features.network)
+    flags = violence_flags(ds, features.network, day)
+    fast = network_block(graph, flags, features.network, person_priority(ds))
     fast_s = time.perf_counter() - t0
     print(
         f"network: all features in {fast_s:.2f} s ({graph.adjacency.nnz // 2:,} distinct "

@@ -101,3 +101,23 @@ def test_deterministic(dataset):
     a = build_feature_matrix(dataset, ["2022-01-01"], cohort=EVERYONE, seed=3)
     b = build_feature_matrix(dataset, ["2022-01-01"], cohort=EVERYONE, seed=3)
     pd.testing.assert_frame_equal(a.X, b.X)
+
+
+def test_features_do_not_depend_on_row_order():
+    people, events, links = random_frames(5, n_people=80, n_events=600, n_links=200)
+    rng = np.random.default_rng(0)
+    shuffled = [f.iloc[rng.permutation(len(f))] for f in (people, events, links)]
+    features = FeatureConfig(stage1={"model": "logistic_regression", "min_positives": 2})
+    a, b = (
+        build_feature_matrix(
+            make_dataset(*frames), ["2022-01-01"], cohort=EVERYONE, features=features
+        )
+        for frames in ((people, events, links), shuffled)
+    )
+    order_a = np.argsort(a.rows["person_id"].to_numpy())
+    order_b = np.argsort(b.rows["person_id"].to_numpy())
+    xa, xb = a.X.iloc[order_a].reset_index(drop=True), b.X.iloc[order_b].reset_index(drop=True)
+    stage1 = [s.name for s in a.manifest if s.group == "stage1"]
+    assert xa["stage1_neighbour_risk_max"].max() > 0
+    pd.testing.assert_frame_equal(xa.drop(columns=stage1), xb.drop(columns=stage1))
+    np.testing.assert_allclose(xa[stage1].to_numpy(), xb[stage1].to_numpy(), atol=1e-4)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from random_datasets import make_dataset, random_frames
 
 from vrurisk.features import FeatureConfig, NetworkConfig, build_network_features
-from vrurisk.features._graph import label_priority
+from vrurisk.features._network import person_priority
 
 
 def reference_graph(ds, as_of: pd.Timestamp, net: NetworkConfig) -> nx.Graph:
@@ -76,7 +76,7 @@ def reference_flags(ds, as_of, net):
     return suspect, victim, anyrole, hop_victim, decayed
 
 
-def reference_communities(g: nx.Graph, iterations: int) -> dict:
+def reference_communities(g: nx.Graph, iterations: int, priority: np.ndarray) -> dict:
     labels = {v: v for v in g}
     for _ in range(iterations):
         new = {}
@@ -84,7 +84,7 @@ def reference_communities(g: nx.Graph, iterations: int) -> dict:
             tally = Counter([labels[u] for u in g[v]] + [labels[v]])
             best = max(tally.values())
             tied = [lab for lab, c in tally.items() if c == best]
-            new[v] = min(tied, key=lambda lab: label_priority(np.array([lab]))[0])
+            new[v] = min(tied, key=lambda lab: priority[lab])
         if new == labels:
             break
         labels = new
@@ -97,8 +97,9 @@ def reference_features(ds, as_of: pd.Timestamp, net: NetworkConfig) -> pd.DataFr
     g = reference_graph(ds, as_of, net)
     suspect, victim, anyrole, hop_victim, decayed = reference_flags(ds, as_of, net)
     core = nx.core_number(g)
-    rank = nx.pagerank(g, alpha=net.pagerank_alpha, weight="weight")
-    community = reference_communities(g, net.community_iterations)
+    linked = g.subgraph([v for v in g if g.degree(v) > 0])
+    rank = nx.pagerank(linked, alpha=net.pagerank_alpha, weight="weight") if len(linked) else {}
+    community = reference_communities(g, net.community_iterations, person_priority(ds))
     members = {}
     for v, label in community.items():
         members.setdefault(label, []).append(v)
@@ -129,7 +130,7 @@ def reference_features(ds, as_of: pd.Timestamp, net: NetworkConfig) -> pd.DataFr
                 hops,
                 component[v],
                 core[v],
-                rank[v] * g.number_of_nodes(),
+                rank[v] * linked.number_of_nodes() if v in rank else 0.0,
                 len(others) + 1,
                 sum(u in anyrole for u in others) / len(others) if others else 0.0,
             ]

@@ -47,14 +47,14 @@ def neighbour_mean_auc(train_fold: np.ndarray, folds: np.ndarray, seed: int = 0)
 def test_in_fold_propagation_leaks_the_planted_label():
     """Sanity check of the planted signal: with every row in training, it leaks strongly."""
     n = 3000
-    folds = person_folds(n, MEMORISING.n_folds, 0)
+    folds = person_folds(np.arange(n).astype(str), MEMORISING.n_folds, 0)
     in_fold = np.full(n, -1)  # no fold is ever held out
     assert neighbour_mean_auc(in_fold, folds) > 0.7
 
 
 def test_out_of_fold_propagation_does_not_leak():
     n = 3000
-    folds = person_folds(n, MEMORISING.n_folds, 0)
+    folds = person_folds(np.arange(n).astype(str), MEMORISING.n_folds, 0)
     auc = neighbour_mean_auc(folds, folds)
     assert abs(auc - 0.5) < 0.04
 
@@ -72,6 +72,10 @@ def test_neighbour_risk_uses_each_rows_own_fold_scores():
 
 
 def test_person_folds_are_stable_and_cover_every_fold():
-    folds = person_folds(1000, 5, seed=3)
-    np.testing.assert_array_equal(folds, person_folds(1000, 5, seed=3))
+    ids = np.array([f"p{i}" for i in range(1000)])
+    folds = person_folds(ids, 5, seed=3)
+    np.testing.assert_array_equal(folds, person_folds(ids, 5, seed=3))
+    np.testing.assert_array_equal(folds[::-1], person_folds(ids[::-1], 5, seed=3))
     assert set(folds) == set(range(5))
+    assert np.bincount(folds).min() > 150
+    assert (folds != person_folds(ids, 5, seed=4)).mean() > 0.5

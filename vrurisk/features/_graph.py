@@ -109,19 +109,24 @@ def _row_choice(sub: sp.csr_matrix, labels: np.ndarray, low: np.ndarray) -> np.n
     return out
 
 
-def label_propagation(adj: sp.csr_matrix, iterations: int = 5) -> np.ndarray:
+def label_propagation(
+    adj: sp.csr_matrix, iterations: int = 5, priority: np.ndarray | None = None
+) -> np.ndarray:
     """Community labels by synchronous label propagation.
 
     Every node starts in its own community. At each iteration every node takes the label held
     by most of its neighbours and itself (each counted once); ties go to the label with the
-    lowest :func:`label_priority`. Stops early when nothing changes.
+    lowest priority: ``priority[label]`` (distinct integers in ``[0, 2**32)``, default
+    :func:`label_priority`). Stops early when nothing changes.
 
     A node's choice depends only on its neighbourhood's labels, so after the first iteration
     only the neighbourhoods of nodes that just changed are re-tallied.
     """
     n = adj.shape[0]
     closed = (adj + sp.identity(n, format="csr", dtype=adj.dtype)).tocsr()
-    low = (1 << 32) - 1 - label_priority(np.arange(n))
+    if priority is None:
+        priority = label_priority(np.arange(n))
+    low = (1 << 32) - 1 - np.asarray(priority, dtype=np.int64)
     labels = np.arange(n, dtype=np.int64)
     active = np.arange(n)
     for it in range(iterations):

@@ -81,10 +81,16 @@ def event_keys(dataset: Dataset, features: FeatureConfig, max_day: int) -> list:
     return sorted(keys, key=lambda k: (k[0], k[1] or ""))
 
 
-def index_events(dataset: Dataset, features: FeatureConfig, max_day: int) -> EventIndex:
-    """Sort and encode the events once for all as-of dates up to ``max_day``."""
+def index_events(
+    dataset: Dataset, features: FeatureConfig, max_day: int, keys: list | None = None
+) -> EventIndex:
+    """Sort and encode the events once for all as-of dates up to ``max_day``.
+
+    ``keys`` fixes the (event type, role) columns (the Dask engine passes the whole
+    population's keys to every partition); default :func:`event_keys` of ``dataset``.
+    """
     events = dataset.events
-    keys = event_keys(dataset, features, max_day)
+    keys = event_keys(dataset, features, max_day) if keys is None else list(keys)
     day = day_array(events["event_date"])
     order = np.argsort(day, kind="stable")
     key = _key_codes(events, keys, features.by_role and "role" in events.columns)

@@ -37,6 +37,7 @@ from vrurisk.features._network import (
     index_links,
     network_block,
     network_manifest,
+    person_priority,
     violence_flags,
 )
 from vrurisk.features._place import place_block, place_manifest
@@ -173,7 +174,8 @@ def build_feature_matrix(
         "event_day": day_array(dataset.events["event_date"]),
         "event_person": dataset.events["person_idx"].to_numpy(),
         "outcome": outcome_mask(dataset, outcome),
-        "folds": person_folds(dataset.n_people, features.stage1.n_folds, seed),
+        "folds": person_folds(dataset.people["person_id"], features.stage1.n_folds, seed),
+        "priority": person_priority(dataset),
     }
     network = features.network
     links = index_links(dataset, network) if network.enabled else None
@@ -195,7 +197,7 @@ def build_feature_matrix(
         if network.enabled:
             graph = graph_at(links, day, network)
             flags = violence_flags(dataset, network, day)
-            parts.append(network_block(graph, flags, network)[rows])
+            parts.append(network_block(graph, flags, network, ctx["priority"])[rows])
             t = tick("network", t)
             if features.stage1.enabled:
                 parts.append(_stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed))

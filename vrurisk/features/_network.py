@@ -249,8 +249,8 @@ def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
         ),
         (
             "net_pagerank",
-            "PageRank centrality, scaled so the average person is 1",
-            "network centrality {value:.1f} times the average",
+            "PageRank centrality among linked people, scaled so their average is 1 (0: no links)",
+            "network centrality {value:.1f} times the average of linked people",
         ),
         (
             "net_community_size",
@@ -266,14 +266,41 @@ def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
     return [FeatureSpec(name, "network", desc, reason) for name, desc, reason in spec]
 
 
-def network_block(graph: Graph, flags: dict[str, np.ndarray], network: NetworkConfig):
-    """Every network feature for every person, as a float64 (n_people, n_features) array."""
+def _linked_pagerank(weights: sp.csr_matrix, linked: np.ndarray, alpha: float) -> np.ndarray:
+    """PageRank among people with at least one link, times their number (0 for the unlinked),
+    so people with no links (e.g. added to the table later) never change anyone's value."""
+    out = np.zeros(weights.shape[0])
+    idx = np.flatnonzero(linked)
+    if len(idx):
+        out[idx] = pagerank(weights[idx][:, idx], alpha) * len(idx)
+    return out
+
+
+def person_priority(dataset: Dataset) -> np.ndarray:
+    """A tie-breaking rank per person from a hash of ``person_id``, so communities do not
+    depend on the order of rows in ``people``."""
+    hashed = pd.util.hash_array(dataset.people["person_id"].to_numpy(dtype=object))
+    order = np.lexsort((np.arange(dataset.n_people), hashed))
+    rank = np.empty(dataset.n_people, dtype=np.int64)
+    rank[order] = np.arange(dataset.n_people)
+    return rank
+
+
+def network_block(
+    graph: Graph,
+    flags: dict[str, np.ndarray],
+    network: NetworkConfig,
+    priority: np.ndarray | None = None,
+):
+    """Every network feature for every person, as a float64 (n_people, n_features) array.
+
+    ``priority`` breaks community ties (see :func:`person_priority`)."""
     A, W = graph.adjacency, graph.weights
     n = A.shape[0]
     deg = graph.degree.astype(np.float64)
     safe = np.maximum(deg, 1.0)
     sus, vic, inv = A @ flags["suspect"], A @ flags["victim"], A @ flags["any"]
-    community = label_propagation(A, network.community_iterations)
+    community = label_propagation(A, network.community_iterations, priority)
     comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
     comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
     others = comm_size - 1
@@ -291,7 +318,7 @@ def network_block(graph: Graph, flags: dict[str, np.ndarray], network: NetworkCo
         hops_to_other_source(A, flags["hop_victim"] > 0, network.max_hops),
         component_sizes(A),
         core_numbers(A),
-        pagerank(W, network.pagerank_alpha) * n,
+        _linked_pagerank(W, deg > 0, network.pagerank_alpha),
         comm_size,
         comm_rate,
     ]
@@ -325,7 +352,8 @@ def build_network_features(
     network = features.network
     day = to_day(as_of)
     graph = graph_at(index_links(dataset, network), day, network)
-    values = network_block(graph, violence_flags(dataset, network, day), network)
+    flags = violence_flags(dataset, network, day)
+    values = network_block(graph, flags, network, person_priority(dataset))
     if person_idx is not None:
         values = values[np.asarray(person_idx, dtype=np.int64)]
     manifest = network_manifest(network)

@@ -52,9 +52,16 @@ def stage1_manifest() -> list[FeatureSpec]:
     return [FeatureSpec(name, "stage1", desc, reason) for name, desc, reason in spec]
 
 
-def person_folds(n_people: int, n_folds: int, seed: int) -> np.ndarray:
-    """The fixed fold of every person."""
-    return np.random.default_rng([seed, 1]).integers(0, n_folds, n_people)
+def person_folds(person_ids, n_folds: int, seed: int) -> np.ndarray:
+    """The fixed fold of every person, from a seeded hash of their id (so it does not depend
+    on the order of rows in ``people``)."""
+    import pandas as pd
+
+    hashed = pd.util.hash_array(np.asarray(person_ids, dtype=object))
+    mixed = (hashed ^ np.uint64((seed * 0x9E3779B97F4A7C15) % 2**64)) * np.uint64(
+        0xBF58476D1CE4E5B9
+    )
+    return ((mixed >> np.uint64(32)) % np.uint64(n_folds)).astype(np.int64)
 
 
 def _make_model(config: Stage1Config, seed: int):
