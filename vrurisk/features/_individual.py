@@ -127,6 +127,8 @@ def _key_codes(events: pd.DataFrame, keys: list, use_role: bool) -> np.ndarray:
     t_pos = {name: i for i, name in enumerate(t_names)}
     r_pos = {name: i for i, name in enumerate(r_names)}
     for code, (etype, role) in enumerate(keys):
+        if etype not in t_pos or (role is not None and role not in r_pos):
+            continue  # a key of the whole population absent from this (partial) table
         lookup[t_pos[etype] * width + (r_pos[role] + 1 if role is not None else 0)] = code
     return np.where(t_code >= 0, lookup[np.maximum(t_code, 0) * width + r_code + 1], -1)
 
