@@ -8,10 +8,10 @@ For features at as-of date T:
    ``T1 = T - horizon - 1 day`` with outcomes in ``(T1, T1 + horizon] = (T - horizon - 1, T - 1]``,
    so everything it learns is dated strictly before T. The outcome labels of the final model,
    (T, T + horizon], are never seen by stage 1 at T.
-2. **Out of fold by person.** Every person gets a fixed fold ``f(i)`` in ``0..K-1`` (from the
-   seed, the same at every as-of date). ``K`` models are trained; model ``M_k`` never sees the
-   training rows of fold-k people. All people are scored by every ``M_k`` (on their individual
-   features at T).
+2. **Out of fold by person.** Every person gets a fixed fold ``f(i)`` in ``0..K-1`` (a seeded
+   hash of their id, the same at every as-of date). ``K`` models are trained; model ``M_k``
+   never sees the training rows of fold-k people. ``M_k`` scores (on individual features at
+   T) the neighbours of fold-k people, and only those.
 3. **Propagation.** Person i's neighbour features (mean, max and weighted sum of neighbours'
    scores) use only ``M_f(i)``'s scores. So i's own stage-1 label cannot flow back to i through
    a neighbour's score, however closely the model memorised i (the planted-signal test checks
