@@ -41,7 +41,7 @@ def stage1_manifest() -> list[FeatureSpec]:
         (
             "stage1_neighbour_risk_max",
             "highest individual risk score among their associates (stage-1 model, out of fold)",
-            "an associate has an individual risk score of {value:.1%}",
+            "the highest individual risk score among their associates is {value:.1%}",
         ),
         (
             "stage1_neighbour_risk_weighted_sum",
