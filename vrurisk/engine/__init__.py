@@ -1,0 +1,26 @@
+"""Running the pipeline beyond one machine: the Dask engine (``execution: {engine: dask}``).
+
+People are partitioned by a hash of their id; per-person features, labels and scores are
+computed per partition on Dask workers, neighbourhood aggregates by distributed joins over the
+link table, LightGBM through its Dask interface. Results equal the single-machine engine's.
+"""
+
+from vrurisk.engine._dask_features import build_feature_matrix_dask
+from vrurisk.engine._dask_models import (
+    DaskScored,
+    dask_client,
+    fit_lightgbm_dask,
+    score_cohort_dask,
+)
+from vrurisk.engine._partition import PartitionedDataset, partition_dataset, person_buckets
+
+__all__ = [
+    "DaskScored",
+    "PartitionedDataset",
+    "build_feature_matrix_dask",
+    "dask_client",
+    "fit_lightgbm_dask",
+    "partition_dataset",
+    "person_buckets",
+    "score_cohort_dask",
+]
