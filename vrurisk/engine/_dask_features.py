@@ -29,8 +29,6 @@ from vrurisk.data import Dataset
 from vrurisk.engine._partition import PartitionedDataset, read_bucket
 from vrurisk.features._cohort import (
     build_labels,
-    day_array,
-    outcome_mask,
     select_cohort,
 )
 from vrurisk.features._config import CohortConfig, FeatureConfig, OutcomeConfig
@@ -38,20 +36,24 @@ from vrurisk.features._individual import (
     event_keys,
     index_events,
     individual_block,
-    individual_manifest,
     static_levels,
 )
-from vrurisk.features._matrix import FeatureMatrix, _as_days, _date, _stage1_block
+from vrurisk.features._matrix import (
+    FeatureMatrix,
+    _as_days,
+    _date,
+    _stage1_block,
+    feature_context,
+    matrix_manifest,
+    stack_matrix,
+)
 from vrurisk.features._network import (
     graph_at,
     index_links,
     network_block,
-    network_manifest,
-    person_priority,
     violence_flags,
 )
-from vrurisk.features._place import place_block, place_manifest
-from vrurisk.features._stage1 import person_folds, stage1_manifest
+from vrurisk.features._place import place_block
 
 FLAGS = ("suspect", "victim", "any", "hop_victim", "decayed")
 #: The first columns of ``network_block`` are neighbourhood aggregates (computed by joins here).
@@ -210,34 +212,12 @@ def build_feature_matrix_dask(
         say(f"partition {done}/{parts.n_partitions}: individual features and labels")
     timings["partitions"] = time.perf_counter() - t
 
-    class _Keys:  # individual_manifest reads only .keys
-        pass
-
-    names = _Keys()
-    names.keys = tuple(keys)
-    manifest = individual_manifest(names, features, static)
-    if network.enabled:
-        manifest += network_manifest(network)
-    if features.stage1.enabled:
-        manifest += stage1_manifest()
-    if features.place.enabled:
-        manifest += place_manifest(features.place)
-
-    links = ctx = priority = None
+    manifest = matrix_manifest(keys, features, static)
+    links = ctx = None
     if network.enabled:
         t = time.perf_counter()
         links = index_links(dataset, network)
-        priority = person_priority(dataset)
-        if features.stage1.enabled:
-            ctx = {
-                "cohort": cohort,
-                "events": index_events(dataset, features, max(days), keys=keys),
-                "static": static,
-                "event_day": day_array(dataset.events["event_date"]),
-                "event_person": dataset.events["person_idx"].to_numpy(),
-                "outcome": outcome_mask(dataset, outcome),
-                "folds": person_folds(dataset.people["person_id"], features.stage1.n_folds, seed),
-            }
+        ctx = feature_context(dataset, days, cohort, outcome, features, seed, keys=keys)
         timings["driver_prepare"] = time.perf_counter() - t
 
     blocks, labels, keys_out = [], [], []
@@ -260,7 +240,7 @@ def build_feature_matrix_dask(
             t = time.perf_counter()
             say(f"as-of {i}/{len(days)}: whole-graph features on the driver")
             graph = graph_at(links, day, network)
-            whole = _whole_graph_columns(graph, flags, network, priority)
+            whole = _whole_graph_columns(graph, flags, network, ctx["priority"])
             parts_x.append(np.hstack([near, whole])[rows])
             if features.stage1.enabled:
                 parts_x.append(
@@ -273,17 +253,4 @@ def build_feature_matrix_dask(
         labels.append(y)
         keys_out.append((rows, day))
 
-    X = pd.DataFrame(np.vstack(blocks), columns=[s.name for s in manifest])
-    y = pd.Series(np.concatenate(labels), name="label")
-    if not y.isna().any():
-        y = y.astype(np.int64)
-    person_idx = np.concatenate([r for r, _ in keys_out]).astype(np.int64)
-    as_of = np.concatenate([np.full(len(r), _date(d).to_datetime64()) for r, d in keys_out])
-    rows_frame = pd.DataFrame(
-        {
-            "person_idx": person_idx,
-            "person_id": dataset.people["person_id"].to_numpy()[person_idx],
-            "as_of": pd.to_datetime(as_of),
-        }
-    )
-    return FeatureMatrix(X, y, rows_frame, manifest, timings)
+    return stack_matrix(dataset, blocks, labels, keys_out, manifest, timings)

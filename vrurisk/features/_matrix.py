@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -117,6 +118,51 @@ def _date(day: int) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
 
 
+def feature_context(dataset, days, cohort, outcome, features, seed, keys=None) -> dict:
+    """What every as-of date shares: the event index (``keys``: fixed event columns), static
+    levels, outcome events, stage-1 folds and community tie priorities."""
+    return {
+        "cohort": cohort,
+        "events": index_events(dataset, features, max(days), keys=keys),
+        "static": static_levels(dataset, features),
+        "event_day": day_array(dataset.events["event_date"]),
+        "event_person": dataset.events["person_idx"].to_numpy(),
+        "outcome": outcome_mask(dataset, outcome),
+        "folds": person_folds(dataset.people["person_id"], features.stage1.n_folds, seed),
+        "priority": person_priority(dataset),
+    }
+
+
+def matrix_manifest(keys, features: FeatureConfig, static: list) -> list[FeatureSpec]:
+    """The manifest of every column, in column order, for event columns ``keys``."""
+    manifest = individual_manifest(SimpleNamespace(keys=tuple(keys)), features, static)
+    if features.network.enabled:
+        manifest += network_manifest(features.network)
+    if features.stage1.enabled:
+        manifest += stage1_manifest()
+    if features.place.enabled:
+        manifest += place_manifest(features.place)
+    return manifest
+
+
+def stack_matrix(dataset, blocks, labels, keys, manifest, timings) -> FeatureMatrix:
+    """Stack per-date feature blocks and labels; ``keys`` holds each block's (rows, day)."""
+    X = pd.DataFrame(np.vstack(blocks), columns=[s.name for s in manifest])
+    y = pd.Series(np.concatenate(labels), name="label")
+    if not y.isna().any():
+        y = y.astype(np.int64)
+    person_idx = np.concatenate([r for r, _ in keys]).astype(np.int64)
+    as_of = np.concatenate([np.full(len(r), _date(d).to_datetime64()) for r, d in keys])
+    rows_frame = pd.DataFrame(
+        {
+            "person_idx": person_idx,
+            "person_id": dataset.people["person_id"].to_numpy()[person_idx],
+            "as_of": pd.to_datetime(as_of),
+        }
+    )
+    return FeatureMatrix(X, y, rows_frame, manifest, timings)
+
+
 def build_feature_matrix(
     dataset: Dataset,
     as_of_dates,
@@ -167,26 +213,11 @@ def build_feature_matrix(
         return now
 
     t = time.perf_counter()
-    ctx = {
-        "cohort": cohort,
-        "events": index_events(dataset, features, max(days)),
-        "static": static_levels(dataset, features),
-        "event_day": day_array(dataset.events["event_date"]),
-        "event_person": dataset.events["person_idx"].to_numpy(),
-        "outcome": outcome_mask(dataset, outcome),
-        "folds": person_folds(dataset.people["person_id"], features.stage1.n_folds, seed),
-        "priority": person_priority(dataset),
-    }
+    ctx = feature_context(dataset, days, cohort, outcome, features, seed)
     network = features.network
     links = index_links(dataset, network) if network.enabled else None
     t = tick("prepare", t)
-    manifest = individual_manifest(ctx["events"], features, ctx["static"])
-    if network.enabled:
-        manifest += network_manifest(network)
-    if features.stage1.enabled:
-        manifest += stage1_manifest()
-    if features.place.enabled:
-        manifest += place_manifest(features.place)
+    manifest = matrix_manifest(ctx["events"].keys, features, ctx["static"])
 
     blocks, labels, keys = [], [], []
     for day in days:
@@ -210,18 +241,6 @@ def build_feature_matrix(
         keys.append((rows, day))
         t = tick("labels", t)
 
-    X = pd.DataFrame(np.vstack(blocks), columns=[s.name for s in manifest])
-    y = pd.Series(np.concatenate(labels), name="label")
-    if not y.isna().any():
-        y = y.astype(np.int64)
-    person_idx = np.concatenate([r for r, _ in keys]).astype(np.int64)
-    as_of = np.concatenate([np.full(len(r), _date(d).to_datetime64()) for r, d in keys])
-    rows_frame = pd.DataFrame(
-        {
-            "person_idx": person_idx,
-            "person_id": dataset.people["person_id"].to_numpy()[person_idx],
-            "as_of": pd.to_datetime(as_of),
-        }
-    )
+    fm = stack_matrix(dataset, blocks, labels, keys, manifest, timings)
     tick("stack", t)
-    return FeatureMatrix(X, y, rows_frame, manifest, timings)
+    return fm
