@@ -3,7 +3,6 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from vrurisk._errors import ConfigError, DataValidationError, ModelError, VruriskError
-from vrurisk.data import Dataset, load_dataset, save_dataset
 
 try:
     __version__ = version("vrurisk")
@@ -20,3 +19,16 @@ __all__ = [
     "load_dataset",
     "save_dataset",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # the data contract loads pandas: import it on first use, so ``vrurisk --help`` stays fast
+    if name in ("Dataset", "load_dataset", "save_dataset"):
+        import vrurisk.data
+
+        return getattr(vrurisk.data, name)
+    raise AttributeError(f"module 'vrurisk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))

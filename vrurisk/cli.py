@@ -294,9 +294,10 @@ def train(
     Progress goes to stderr.
     """
     from vrurisk.config import load_config
+
+    experiment = load_config(config)  # config errors answer before training code is imported
     from vrurisk.models._train import format_comparison, train_experiment
 
-    experiment = load_config(config)
     result = train_experiment(
         experiment, tracking=not no_tracking, progress=lambda m: echo_err(f"train: {m}")
     )

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pandas as pd
 import yaml
@@ -34,11 +34,13 @@ from pydantic import (
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
-from vrurisk.evaluation import FairnessConfig
-from vrurisk.evaluation._metrics import k_label, parse_k
+from vrurisk.evaluation._fairness_config import FairnessConfig
+from vrurisk.evaluation._k import k_label, parse_k
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
-from vrurisk.models._specs import ModelSpec, build_model_specs
 from vrurisk.models._splits import refit_split, temporal_splits
+
+if TYPE_CHECKING:
+    from vrurisk.models._specs import ModelSpec
 
 CONFIG_VERSION = 1
 
@@ -332,7 +334,7 @@ class ExperimentConfig(_Section):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
 
-    _specs: list[ModelSpec] = PrivateAttr(default_factory=list)
+    _specs: list = PrivateAttr(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -361,6 +363,9 @@ class ExperimentConfig(_Section):
         for name in self.features.allowed_static_attributes:
             if name in self.fairness.sensitive_attributes and name not in justified:
                 raise ValueError(UNJUSTIFIED_ATTRIBUTE.format(name=name))
+        # scikit-learn and LightGBM load only here, once every section is valid
+        from vrurisk.models._specs import build_model_specs
+
         self._specs = build_model_specs(
             self.models.grid(), seed=self.seed, n_jobs=self.models.n_jobs
         )

@@ -1,14 +1,10 @@
-"""The data contract: loading, validation and the synthetic population."""
+"""The data contract: loading, validation and the synthetic population.
 
-from vrurisk.data._dataset import (
-    Dataset,
-    load_dataset,
-    read_table,
-    save_dataset,
-    write_directory_atomically,
-)
-from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
-from vrurisk.data._synth import SyntheticPopulation, simulate_population
+Names are imported on first use (see :mod:`vrurisk._lazy`), so ``vrurisk --help`` does not
+load pandas.
+"""
+
+from vrurisk._lazy import lazy_exports
 
 __all__ = [
     "Dataset",
@@ -25,3 +21,19 @@ __all__ = [
     "simulate_population",
     "write_directory_atomically",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_dataset": (
+            "Dataset",
+            "load_dataset",
+            "read_table",
+            "save_dataset",
+            "write_directory_atomically",
+        ),
+        "_schema": ("EVENTS", "LINKS", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
+        "_synth": ("SyntheticPopulation", "simulate_population"),
+    },
+    __all__,
+)

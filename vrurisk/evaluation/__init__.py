@@ -1,43 +1,55 @@
-"""vrurisk.evaluation (see DESIGN.md)."""
+"""vrurisk.evaluation: list and calibration metrics, the bias audit and explanations.
 
-from vrurisk.evaluation._explanations import Explanations, explain
-from vrurisk.evaluation._fairness import BiasAudit, audit_scores
-from vrurisk.evaluation._fairness_config import FairnessConfig
-from vrurisk.evaluation._fairness_metrics import OperatingPoint, top_k_flags
-from vrurisk.evaluation._metrics import (
-    average_precision,
-    base_rate,
-    bootstrap_intervals,
-    brier_score,
-    evaluate_predictions,
-    expected_calibration_error,
-    precision_at_k,
-    recall_at_k,
-    resolve_k,
-    roc_auc,
-    top_k_overlap,
-)
-from vrurisk.evaluation._reasons import plain_language_reasons, reasons_by_person
+Names are imported on first use (see :mod:`vrurisk._lazy`), so reading a config does not load
+scikit-learn, fairlearn or shap.
+"""
 
-__all__: list[str] = [
+from vrurisk._lazy import lazy_exports
+
+__all__ = [
     "BiasAudit",
-    "OperatingPoint",
-    "audit_scores",
-    "top_k_flags",
     "Explanations",
     "FairnessConfig",
+    "OperatingPoint",
+    "audit_scores",
     "average_precision",
     "base_rate",
     "bootstrap_intervals",
     "brier_score",
     "evaluate_predictions",
     "expected_calibration_error",
+    "explain",
+    "plain_language_reasons",
     "precision_at_k",
+    "reasons_by_person",
     "recall_at_k",
     "resolve_k",
     "roc_auc",
+    "top_k_flags",
     "top_k_overlap",
-    "explain",
-    "plain_language_reasons",
-    "reasons_by_person",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_explanations": ("Explanations", "explain"),
+        "_fairness": ("BiasAudit", "audit_scores"),
+        "_fairness_config": ("FairnessConfig",),
+        "_fairness_metrics": ("OperatingPoint", "top_k_flags"),
+        "_metrics": (
+            "average_precision",
+            "base_rate",
+            "bootstrap_intervals",
+            "brier_score",
+            "evaluate_predictions",
+            "expected_calibration_error",
+            "precision_at_k",
+            "recall_at_k",
+            "resolve_k",
+            "roc_auc",
+            "top_k_overlap",
+        ),
+        "_reasons": ("plain_language_reasons", "reasons_by_person"),
+    },
+    __all__,
+)

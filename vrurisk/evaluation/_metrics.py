@@ -11,54 +11,15 @@ set of predictions, so they are consistent with each other.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-BAD_K = (
-    "k must be a positive integer or a percentage such as '1%' or '0.5%'. Got {value!r} instead."
-)
+from vrurisk.evaluation._k import BAD_K, k_label, parse_k, resolve_k  # noqa: F401 - re-exported
+
 LENGTH_MISMATCH = "y_true and y_score have different lengths: {a} and {b}."
-
-_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
-
-
-def parse_k(value) -> tuple[str, float]:
-    """``100 -> ("count", 100)``, ``"1%" -> ("percent", 1.0)``; raises ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError(BAD_K.format(value=value))
-    if isinstance(value, int | np.integer) and value > 0:
-        return "count", int(value)
-    if isinstance(value, str):
-        match = _PERCENT.match(value)
-        if match and 0 < float(match.group(1)) <= 100:
-            return "percent", float(match.group(1))
-    raise ValueError(BAD_K.format(value=value))
-
-
-def resolve_k(k, n: int) -> int:
-    """The number of people on a list of size ``k`` from a cohort of ``n`` (at least 1, at most n).
-
-    Examples
-    --------
-    >>> resolve_k(100, 20_000), resolve_k("1%", 20_000), resolve_k("1%", 30), resolve_k(50, 10)
-    (100, 200, 1, 10)
-    """
-    kind, amount = parse_k(k)
-    size = amount if kind == "count" else math.ceil(n * amount / 100)
-    return int(max(1, min(n, size)))
-
-
-def k_label(k) -> str:
-    """How a k value appears in metric names: ``100 -> "100"``, ``"1%" -> "1pct"``."""
-    kind, amount = parse_k(k)
-    if kind == "count":
-        return str(int(amount))
-    return f"{amount:g}pct".replace(".", "_")
 
 
 def _check(y_true, y_score) -> tuple[np.ndarray, np.ndarray]:

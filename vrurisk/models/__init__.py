@@ -1,9 +1,10 @@
-"""Estimators, baselines, calibration, temporal cross-validation and training from a config."""
+"""Estimators, baselines, calibration, temporal cross-validation and training from a config.
 
-from vrurisk.models._baseline import RiskFactorCountClassifier
-from vrurisk.models._risk_model import CALIBRATION_METHODS, RiskModel, fit_risk_model
-from vrurisk.models._specs import KINDS, ModelSpec, build_model_specs
-from vrurisk.models._splits import TemporalSplit, refit_split, temporal_splits
+Names are imported on first use (see :mod:`vrurisk._lazy`), so ``vrurisk.config`` can validate
+a config without loading scikit-learn or LightGBM until it builds the model specs.
+"""
+
+from vrurisk._lazy import lazy_exports
 
 __all__ = [
     "CALIBRATION_METHODS",
@@ -20,12 +21,14 @@ __all__ = [
     "train_experiment",
 ]
 
-
-def __getattr__(name):
-    # Training pulls in the config and feature builders; load it on first use so that
-    # ``vrurisk.config`` can import the model specs without a cycle.
-    if name in ("train_experiment", "TrainingResult"):
-        from vrurisk.models import _train
-
-        return getattr(_train, name)
-    raise AttributeError(f"module 'vrurisk.models' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_baseline": ("RiskFactorCountClassifier",),
+        "_risk_model": ("CALIBRATION_METHODS", "RiskModel", "fit_risk_model"),
+        "_specs": ("KINDS", "ModelSpec", "build_model_specs"),
+        "_splits": ("TemporalSplit", "refit_split", "temporal_splits"),
+        "_train": ("TrainingResult", "train_experiment"),
+    },
+    __all__,
+)

@@ -1,16 +1,11 @@
-"""vrurisk.reports: HTML and JSON reports, computed as summaries first and rendered second."""
+"""vrurisk.reports: HTML and JSON reports, computed as summaries first and rendered second.
 
-from vrurisk.reports._bias_audit import (
-    BIAS_AUDIT_HTML,
-    FAIRNESS_JSON,
-    render_bias_audit,
-    write_bias_audit,
-)
-from vrurisk.reports._model_card import metric_rows, model_card_summary, render_model_card
-from vrurisk.reports._panel import panel_summary, render_panel
-from vrurisk.reports._render import figure_to_data_uri, render_template
+Names are imported on first use (see :mod:`vrurisk._lazy`).
+"""
 
-__all__: list[str] = [
+from vrurisk._lazy import lazy_exports
+
+__all__ = [
     "BIAS_AUDIT_HTML",
     "FAIRNESS_JSON",
     "figure_to_data_uri",
@@ -23,3 +18,19 @@ __all__: list[str] = [
     "render_template",
     "write_bias_audit",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_bias_audit": (
+            "BIAS_AUDIT_HTML",
+            "FAIRNESS_JSON",
+            "render_bias_audit",
+            "write_bias_audit",
+        ),
+        "_model_card": ("metric_rows", "model_card_summary", "render_model_card"),
+        "_panel": ("panel_summary", "render_panel"),
+        "_render": ("figure_to_data_uri", "render_template"),
+    },
+    __all__,
+)

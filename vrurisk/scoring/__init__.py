@@ -1,7 +1,18 @@
-"""Scoring a cohort: calibrated scores shipped with explanations, reasons and a bias audit."""
+"""Scoring a cohort: calibrated scores shipped with explanations, reasons and a bias audit.
 
-from vrurisk.scoring._bundle import write_score_bundle
-from vrurisk.scoring._run import run_scoring
-from vrurisk.scoring._score import ScoredCohort, default_as_of, score_cohort
+Names are imported on first use (see :mod:`vrurisk._lazy`).
+"""
+
+from vrurisk._lazy import lazy_exports
 
 __all__ = ["ScoredCohort", "default_as_of", "run_scoring", "score_cohort", "write_score_bundle"]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_bundle": ("write_score_bundle",),
+        "_run": ("run_scoring",),
+        "_score": ("ScoredCohort", "default_as_of", "score_cohort"),
+    },
+    __all__,
+)
