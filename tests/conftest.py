@@ -19,3 +19,9 @@ def small_population() -> SyntheticPopulation:
     fixture is shared by the whole session.
     """
     return simulate_population(**SMALL_POPULATION, keep_hazard=True)
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_in_tmp(tmp_path_factory, monkeypatch):
+    """Commands append to the audit log: never to ./vrurisk-audit.jsonl in the repository."""
+    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path_factory.mktemp("audit-log") / "a.jsonl"))

@@ -23,6 +23,14 @@ def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.fixture(autouse=True)
+def audit_log_file(tmp_path, monkeypatch):
+    """Every audit appends to the audit log: keep it in the test's directory."""
+    log = tmp_path / "logs" / "audit.jsonl"
+    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(log))
+    return log
+
+
 @pytest.fixture
 def scores_csv(tmp_path):
     rng = np.random.default_rng(0)
@@ -73,6 +81,32 @@ def test_audit_writes_json_and_html(tmp_path, monkeypatch, capsys, scores_csv):
     assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
 
 
+def test_audit_writes_an_audit_log_entry(tmp_path, monkeypatch, capsys, scores_csv, audit_log_file):
+    from vrurisk import audit_log
+    from vrurisk._audit_command import file_sha256
+
+    out = tmp_path / "audit"
+    code, _, stderr = run_cli(monkeypatch, capsys, *_args(scores_csv, out, "--top-k", "50"))
+    assert code == 0, stderr
+    (entry,) = audit_log.read_log(audit_log_file)
+    assert entry["command"] == "audit" and entry["output"] == str(out)
+    assert entry["argv"][1:3] == ["audit", "--data"]
+    assert entry["details"] == {
+        "scores_file": str(scores_csv),
+        "scores_sha256": file_sha256(scores_csv),
+        "n_rows": 300,
+        "score_col": "score",
+        "label_col": "outcome",
+        "sensitive": ["sex", "ethnicity"],
+        "operating_point": {"top_k": 50},
+    }
+
+
+def test_a_failed_audit_is_not_logged(tmp_path, monkeypatch, capsys, scores_csv, audit_log_file):
+    code, _, _ = run_cli(monkeypatch, capsys, *_args(scores_csv, tmp_path / "a", "--top-k", "0"))
+    assert code == 2 and not audit_log_file.exists()
+
+
 def test_audit_parquet_json_output_and_rerun_replaces(tmp_path, monkeypatch, capsys, scores_csv):
     data = tmp_path / "scores.parquet"
     pd.read_csv(scores_csv).to_parquet(data)
@@ -84,7 +118,12 @@ def test_audit_parquet_json_output_and_rerun_replaces(tmp_path, monkeypatch, cap
         assert code == 0, stderr
         summary = json.loads(stdout)
         assert summary["operating_points"][0]["name"] == "score >= 0.7"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit", "scores.csv", "scores.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "audit",
+        "logs",
+        "scores.csv",
+        "scores.parquet",
+    ]
 
 
 def test_flag_values_on_a_banded_score(tmp_path, monkeypatch, capsys, scores_csv):

@@ -6,6 +6,8 @@ Kept out of ``cli.py`` so the command stays thin and this logic is testable with
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -42,11 +44,16 @@ def run_audit(
     intersections: bool,
     seed: int,
     out: Path,
+    audit_log_path: str | os.PathLike | None = None,
 ) -> dict:
     """Read ``data``, audit it, write ``fairness.json`` + ``bias_audit.html`` to ``out``.
 
-    Returns the JSON-safe summary. Every user error is a :class:`vrurisk.VruriskError`.
+    One audit-log entry (command ``audit``: the scores file and its SHA-256, the columns and
+    operating point used, how many rows, the output) is appended before the bundle is moved
+    into place, so an audit that cannot be logged writes nothing. Returns the JSON-safe summary.
+    Every user error is a :class:`vrurisk.VruriskError`.
     """
+    from vrurisk import audit_log
     from vrurisk.data import write_directory_atomically
     from vrurisk.evaluation import FairnessConfig, audit_scores
     from vrurisk.reports import write_bias_audit
@@ -96,10 +103,36 @@ def run_audit(
         config=config,
         name=str(data),
     )
-    write_directory_atomically(
-        out, lambda tmp: write_bias_audit(result, tmp, title=f"Bias audit of {data.name}")
-    )
+    operating_point = {"flag_values": values, "threshold": threshold, "top_k": top_k}
+
+    def write(directory: Path) -> None:
+        write_bias_audit(result, directory, title=f"Bias audit of {data.name}")
+        audit_log.record(
+            "audit",
+            path=audit_log_path,
+            output=str(out),
+            details={
+                "scores_file": str(data),
+                "scores_sha256": file_sha256(data),
+                "n_rows": len(table),
+                "score_col": score_col,
+                "label_col": label_col,
+                "sensitive": attributes,
+                "operating_point": {k: v for k, v in operating_point.items() if v is not None},
+            },
+        )
+
+    write_directory_atomically(out, write)
     return result.to_dict()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes: which scores file an audit or comparison read."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def check_out_directory(out: Path, ours: set[str], what: str) -> None:

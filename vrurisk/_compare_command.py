@@ -8,9 +8,14 @@ from pathlib import Path
 OUTPUT_NAMES = {"comparison.json", "comparison.html", "audits"}
 
 
-def run_compare(config_path: Path, out: Path, *, progress=None) -> dict:
-    """Load the config, train and compare, write the bundle atomically; return the summary."""
-    from vrurisk._audit_command import check_out_directory
+def run_compare(config_path: Path, out: Path, *, progress=None, audit_log_path=None) -> dict:
+    """Load the config, train and compare, write the bundle atomically; return the summary.
+
+    One audit-log entry (command ``compare``: the config's hash, the table and its SHA-256, the
+    scorers, train and test rows, the output) is appended before the bundle is moved into place.
+    """
+    from vrurisk import audit_log
+    from vrurisk._audit_command import check_out_directory, file_sha256
     from vrurisk.data import write_directory_atomically
     from vrurisk.models._tabular import compare_with_existing_score, load_comparison_config
     from vrurisk.reports import write_bias_audit
@@ -26,6 +31,19 @@ def run_compare(config_path: Path, out: Path, *, progress=None) -> dict:
             folder = directory / "audits" / _slug(name)
             folder.mkdir(parents=True)
             write_bias_audit(audit, folder, title=f"Bias audit of {name} (test rows)")
+        audit_log.record(
+            "compare",
+            config=config,
+            path=audit_log_path,
+            output=str(out),
+            details={
+                "data_source": str(config.data.path),
+                "data_sha256": file_sha256(Path(config.data.path)),
+                "scorers": list(comparison.audits),
+                "n_train": comparison.n_train,
+                "n_test": comparison.n_test,
+            },
+        )
 
     write_directory_atomically(out, write)
     return comparison_summary(comparison)

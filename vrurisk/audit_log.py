@@ -1,4 +1,4 @@
-"""The audit log: one JSON line per train, score, audit and re-identification.
+"""The audit log: one JSON line per train, score, audit, comparison and re-identification.
 
 Each entry records when (UTC), who (the OS user), what (the command and its arguments), with
 which config (its hash), data (its fingerprint) and model (its version), how many people were
@@ -29,7 +29,7 @@ AUDIT_LOG_ENV_VAR = "VRURISK_AUDIT_LOG"
 DEFAULT_AUDIT_LOG = "vrurisk-audit.jsonl"
 
 #: Commands the log knows; others are accepted but these are the ones governance asks about.
-COMMANDS = ("train", "score", "audit", "reidentify", "demo")
+COMMANDS = ("train", "score", "audit", "compare", "reidentify", "demo")
 
 UNWRITABLE = "cannot append to the audit log {path} ({reason}); nothing was recorded"
 BAD_LINE = "{path}: line {line} of the audit log is not a JSON object"

@@ -115,6 +115,7 @@ def test_a_split_without_both_outcomes_is_an_error(tmp_path):
 def test_compas_config_trains_without_race_and_reports_side_by_side(tmp_path, monkeypatch, capsys):
     from vrurisk.cli import main
 
+    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     config = load_comparison_config(REPO / "configs" / "compas.yaml")
     assert "race" not in config.features.sources()
     out = tmp_path / "compas"
@@ -140,3 +141,36 @@ def test_compas_config_trains_without_race_and_reports_side_by_side(tmp_path, mo
     assert sorted(p.name for p in (out / "audits").iterdir()) == sorted(summary["scorers"])
     assert (out / "audits" / "COMPAS" / "bias_audit.html").is_file()
     assert "African-American" in (out / "comparison.html").read_text(encoding="utf-8")
+
+
+def test_compare_command_writes_an_audit_log_entry(tmp_path):
+    from vrurisk import audit_log
+    from vrurisk._compare_command import run_compare
+
+    config_path = _config(tmp_path)
+    log, out = tmp_path / "audit.jsonl", tmp_path / "comparison"
+    summary = run_compare(config_path, out, audit_log_path=log)
+    (entry,) = audit_log.read_log(log)
+    config = load_comparison_config(config_path)
+    assert entry["command"] == "compare"
+    assert entry["config_name"] == "comparison" and entry["config_hash"] == config.config_hash
+    assert entry["output"] == str(out)
+    assert entry["details"]["data_source"] == str(tmp_path / "table.csv")
+    assert len(entry["details"]["data_sha256"]) == 64
+    assert entry["details"]["scorers"] == summary["scorers"]
+    assert (entry["details"]["n_train"], entry["details"]["n_test"]) == (
+        summary["n_train"],
+        summary["n_test"],
+    )
+
+
+def test_no_comparison_is_written_when_the_audit_log_cannot_be(tmp_path):
+    from vrurisk import VruriskError
+    from vrurisk._compare_command import run_compare
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(VruriskError, match="cannot append to the audit log"):
+        run_compare(_config(tmp_path), tmp_path / "comparison", audit_log_path=blocker / "a.jsonl")
+    assert not (tmp_path / "comparison").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".comparison")]
