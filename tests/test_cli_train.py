@@ -78,3 +78,35 @@ def test_bad_config_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, config
     assert run(monkeypatch, "train", path) == 2
     _, err = capsys.readouterr()
     assert err == "error: models.lightgbm.num_leaves must be an integer > 1, got 'abc'\n"
+
+
+def test_too_few_outcomes_fail_before_fitting_with_one_line(monkeypatch, capsys, tmp_path):
+    from vrurisk.data import simulate_population
+
+    save_dataset(simulate_population(200, seed=0).dataset, tmp_path / "data")
+    raw = {
+        "config_version": 1,
+        "data": {"path": "data"},
+        "temporal": {"start": "2022-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
+        "models": {"logistic_regression": {"C": 0.1}, "baseline": {}},
+        "features": {"stage1": {"enabled": False}},
+    }
+    path = tmp_path / "few.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("a model was fitted")
+
+    monkeypatch.setattr("vrurisk.models._train.fit_risk_model", no_fitting)
+    assert run(monkeypatch, "train", path, "--no-tracking") == 2
+    _, err = capsys.readouterr()
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0] == err.splitlines()[-1]
+    assert "Traceback" not in err
+    assert errors[0].startswith(
+        "error: training on as-of dates 2022-01-01, 2022-07-01, 2023-01-01 needs at least 10 "
+        "rows with the outcome and 10 without, got "
+    )
+    assert errors[0].endswith(
+        "; use more people, more or earlier as-of dates, or a broader outcome"
+    )

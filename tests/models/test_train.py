@@ -137,3 +137,39 @@ def test_same_data_config_and_seed_give_identical_metrics_and_scores(small_popul
         small_population.dataset, ["2025-01-01"], features=config.features
     ).X
     np.testing.assert_array_equal(one.champion.predict_proba(X), two.champion.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        (
+            [1] * 9 + [0] * 30,
+            "training on as-of dates 2023-01-01, 2023-07-01 needs at least 10 rows with the "
+            "outcome and 10 without, got 9 with and 30 without (39 rows); use more people, more "
+            "or earlier as-of dates, or a broader outcome",
+        ),
+        (
+            [0] * 39,
+            "training on as-of dates 2023-01-01, 2023-07-01 needs at least 10 rows with the "
+            "outcome and 10 without, got 0 with and 39 without (39 rows); use more people, more "
+            "or earlier as-of dates, or a broader outcome",
+        ),
+    ],
+)
+def test_too_few_outcomes_are_refused_before_fitting(y, message):
+    from vrurisk._errors import ModelError
+    from vrurisk.models._risk_model import check_training_outcomes
+
+    as_of = np.array(["2023-07-01", "2023-01-01"] * 20, dtype="datetime64[ns]")[: len(y)]
+    with pytest.raises(ModelError) as info:
+        check_training_outcomes(np.array(y), as_of)
+    assert str(info.value) == message
+    check_training_outcomes(np.array([1] * 10 + [0] * 10), as_of[:20])  # enough of each
+
+
+def test_many_training_dates_are_summarised():
+    from vrurisk.models._risk_model import describe_dates
+
+    dates = np.array(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01", "2020-05-01"])
+    assert describe_dates(dates) == "2020-01-01..2020-05-01 (5 dates)"
+    assert describe_dates(dates[:2]) == "2020-01-01, 2020-02-01"

@@ -31,6 +31,21 @@ FEATURE_MISMATCH = (
 )
 _EPS = 1e-6
 
+#: Fewest training rows of each outcome class a model is fitted on. Calibration fits on three
+#: person-grouped folds; below this a fold can hold no one with the outcome, and the model's
+#: probabilities would rest on a handful of people anyway.
+MIN_CLASS_ROWS = 10
+TOO_FEW_OUTCOMES = (
+    "training on as-of dates {dates} needs at least {minimum} rows with the outcome and "
+    "{minimum} without, got {positive} with and {negative} without ({n} rows); use more "
+    "people, more or earlier as-of dates, or a broader outcome"
+)
+CALIBRATION_ONE_CLASS = (
+    "calibrating {name}: calibration fold {fold} of {n_folds} leaves training people with only "
+    "one outcome class ({positive} rows with the outcome of {n}); use more people or calibration "
+    "'none'"
+)
+
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, _EPS, 1 - _EPS)
@@ -174,6 +189,35 @@ class RiskModel:
         return np.lexsort((np.arange(len(raw)), -raw, -proba))
 
 
+def check_training_outcomes(y, as_of, *, minimum: int = MIN_CLASS_ROWS) -> None:
+    """Raise :class:`ModelError` unless ``y`` has ``minimum`` rows of each outcome class.
+
+    Run before any fitting, so too small a population or too rare an outcome is one line
+    naming the as-of dates and counts, not an estimator's traceback halfway through training.
+    """
+    y = np.asarray(y, dtype=int)
+    positive = int(y.sum())
+    negative = len(y) - positive
+    if min(positive, negative) < minimum:
+        raise ModelError(
+            TOO_FEW_OUTCOMES.format(
+                dates=describe_dates(as_of),
+                minimum=minimum,
+                positive=positive,
+                negative=negative,
+                n=len(y),
+            )
+        )
+
+
+def describe_dates(as_of) -> str:
+    """``2023-01-01, 2023-07-01`` (up to four dates), else ``first..last (N dates)``."""
+    dates = sorted({str(pd.Timestamp(d).date()) for d in pd.unique(np.asarray(as_of))})
+    if len(dates) <= 4:
+        return ", ".join(dates)
+    return f"{dates[0]}..{dates[-1]} ({len(dates)} dates)"
+
+
 def calibration_scores(
     spec: ModelSpec, X: pd.DataFrame, y: np.ndarray, person: np.ndarray, *, n_folds: int = 3
 ) -> np.ndarray:
@@ -183,7 +227,15 @@ def calibration_scores(
     nobody is scored by a model that saw their own label.
     """
     raw = np.empty(len(y))
-    for fit_idx, cal_idx in GroupKFold(n_splits=n_folds).split(X, y, groups=person):
+    folds = GroupKFold(n_splits=n_folds).split(X, y, groups=person)
+    for fold, (fit_idx, cal_idx) in enumerate(folds, start=1):
+        positive = int(np.sum(y[fit_idx]))
+        if positive in (0, len(fit_idx)):
+            raise ModelError(
+                CALIBRATION_ONE_CLASS.format(
+                    name=spec.name, fold=fold, n_folds=n_folds, positive=positive, n=len(fit_idx)
+                )
+            )
         model = spec.build().fit(X.iloc[fit_idx], y[fit_idx])
         raw[cal_idx] = model.predict_proba(X.iloc[cal_idx])[:, 1]
     return raw
@@ -207,6 +259,7 @@ def fit_risk_model(
     person). Costs 4 fits with calibration, 1 without.
     """
     y = np.asarray(y, dtype=int)
+    check_training_outcomes(y, as_of)
     calibrator = CALIBRATORS[calibration]()
     if calibration != "none":
         calibrator.fit(calibration_scores(spec, X, y, person), y)

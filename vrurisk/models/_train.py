@@ -21,17 +21,13 @@ from threadpoolctl import threadpool_limits
 from vrurisk._errors import ModelError
 from vrurisk.config import ExperimentConfig, plan_splits
 from vrurisk.evaluation._metrics import evaluate_predictions, k_label, top_k_overlap
-from vrurisk.models._risk_model import RiskModel, fit_risk_model
+from vrurisk.models._risk_model import RiskModel, check_training_outcomes, fit_risk_model
 from vrurisk.models._specs import ModelSpec
 from vrurisk.models._splits import TemporalSplit
 
 NO_FACTORS = (
     "models.baseline.factors: none of {factors} match a feature column "
     "count_<factor>_{window}d built by this config"
-)
-ONE_CLASS = (
-    "split {split}: the training rows have only one outcome class ({n} rows); the cohort or "
-    "outcome is too narrow for these as-of dates"
 )
 
 #: Metrics where lower is better.
@@ -264,14 +260,17 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
     )
     evaluation = config.evaluation
 
+    # every split's and the refit's training rows are checked before the first model is fitted
+    for train_dates in [s.train_dates for s in splits] + [refit.train_dates]:
+        rows = np.isin(as_of, np.array(train_dates, dtype="datetime64[ns]"))
+        check_training_outcomes(fm.y[rows].to_numpy().astype(int), as_of[rows])
+
     t = time.perf_counter()
     records, lists = [], {}
     for split in splits:
         train = np.isin(as_of, np.array(split.train_dates, dtype="datetime64[ns]"))
         test = as_of == np.datetime64(split.test_date, "ns")
         y_train = fm.y[train].to_numpy().astype(int)
-        if len(np.unique(y_train)) < 2:
-            raise ModelError(ONE_CLASS.format(split=split.name, n=int(train.sum())))
         y_test = fm.y[test].to_numpy().astype(int)
         for spec in specs:
             say(f"{split.name}: fitting {spec.name} on {int(train.sum()):,} rows")
