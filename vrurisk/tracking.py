@@ -27,8 +27,10 @@ import subprocess
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import mlflow
+import numpy as np
 import pandas as pd
 from mlflow.tracking import MlflowClient
 
@@ -47,15 +49,18 @@ TAG_PREFIX = "vrurisk."
 class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
     """The pyfunc face of a RiskModel: ``predict(features) -> calibrated probability``.
 
-    ``model_input`` is annotated as a DataFrame only so MLflow does not warn; the logged
-    signature (feature names, float64) is what describes the input.
+    ``predict`` carries the type hints MLflow 3 reads when the class is defined: a DataFrame in
+    (MLflow accepts it without inferring a schema from it), a 1-d array out. The logged
+    signature (feature names, float64) is what describes and validates the input columns.
     """
 
     def load_context(self, context):
         with open(context.artifacts["risk_model"], "rb") as handle:
             self.risk_model = pickle.load(handle)
 
-    def predict(self, context, model_input: pd.DataFrame, params=None):
+    def predict(
+        self, context, model_input: pd.DataFrame, params: dict[str, Any] | None = None
+    ) -> np.ndarray:
         return self.risk_model.predict_proba(pd.DataFrame(model_input))
 
 
