@@ -43,6 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".scale-cache"
 PLOT = HERE / "scale.png"
+PY_SPY = str(Path(sys.executable).parent / "py-spy")
 LOCAL_STAGES = ["synth", "load", "features", "train", "score"]
 DASK_STAGES = ["dask_features", "dask_train", "dask_score"]
 EXPLAIN_TOP = 1000
@@ -207,12 +208,21 @@ def stage_train(work: Path, people: int, args) -> dict:
     }
 
 
+def _model(work: Path, args):
+    """This size's champion, else (``--model-from N``) the champion trained at size N."""
+    path = work / "model.pkl"
+    if not path.exists() and args.model_from:
+        path = CACHE / str(args.model_from) / "model.pkl"
+        say(f"score: using the champion trained on {args.model_from:,} people")
+    return pickle.loads(path.read_bytes())
+
+
 def stage_score(work: Path, people: int, args) -> dict:
     from vrurisk.scoring import score_cohort
 
     config = _config(work)
     ds = _load(work)
-    model = pickle.loads((work / "model.pkl").read_bytes())
+    model = _model(work, args)
     say("score: features, scores, explanations for the top 1,000, audit")
     scored = score_cohort(ds, model, config, as_of=SCORE_AS_OF, explain_top=EXPLAIN_TOP)
     t = scored.timings
@@ -250,7 +260,9 @@ def stage_dask_features(work: Path, people: int, args) -> dict:
     )
     with _dask_client(args) as client:
         t = time.perf_counter()
-        parts = partition_dataset(ds, work / "partitioned", config.execution.n_partitions)
+        parts = partition_dataset(
+            ds, work / "partitioned", config.execution.n_partitions, config.features.network
+        )
         write = time.perf_counter() - t
         say(f"dask features: {len(dates)} as-of dates over {parts.n_partitions} partitions")
         fm = build_feature_matrix_dask(
@@ -305,9 +317,11 @@ def stage_dask_score(work: Path, people: int, args) -> dict:
 
     config = _config(work, "dask", args.workers)
     ds = _load(work)
-    model = pickle.loads((work / "model.pkl").read_bytes())
+    model = _model(work, args)
     with _dask_client(args) as client:
-        parts = partition_dataset(ds, work / "partitioned", config.execution.n_partitions)
+        parts = partition_dataset(
+            ds, work / "partitioned", config.execution.n_partitions, config.features.network
+        )
         t = time.perf_counter()
         result = score_cohort_dask(
             ds, model, config, parts, client=client, as_of=SCORE_AS_OF, explain_top=EXPLAIN_TOP
@@ -363,6 +377,11 @@ def drive(args) -> None:
             print(f"{people:>9,} {stage}: running", flush=True)
             cmd = [sys.executable, __file__, "--run-stage", stage, "--people", str(people)]
             cmd += ["--workers", str(args.workers)]
+            if args.model_from:
+                cmd += ["--model-from", str(args.model_from)]
+            if stage in (args.profile or ()):
+                flame = CACHE / str(people) / f"{stage}.pyspy.txt"
+                cmd = [PY_SPY, "record", "-f", "raw", "-r", "20", "-o", str(flame), "--", *cmd]
             t = time.perf_counter()
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
             wall = time.perf_counter() - t
@@ -385,6 +404,28 @@ def drive(args) -> None:
                 flush=True,
             )
     report(results)
+
+
+def profile_summary(path: Path, top: int = 15) -> None:
+    """Print the hottest frames of a ``py-spy record -f raw`` file: own samples per leaf
+    frame and total samples per vrurisk frame."""
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    n = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        k = int(count)
+        n += k
+        own[frames[-1]] = own.get(frames[-1], 0) + k
+        for frame in set(frames):
+            if "vrurisk/" in frame:
+                total[frame] = total.get(frame, 0) + k
+    print(f"{path.name}: {n} samples")
+    for title, table in (("own time", own), ("inclusive, vrurisk frames", total)):
+        print(f"  {title}:")
+        for frame, k in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"    {100 * k / n:5.1f}%  {frame}")
 
 
 def report(results: dict) -> None:
@@ -453,11 +494,21 @@ def main() -> None:
     parser.add_argument("--dask", action="store_true", help="also run the Dask stages")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--plot", action="store_true", help="only print the table and plot")
+    parser.add_argument(
+        "--model-from", type=int, help="score with the champion trained at this size if none"
+    )
+    parser.add_argument(
+        "--profile", nargs="+", default=(), help="stages to run under py-spy (raw stacks saved)"
+    )
+    parser.add_argument("--profile-summary", type=Path, help="summarise a py-spy raw file")
     parser.add_argument("--run-stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--people", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_stage:
         run_stage(args)
+        return
+    if args.profile_summary:
+        profile_summary(args.profile_summary)
         return
     if args.plot:
         plot(_results())

@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("distributed", reason="dask.distributed is not installed (vrurisk[scale])")
 
+from vrurisk._errors import ConfigError  # noqa: E402
 from vrurisk.config import validate_config  # noqa: E402
 from vrurisk.engine import (  # noqa: E402
     build_feature_matrix_dask,
@@ -17,11 +18,16 @@ from vrurisk.engine import (  # noqa: E402
     person_buckets,
     score_cohort_dask,
 )
+from vrurisk.engine._dask_features import OTHER_NETWORK  # noqa: E402
 from vrurisk.evaluation import explain  # noqa: E402
 from vrurisk.features import build_feature_matrix  # noqa: E402
 from vrurisk.models import train_experiment  # noqa: E402
 
+# another Dask cluster on the machine (e.g. a benchmark) may hold the default ports
+pytestmark = pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")
+
 DATES = ["2022-01-01", "2022-07-01", "2023-01-01", "2023-07-01"]
+TRAIN_DATES = ["2022-07-01", "2023-01-01", "2023-07-01", "2024-07-01"]
 
 
 def _config(tmp_path):
@@ -30,7 +36,7 @@ def _config(tmp_path):
             "config_version": 1,
             "name": "dask-test",
             "data": {"path": str(tmp_path / "unused")},
-            "temporal": {"as_of_dates": DATES[:3], "test_dates": 1},
+            "temporal": {"as_of_dates": TRAIN_DATES, "test_dates": 1},
             "models": {
                 "lightgbm": {"n_estimators": [30], "num_leaves": [7], "min_child_samples": [20]},
                 "baseline": {},
@@ -47,7 +53,9 @@ def engine(tmp_path_factory, small_population):
     tmp = tmp_path_factory.mktemp("dask")
     config = _config(tmp)
     ds = small_population.dataset
-    parts = partition_dataset(ds, tmp / "parts", config.execution.n_partitions)
+    parts = partition_dataset(
+        ds, tmp / "parts", config.execution.n_partitions, config.features.network
+    )
     with dask_client(config.execution) as client:
         yield client, ds, parts, config
 
@@ -105,3 +113,12 @@ def test_lightgbm_trains_through_its_dask_interface(engine):
     assert model.n_features_in_ == fm.X.shape[1]
     positives, negatives = proba[fm.y == 1], proba[fm.y == 0]
     assert positives.mean() > negatives.mean()  # it learned something from the labels
+
+
+def test_partitions_written_for_another_network_config_are_refused(engine):
+    client, ds, parts, config = engine
+    network = config.features.network.model_copy(update={"max_hops": 5})
+    features = config.features.model_copy(update={"network": network})
+    with pytest.raises(ConfigError) as caught:
+        build_feature_matrix_dask(ds, DATES, parts, client=client, features=features)
+    assert str(caught.value) == OTHER_NETWORK

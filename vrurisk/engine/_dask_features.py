@@ -25,6 +25,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from vrurisk._errors import ConfigError
 from vrurisk.data import Dataset
 from vrurisk.engine._partition import PartitionedDataset, read_bucket
 from vrurisk.features._cohort import (
@@ -55,6 +56,10 @@ from vrurisk.features._network import (
 )
 from vrurisk.features._place import place_block
 
+OTHER_NETWORK = (
+    "the partitioned edge table was written for another features.network config; "
+    "partition the dataset again with this config's network section"
+)
 FLAGS = ("suspect", "victim", "any", "hop_victim", "decayed")
 #: The first columns of ``network_block`` are neighbourhood aggregates (computed by joins here).
 N_NEIGHBOURHOOD = 9
@@ -194,6 +199,8 @@ def build_feature_matrix_dask(
     features = features or FeatureConfig()
     network = features.network
     days = _as_days(as_of_dates)
+    if network.enabled and parts.network != network.model_dump(mode="json"):
+        raise ConfigError(OTHER_NETWORK)
     timings: dict[str, float] = {}
     t = time.perf_counter()
 

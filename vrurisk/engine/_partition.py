@@ -35,6 +35,7 @@ class PartitionedDataset:
     extraction_date: pd.Timestamp
     categories: dict  # event column -> global category list (same codes in every partition)
     people_columns: tuple
+    network: dict  # the NetworkConfig the edge table was written with
 
     @property
     def people_path(self) -> Path:
@@ -102,6 +103,7 @@ def partition_dataset(
         dataset.extraction_date,
         _categories(dataset.events),
         people_columns,
+        info["network"],
     )
     marker = directory / MARKER
     if marker.exists() and json.loads(marker.read_text()) == info:
