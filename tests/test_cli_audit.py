@@ -83,7 +83,7 @@ def test_audit_writes_json_and_html(tmp_path, monkeypatch, capsys, scores_csv):
 
 def test_audit_writes_an_audit_log_entry(tmp_path, monkeypatch, capsys, scores_csv, audit_log_file):
     from vrurisk import audit_log
-    from vrurisk._audit_command import file_sha256
+    from vrurisk._serialise import file_sha256
 
     out = tmp_path / "audit"
     code, _, stderr = run_cli(monkeypatch, capsys, *_args(scores_csv, out, "--top-k", "50"))

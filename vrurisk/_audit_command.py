@@ -6,7 +6,6 @@ Kept out of ``cli.py`` so the command stays thin and this logic is testable with
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ from pydantic import ValidationError
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
+from vrurisk._serialise import file_sha256
 
 NO_SUCH_FILE = "{path}: no such file"
 ONE_OPERATING_POINT = "give exactly one of --flag-values, --threshold or --top-k, got {given}"
@@ -124,15 +124,6 @@ def run_audit(
 
     write_directory_atomically(out, write)
     return result.to_dict()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes: which scores file an audit or comparison read."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_out_directory(out: Path, ours: set[str], what: str) -> None:

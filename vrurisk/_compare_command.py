@@ -15,11 +15,11 @@ def run_compare(config_path: Path, out: Path, *, progress=None, audit_log_path=N
     scorers, train and test rows, the output) is appended before the bundle is moved into place.
     """
     from vrurisk import audit_log
-    from vrurisk._audit_command import check_out_directory, file_sha256
+    from vrurisk._audit_command import check_out_directory
+    from vrurisk._serialise import file_sha256
     from vrurisk.data import write_directory_atomically
-    from vrurisk.models._tabular import compare_with_existing_score, load_comparison_config
-    from vrurisk.reports import write_bias_audit
-    from vrurisk.reports._comparison import comparison_summary, write_score_comparison
+    from vrurisk.models import compare_with_existing_score, load_comparison_config
+    from vrurisk.reports import comparison_summary, write_bias_audit, write_score_comparison
 
     config = load_comparison_config(config_path)
     check_out_directory(out, OUTPUT_NAMES, "a score comparison")

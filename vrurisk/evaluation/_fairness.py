@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from vrurisk._errors import ConfigError, DataValidationError
+from vrurisk._serialise import json_safe
 from vrurisk.evaluation._fairness_config import (
     INTERSECTION_SEPARATOR,
     FairnessConfig,
@@ -98,7 +99,7 @@ class BiasAudit:
 
     def to_dict(self) -> dict:
         """A JSON-safe summary (what ``fairness.json`` holds): no NaN, no numpy types."""
-        return _json_safe(
+        return json_safe(
             {
                 "score_column": self.score_column,
                 "label_column": self.label_column,
@@ -481,17 +482,3 @@ def _score_bins(table: AuditTable, score_col: str) -> tuple[np.ndarray, list[str
     bins = np.clip(np.searchsorted(edges, table.scores, side="right") - 1, 0, len(edges) - 2)
     labels = [f"{lo:.3g}-{hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     return bins, labels
-
-
-def _json_safe(value):
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value

@@ -21,19 +21,17 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import Field, ValidationError, ValidationInfo, model_validator
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
+from vrurisk._serialise import json_safe
 from vrurisk.config import (
-    NOT_FOUND,
-    NOT_MAPPING,
-    NOT_YAML,
     CalibrationConfig,
     EvaluationConfig,
     ModelsConfig,
     _Section,
+    read_config_file,
 )
 from vrurisk.evaluation import FairnessConfig, audit_scores
 from vrurisk.evaluation._metrics import evaluate_predictions
@@ -163,15 +161,7 @@ class ScoreComparisonConfig(_Section):
 def load_comparison_config(path: str | os.PathLike) -> ScoreComparisonConfig:
     """Read and validate a score-comparison config (paths relative to the config file)."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(NOT_FOUND.format(path=path))
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())[:200]
-        raise ConfigError(NOT_YAML.format(path=path, reason=reason)) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(NOT_MAPPING.format(path=path, kind=type(raw).__name__))
+    raw = read_config_file(path)
     raw.setdefault("name", path.stem)
     try:
         return ScoreComparisonConfig.model_validate(raw, context={"base_dir": str(path.parent)})
@@ -205,9 +195,7 @@ class ScoreComparison:
         return table[["scorer", *[c for c in table.columns if c != "scorer"]]]
 
     def to_dict(self) -> dict:
-        from vrurisk.evaluation._fairness import _json_safe
-
-        return _json_safe(
+        return json_safe(
             {
                 "name": self.config.name,
                 "description": self.config.description,

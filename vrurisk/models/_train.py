@@ -19,6 +19,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from vrurisk._errors import ModelError
+from vrurisk._serialise import json_safe
 from vrurisk.config import ExperimentConfig, plan_splits
 from vrurisk.evaluation._metrics import evaluate_predictions, k_label, top_k_overlap
 from vrurisk.models._risk_model import RiskModel, check_training_outcomes, fit_risk_model
@@ -99,28 +100,18 @@ class TrainingResult:
             "champion": {
                 "name": self.champion.name,
                 "kind": self.champion.kind,
-                "params": _jsonable(self.champion.params),
+                "params": json_safe(self.champion.params),
                 "trained_on": self.champion.trained_on,
             },
             "splits": [
                 {"name": s.name, "train_dates": [str(d.date()) for d in s.train_dates]}
                 for s in self.splits
             ],
-            "metrics": _jsonable(records),
+            "metrics": json_safe(records),
             "feature_policy": self.feature_policy,
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "tracking": self.tracking,
         }
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def baseline_factors(config: ExperimentConfig, columns: list[str]) -> dict[str, float]:

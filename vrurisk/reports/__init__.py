@@ -8,6 +8,7 @@ from vrurisk._lazy import lazy_exports
 __all__ = [
     "BIAS_AUDIT_HTML",
     "FAIRNESS_JSON",
+    "comparison_summary",
     "figure_to_data_uri",
     "metric_rows",
     "model_card_summary",
@@ -15,8 +16,10 @@ __all__ = [
     "render_bias_audit",
     "render_model_card",
     "render_panel",
+    "render_score_comparison",
     "render_template",
     "write_bias_audit",
+    "write_score_comparison",
 ]
 
 __getattr__, __dir__ = lazy_exports(
@@ -27,6 +30,11 @@ __getattr__, __dir__ = lazy_exports(
             "FAIRNESS_JSON",
             "render_bias_audit",
             "write_bias_audit",
+        ),
+        "_comparison": (
+            "comparison_summary",
+            "render_score_comparison",
+            "write_score_comparison",
         ),
         "_model_card": ("metric_rows", "model_card_summary", "render_model_card"),
         "_panel": ("panel_summary", "render_panel"),

@@ -7,16 +7,13 @@ Files: ``scores.parquet`` and ``scores.csv``, ``explanations.parquet``,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from vrurisk._errors import ModelError
+from vrurisk._serialise import file_sha256, json_safe
 from vrurisk.data import write_directory_atomically
 
 SCORES = "scores"
@@ -112,7 +109,9 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
     from vrurisk import __version__
 
     files = {
-        path.name: _sha256(path) for path in sorted(directory.iterdir()) if path.name != MANIFEST
+        path.name: file_sha256(path)
+        for path in sorted(directory.iterdir())
+        if path.name != MANIFEST
     }
     manifest = {
         "vrurisk_version": __version__,
@@ -135,7 +134,7 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
         "files": files,
     }
     manifest.update(extra or {})
-    return _json_safe(manifest)
+    return json_safe(manifest)
 
 
 def _fairness_digest(scored) -> dict:
@@ -162,25 +161,3 @@ def _outcome_words(config) -> str:
     types = " or ".join(t.replace("_", " ") for t in outcome.event_types)
     roles = "" if not outcome.roles else " as " + " or ".join(outcome.roles)
     return f"{types}{roles} within {outcome.horizon_days} days"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _json_safe(value):
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return str(value.date())
-    return value

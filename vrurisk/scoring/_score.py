@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from vrurisk._errors import ConfigError, ModelError
+from vrurisk._serialise import json_safe
 from vrurisk.evaluation import (
     Explanations,
     explain,
@@ -315,21 +316,13 @@ def _model_info(model, extra: dict | None) -> dict:
         "name": getattr(model, "name", type(model).__name__),
         "kind": model.kind,
         "calibration": getattr(model, "calibration", ""),
-        "params": {str(k): _plain(v) for k, v in getattr(model, "params", {}).items()},
+        "params": json_safe(dict(getattr(model, "params", {}))),
         "config_hash": getattr(model, "config_hash", ""),
         "trained_on": dict(getattr(model, "trained_on", {})),
         "n_features": len(model.feature_names_),
     }
     info.update(extra or {})
     return info
-
-
-def _plain(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
 
 
 def _data_info(dataset, cohort_size: int) -> dict:
