@@ -278,6 +278,7 @@ def stage_dask_features(work: Path, people: int, args) -> dict:
         )
         seconds = time.perf_counter() - t
         workers = _worker_peak_mb(client)
+    _save_fm(fm, work / "fm_dask")
     local = _read_fm(work / "fm") if (work / "fm").exists() else None
     same = None
     if local is not None:
@@ -295,18 +296,33 @@ def stage_dask_features(work: Path, people: int, args) -> dict:
 
 
 def stage_dask_train(work: Path, people: int, args) -> dict:
+    from sklearn.metrics import roc_auc_score
+
     from vrurisk.engine import fit_lightgbm_dask
 
     config = _config(work, "dask", args.workers)
     fm = _read_fm(work / "fm")
     train = fm.y.notna().to_numpy()
+    X, y = fm.X[train], fm.y[train].to_numpy().astype(int)
+    spec = next(s for s in config.model_specs if s.kind == "lightgbm")
+    say(f"dask train: one local LightGBM fit on {len(y):,} rows first (for the ratio)")
+    t = time.perf_counter()
+    local = spec.build().fit(X, y)
+    local_seconds = time.perf_counter() - t
     with _dask_client(args) as client:
         t = time.perf_counter()
-        say(f"dask train: LightGBM on {int(train.sum()):,} rows")
-        fit_lightgbm_dask(fm.X[train], fm.y[train].to_numpy().astype(int), config, client=client)
+        say(f"dask train: DaskLGBMClassifier on {len(y):,} rows")
+        model = fit_lightgbm_dask(X, y, config, client=client)
         seconds = time.perf_counter() - t
         workers = _worker_peak_mb(client)
-    return {"seconds": seconds, "worker_peak_mb": workers, "rows": int(train.sum())}
+    return {
+        "seconds": seconds,
+        "local_fit_seconds": local_seconds,
+        "worker_peak_mb": workers,
+        "rows": len(y),
+        "train_auc_dask": roc_auc_score(y, model.predict_proba(X)[:, 1]),
+        "train_auc_local": roc_auc_score(y, local.predict_proba(X)[:, 1]),
+    }
 
 
 def stage_dask_score(work: Path, people: int, args) -> dict:
