@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -443,9 +444,10 @@ def write_directory_atomically(target: str | os.PathLike, write) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(target)
     # Name the temporary directory before creating it, inside the try: a Ctrl-C landing just
     # after the directory is made (even inside mkdir) still removes it.
-    tmp = target.parent / f".{target.name}.partial-{secrets.token_hex(6)}"
+    tmp = target.parent / f"{_partial_prefix(target)}{_HOST}-{os.getpid()}-{secrets.token_hex(6)}"
     try:
         tmp.mkdir(mode=0o700)
         write(tmp)
@@ -462,6 +464,54 @@ def write_directory_atomically(target: str | os.PathLike, write) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+#: This machine in temporary directory names, so a writer on another host sharing the
+#: filesystem is never taken for a dead local process.
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _partial_prefix(target: Path) -> str:
+    return f".{target.name}.partial-"
+
+
+def remove_stale_partials(target: str | os.PathLike) -> list[Path]:
+    """Remove ``.NAME.partial-HOST-PID-*`` directories beside ``target`` left by dead writers.
+
+    A writer killed before it could clean up (SIGKILL, power loss) leaves its temporary
+    directory behind. Only directories made on this host by a process that no longer exists
+    are removed; a live writer's directory, another host's and any name without a pid are
+    left alone. Returns the directories removed.
+    """
+    target = Path(target)
+    prefix = _partial_prefix(target)
+    removed = []
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for path in candidates:
+        host, _, rest = path.name[len(prefix) :].partition("-")
+        pid = rest.partition("-")[0]
+        if host != _HOST or not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":  # os.kill(pid, 0) kills on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    except OSError:
+        return True  # cannot tell: keep the directory
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
