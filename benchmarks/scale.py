@@ -167,7 +167,13 @@ def stage_features(work: Path, people: int, args) -> dict:
     say(f"features: {len(dates)} as-of dates")
     t = time.perf_counter()
     fm = build_feature_matrix(
-        ds, dates, cohort=config.cohort, outcome=config.outcome, features=config.features, seed=0
+        ds,
+        dates,
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=0,
+        progress=say,
     )
     seconds = time.perf_counter() - t
     _save_fm(fm, work / "fm")

@@ -7,7 +7,7 @@ labels from (T, T + horizon] (see :mod:`vrurisk.features._stage1` for the stage-
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -171,6 +171,7 @@ def build_feature_matrix(
     outcome: OutcomeConfig | None = None,
     features: FeatureConfig | None = None,
     seed: int = 0,
+    progress: Callable[[str], None] | None = None,
 ) -> FeatureMatrix:
     """Build the cohort's features and labels at each as-of date and stack them.
 
@@ -181,6 +182,8 @@ def build_feature_matrix(
     cohort, outcome, features : config sections, optional (defaults when omitted)
     seed : int
         Fixes the stage-1 person folds, subsampling and models.
+    progress : callable, optional
+        Called with a short message as each as-of date starts (minutes at 1M people).
 
     Returns
     -------
@@ -220,7 +223,9 @@ def build_feature_matrix(
     manifest = matrix_manifest(ctx["events"].keys, features, ctx["static"])
 
     blocks, labels, keys = [], [], []
-    for day in days:
+    for i, day in enumerate(days, 1):
+        if progress is not None:
+            progress(f"features at {_date(day).date()} ({i}/{len(days)})")
         rows = select_cohort(dataset, _date(day), cohort)
         t = tick("cohort", t)
         parts = [individual_block(dataset, ctx["events"], features, day, rows, ctx["static"])]

@@ -231,6 +231,7 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         outcome=config.outcome,
         features=config.features,
         seed=config.seed,
+        progress=say,
     )
     timings["features"] = time.perf_counter() - t
     say(f"feature matrix: {fm.X.shape[0]:,} rows x {fm.X.shape[1]} features")
