@@ -78,7 +78,7 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
             {"modles": {}},
             "config: unknown key 'modles'; allowed keys: calibration, cohort, config_version, "
             "data, evaluation, execution, fairness, features, models, name, outcome, privacy, "
-            "seed, temporal, tracking",
+            "scoring, seed, temporal, tracking",
         ),
         (
             {"models": {"lightgbm": {"num_leafs": [3]}}},
@@ -239,3 +239,51 @@ def test_shipped_configs_load(name):
     config = load_config(CONFIGS / name)
     assert {spec.kind for spec in config.model_specs} >= {"lightgbm", "baseline"}
     assert isinstance(config, ExperimentConfig)
+
+
+def _scoring_config(**scoring):
+    from vrurisk.config import validate_config
+
+    raw = {
+        "config_version": 1,
+        "data": {"path": "unused"},
+        "temporal": {"as_of_dates": ["2023-01-01", "2024-01-01"]},
+        "models": {"baseline": {}},
+        "evaluation": {"k": [75, "1%"]},
+    }
+    if scoring:
+        raw["scoring"] = scoring
+    return validate_config(raw)
+
+
+def test_scoring_section_defaults_and_overrides():
+    default = _scoring_config()
+    assert default.scoring.explain_top == 500 and default.scoring.panel_size is None
+    assert default.panel_size == 75  # the first evaluation.k
+    custom = _scoring_config(explain_top=40, panel_size="2%")
+    assert (custom.scoring.explain_top, custom.panel_size) == (40, "2%")
+    # scoring settings never change a trained model: they are not part of the config hash
+    assert custom.config_hash == default.config_hash
+
+
+@pytest.mark.parametrize(
+    ("scoring", "message"),
+    [
+        (
+            {"panel_size": "lots"},
+            "scoring.panel_size must be a positive integer or a percentage such as '1%', "
+            "got 'lots'",
+        ),
+        ({"explain_top": 0}, "scoring.explain_top must be an integer >= 1, got 0"),
+        ({"explain": 10}, None),
+    ],
+)
+def test_scoring_section_errors_name_the_key(scoring, message):
+    from vrurisk import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        _scoring_config(**scoring)
+    if message is not None:
+        assert str(info.value) == message
+    else:
+        assert str(info.value).startswith("scoring: unknown key 'explain'")

@@ -341,7 +341,10 @@ def score(
         help="Also write raw person ids to scores.csv/parquet (audit-logged; never to MLflow).",
     ),
     explain_top: int = typer.Option(
-        500, "--explain-top", min=1, help="People explained, best-ranked first."
+        None,
+        "--explain-top",
+        min=1,
+        help="People explained, best-ranked first (default: scoring.explain_top, 500).",
     ),
     no_tracking: bool = typer.Option(
         False, "--no-tracking", help="Do not log the bundle to MLflow."
@@ -353,10 +356,12 @@ def score(
     three reasons), explanations, the bias audit, the panel pack and the model card.
     """
     from vrurisk.config import load_config
+
+    experiment = load_config(config)  # config errors answer before scoring code is imported
     from vrurisk.scoring._run import run_scoring
 
     summary = run_scoring(
-        load_config(config),
+        experiment,
         model_uri=model,
         as_of=as_of,
         out=out,

@@ -57,6 +57,9 @@ FEW_DATES = "temporal: needs at least 2 as-of dates, got {n}"
 RANGE_ORDER = "temporal.end ({end}) must be after temporal.start ({start})"
 NEED_LENGTH = "temporal.history_length_days is required when temporal.training_history is 'rolling'"
 BAD_K = "evaluation.k values must be positive integers or percentages such as '1%', got {value!r}"
+BAD_PANEL_SIZE = (
+    "scoring.panel_size must be a positive integer or a percentage such as '1%', got {value!r}"
+)
 BAD_SELECTION = "evaluation.selection_metric must be one of {allowed}, got {value!r}"
 AFTER_EXTRACTION = (
     "temporal: as-of date {date} is after the data's extraction date {extraction}; "
@@ -294,6 +297,35 @@ class PrivacyConfig(_Section):
     proxies: dict[str, str] | None = None
 
 
+#: People explained per scored cohort unless ``scoring.explain_top`` says otherwise.
+DEFAULT_EXPLAIN_TOP = 500
+
+
+class ScoringConfig(_Section):
+    """What ``vrurisk score`` writes for a panel.
+
+    ``explain_top``: people explained (SHAP values and reasons), best-ranked first; at least
+    the panel's list is always explained (``--explain-top`` overrides it for one run).
+    ``panel_size``: the panel's list size, a number of people or a share of the cohort such
+    as ``"1%"`` (default: the first value of ``evaluation.k``); it is the bias audit's
+    operating point. Scoring settings never change a trained model, so this section is left
+    out of ``config_hash``.
+    """
+
+    explain_top: int = Field(DEFAULT_EXPLAIN_TOP, ge=1)
+    panel_size: int | str | None = None
+
+    @field_validator("panel_size")
+    @classmethod
+    def _panel_size(cls, value):
+        if value is not None:
+            try:
+                parse_k(value)
+            except ValueError:
+                raise ValueError(BAD_PANEL_SIZE.format(value=value)) from None
+        return value
+
+
 class ExecutionConfig(_Section):
     """Where the pipeline runs: this process (``local``) or a Dask cluster (``dask``).
 
@@ -332,6 +364,7 @@ class ExperimentConfig(_Section):
     fairness: FairnessConfig = Field(default_factory=FairnessConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
 
     _specs: list = PrivateAttr(default_factory=list)
@@ -376,6 +409,13 @@ class ExperimentConfig(_Section):
         return list(self._specs)
 
     @property
+    def panel_size(self) -> int | str:
+        """The panel's list size: ``scoring.panel_size``, else the first ``evaluation.k``."""
+        if self.scoring.panel_size is not None:
+            return self.scoring.panel_size
+        return self.evaluation.k[0]
+
+    @property
     def experiment_name(self) -> str:
         return self.tracking.experiment or f"vrurisk-{self.name}"
 
@@ -385,8 +425,9 @@ class ExperimentConfig(_Section):
 
     @property
     def config_hash(self) -> str:
-        # the engine never changes results: a config hashes the same on one machine and on Dask
-        raw = {k: v for k, v in self.to_dict().items() if k != "execution"}
+        # neither the engine nor scoring settings change a trained model: a config hashes the
+        # same on one machine and on Dask, whatever its scoring section says
+        raw = {k: v for k, v in self.to_dict().items() if k not in ("execution", "scoring")}
         text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

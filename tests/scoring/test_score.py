@@ -166,3 +166,19 @@ def test_no_bundle_without_an_audit_and_a_failed_write_keeps_the_old_bundle(
         write_score_bundle(scored, out, config=scoring_setup["config"])
     assert (out / "manifest.json").read_text() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".bundle")]
+
+
+def test_explain_top_and_panel_size_come_from_the_scoring_section(scoring_setup):
+    from vrurisk.config import ScoringConfig
+
+    s = scoring_setup
+    config = s["config"].model_copy(
+        update={"scoring": ScoringConfig(explain_top=70, panel_size=20)}
+    )
+    scored = score_cohort(s["dataset"], s["model"], config, keys=fake_keys)
+    assert scored.k == 20
+    assert scored.n_explained == min(70, len(scored.scores))
+    # an explicit explain_top (the CLI's --explain-top) wins over the config
+    assert score_cohort(
+        s["dataset"], s["model"], config, keys=fake_keys, explain_top=30, audit=False
+    ).n_explained == min(30, len(scored.scores))

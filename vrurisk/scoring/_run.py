@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from vrurisk.scoring._bundle import SCORES, write_score_bundle
-from vrurisk.scoring._score import EXPLAIN_TOP, parse_as_of, score_cohort
+from vrurisk.scoring._score import parse_as_of, score_cohort
 
 
 def default_model_uri(config) -> str:
@@ -34,7 +34,7 @@ def run_scoring(
     as_of=None,
     out: str | os.PathLike | None = None,
     reveal_ids: bool = False,
-    explain_top: int = EXPLAIN_TOP,
+    explain_top: int | None = None,
     track: bool = True,
     audit_log_path: str | os.PathLike | None = None,
     progress=None,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from vrurisk._errors import ConfigError, ModelError
 from vrurisk._serialise import json_safe
+from vrurisk.config import DEFAULT_EXPLAIN_TOP
 from vrurisk.evaluation import (
     Explanations,
     explain,
@@ -33,7 +34,7 @@ EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and 
 NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
 
 #: Default number of people explained (at least the panel's list; everyone if fewer).
-EXPLAIN_TOP = 500
+EXPLAIN_TOP = DEFAULT_EXPLAIN_TOP
 #: Size of the cohort sample behind global importance.
 IMPORTANCE_SAMPLE = 1000
 N_REASONS = 3
@@ -123,7 +124,7 @@ def score_cohort(
     *,
     as_of=None,
     keys=None,
-    explain_top: int = EXPLAIN_TOP,
+    explain_top: int | None = None,
     panel_k=None,
     reveal_ids: bool = False,
     audit: bool = True,
@@ -137,16 +138,18 @@ def score_cohort(
     model : RiskModel
         Its features must be exactly those the config builds (else :class:`ModelError`).
     config : ExperimentConfig
-        Cohort, outcome, features, evaluation (panel size) and fairness sections are used.
+        Cohort, outcome, features, scoring, evaluation and fairness sections are used.
     as_of : date-like, optional
         Defaults to the data's extraction date.
     keys : callable, optional
         Maps an array of person ids to pseudonymised keys. Defaults to the ids themselves
         (only for in-memory work; the CLI always pseudonymises).
-    explain_top : int, default 500
+    explain_top : int, optional
         People explained, best-ranked first (at least the panel's list; everyone if fewer).
+        Default: ``config.scoring.explain_top`` (500 unless configured).
     panel_k : int or str, optional
-        The panel's list size (default: the first of ``config.evaluation.k``).
+        The panel's list size (default: ``config.panel_size``, i.e. ``scoring.panel_size``,
+        else the first of ``config.evaluation.k``).
     reveal_ids : bool
         Keep a ``person_id`` column beside the key.
     audit : bool
@@ -191,7 +194,9 @@ def score_cohort(
     key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
     key = np.asarray(key_of(person_ids), dtype=object)
     scores = _score_table(key, probability, order, person_ids if reveal_ids else None)
-    k = resolve_k(panel_k if panel_k is not None else config.evaluation.k[0], len(X))
+    k = resolve_k(panel_k if panel_k is not None else config.panel_size, len(X))
+    if explain_top is None:
+        explain_top = config.scoring.explain_top
 
     t = time.perf_counter()
     n_explain = min(len(X), max(explain_top, k))
