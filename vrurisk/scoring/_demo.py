@@ -9,6 +9,7 @@ replaced atomically and the demo's own MLflow store and audit log are started af
 from __future__ import annotations
 
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import typer
@@ -19,47 +20,23 @@ DEMO_OWNED = ("demo.yaml", "mlflow.db", "mlruns", "bundle", "audit.jsonl")
 BUNDLE = "bundle"
 
 
+#: The demo's config, shipped with the package; ``configs/demo.yaml`` is the same config for
+#: data in ``data/synthetic`` (tests/scoring/test_demo_config.py keeps the two in step).
+DEMO_CONFIG = "demo.yaml"
+
+
 def demo_config(out: Path) -> dict:
-    """The demo's experiment config: ``configs/demo.yaml`` pointed at the demo's own files."""
+    """The packaged demo config pointed at the demo's own files in ``out``.
+
+    Only two values change: ``data.path`` (``out/data``) and ``tracking.uri`` (a SQLite store
+    in ``out``), so the demo never touches the working directory's MLflow store.
+    """
     out = Path(out).resolve()
-    return {
-        "config_version": 1,
-        "name": "demo",
-        "seed": 0,
-        "data": {"path": str(out / "data")},
-        "temporal": {
-            "start": "2022-01-01",
-            "end": "2024-07-01",
-            "step_months": 6,
-            "training_history": "expanding",
-            "test_dates": 2,
-        },
-        "outcome": {
-            "event_types": ["serious_violence"],
-            "roles": ["suspect", "victim"],
-            "horizon_days": 365,
-        },
-        "models": {
-            "lightgbm": {
-                "n_estimators": [200],
-                "learning_rate": [0.05],
-                "num_leaves": [15],
-                "min_child_samples": [50],
-            },
-            "logistic_regression": {"C": [0.1]},
-            "baseline": {},
-            "n_jobs": 2,
-        },
-        "calibration": {"method": "sigmoid"},
-        "evaluation": {"k": [50, 100, "1%"], "bootstrap": 200},
-        "fairness": {"sensitive_attributes": ["sex", "ethnicity"]},
-        "tracking": {
-            "uri": f"sqlite:///{out / 'mlflow.db'}",
-            "experiment": "vrurisk-demo",
-            "registered_model": "vrurisk-demo",
-            "alias": "champion",
-        },
-    }
+    text = resources.files("vrurisk.scoring").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    raw["data"] = {**raw["data"], "path": str(out / "data")}
+    raw["tracking"] = {**raw["tracking"], "uri": f"sqlite:///{out / 'mlflow.db'}"}
+    return raw
 
 
 def demo_reset(state: dict) -> None:
@@ -82,7 +59,7 @@ def demo_train(state: dict) -> None:
 
     path = Path(state["out"]) / "demo.yaml"
     path.write_text(
-        "# Written by `vrurisk demo`: configs/demo.yaml pointed at this directory.\n"
+        "# Written by `vrurisk demo`: the packaged demo config pointed at this directory.\n"
         + yaml.safe_dump(demo_config(state["out"]), sort_keys=False),
         encoding="utf-8",
     )
