@@ -138,7 +138,7 @@ def describe_value(spec, name: str, value: float) -> str:
         return NOT_RECORDED.format(description=spec.description)
     try:
         return spec.explain(float(value))
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, TypeError):
         return FALLBACK.format(name=spec.description, value=value)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vrurisk._text import duration_words
 from vrurisk.data import Dataset
 from vrurisk.features._cohort import DAYS_PER_YEAR, age_at, day_array, to_day
 from vrurisk.features._config import FeatureConfig
@@ -161,26 +162,68 @@ def _last_day(index: EventIndex, end_day: int, row_of: np.ndarray | None, n: int
     return last.reshape(n, k)
 
 
-def _key_words(key: tuple[str, str | None]) -> tuple[str, str]:
+#: How a panel would name one and several events of each type in the shared vocabulary; other
+#: types read "<type> event(s)".
+EVENT_NOUNS = {
+    "serious_violence": ("serious violence incident", "serious violence incidents"),
+    "violence": ("violent incident", "violent incidents"),
+    "knife_possession": ("knife possession offence", "knife possession offences"),
+    "drug_supply": ("drug supply offence", "drug supply offences"),
+    "drug_possession": ("drug possession offence", "drug possession offences"),
+    "asb": ("anti-social behaviour report", "anti-social behaviour reports"),
+    "stop_search": ("stop and search", "stops and searches"),
+    "custody": ("period in police custody", "periods in police custody"),
+    "missing_episode": ("missing episode", "missing episodes"),
+    "school_exclusion": ("school exclusion", "school exclusions"),
+    "sen_support": (
+        "record of special educational needs support",
+        "records of special educational needs support",
+    ),
+    "ae_assault": ("assault-related A&E attendance", "assault-related A&E attendances"),
+    "social_care_referral": ("social care referral", "social care referrals"),
+    "domestic_abuse": ("domestic abuse incident", "domestic abuse incidents"),
+    "parental_substance_misuse": (
+        "record of parental substance misuse",
+        "records of parental substance misuse",
+    ),
+    "parental_imprisonment": (
+        "record of parental imprisonment",
+        "records of parental imprisonment",
+    ),
+}
+#: Roles worth saying; "subject" goes without saying.
+ROLE_WORDS = {"suspect": " (as a suspect)", "victim": " (as a victim)", "subject": ""}
+
+
+def _plain(text: str) -> str:
+    """A category value as words that are safe inside a reason template."""
+    return re.sub(r"[{}|_]+", " ", str(text)).strip()
+
+
+def _key_words(key: tuple[str, str | None]) -> tuple[str, str, str]:
+    """Column stem, and one and several events of the key in words (role included)."""
     etype, role = key
     name = slug(etype) + (f"_{slug(role)}" if role else "")
-    words = etype.replace("_", " ") + (f" (as {role})" if role else "")
-    return name, words
+    words = _plain(etype)
+    one, many = EVENT_NOUNS.get(etype, (f"{words} event", f"{words} events"))
+    role_words = ROLE_WORDS.get(role, f" (as {_plain(role)})") if role else ""
+    return name, one + role_words, many + role_words
 
 
 def individual_manifest(index: EventIndex, features: FeatureConfig, static: list) -> list:
     """One :class:`FeatureSpec` per individual column, in column order."""
     specs = []
     for key in index.keys:
-        name, words = _key_words(key)
+        name, one, many = _key_words(key)
+        counted = f"{{value:count|{one}|{many}}}"
         for w in features.windows_days:
             ww = window_words(w)
             specs.append(
                 FeatureSpec(
                     f"count_{name}_{w}d",
                     "individual",
-                    f"{words} events in the last {ww}",
-                    f"{{value:.0f}} {words} event(s) in the last {ww}",
+                    f"{many} in the last {ww}",
+                    f"{counted} in the last {ww}",
                 )
             )
         if features.all_history:
@@ -188,8 +231,8 @@ def individual_manifest(index: EventIndex, features: FeatureConfig, static: list
                 FeatureSpec(
                     f"count_{name}_all",
                     "individual",
-                    f"{words} events ever recorded",
-                    f"{{value:.0f}} {words} event(s) recorded in total",
+                    f"{many} ever recorded",
+                    f"{counted} on record",
                 )
             )
         if features.days_since_last:
@@ -198,8 +241,8 @@ def individual_manifest(index: EventIndex, features: FeatureConfig, static: list
                 FeatureSpec(
                     f"days_since_{name}",
                     "individual",
-                    f"days since the last {words} event (capped at {cap}: none recorded)",
-                    f"last {words} event {{value:.0f}} days ago",
+                    f"days since the last {one}; {cap} if none in the last {duration_words(cap)}",
+                    f"{{value:since|{cap}|{one}}}",
                 )
             )
         if features.trend:
@@ -207,8 +250,9 @@ def individual_manifest(index: EventIndex, features: FeatureConfig, static: list
                 FeatureSpec(
                     f"trend_{name}",
                     "individual",
-                    f"{words} events in the last 12 months minus the 12 months before",
-                    f"{words} events changed by {{value:+.0f}} on the year before",
+                    f"{many} in the last 12 months minus the 12 months before",
+                    f"{{value:change|{one}|{many}}} in the last 12 months compared with the "
+                    "12 months before",
                 )
             )
     for w in features.windows_days:
@@ -217,8 +261,8 @@ def individual_manifest(index: EventIndex, features: FeatureConfig, static: list
             FeatureSpec(
                 f"count_any_{w}d",
                 "individual",
-                f"events of any type in the last {ww}",
-                f"{{value:.0f}} recorded event(s) in the last {ww}",
+                f"agency records of any kind in the last {ww}",
+                f"{{value:count|agency record|agency records}} of any kind in the last {ww}",
             )
         )
     specs += [
@@ -226,14 +270,14 @@ def individual_manifest(index: EventIndex, features: FeatureConfig, static: list
             "n_sources",
             "individual",
             "number of agencies (sources) that have recorded an event",
-            "known to {value:.0f} agencies",
+            "known to {value:count|agency|agencies}",
         ),
-        FeatureSpec("age", "individual", "age in years at the as-of date", "aged {value:.0f}"),
+        FeatureSpec("age", "individual", "age in years at the as-of date", "aged {value:age}"),
         FeatureSpec(
             "age_first_contact",
             "individual",
             "age in years at the first recorded event (current age if none)",
-            "first recorded contact at age {value:.0f}",
+            "first recorded contact at age {value:age}",
         ),
     ]
     for attr, value in static:

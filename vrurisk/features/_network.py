@@ -188,74 +188,85 @@ def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
     ww = window_words(w)
     vw = window_words(network.victim_window_days)
     none = network.max_hops + 1
+    tie = "recent close tie|recent close ties"
     spec = [
-        ("net_degree", "number of associates (people linked to them)", "{value:.0f} associates"),
+        (
+            "net_degree",
+            "number of associates (people linked to them in the records)",
+            "linked to {value:count|other person|other people} in the records",
+        ),
         (
             "net_weighted_degree",
-            "strength of links to associates (weighted by link type and age)",
-            "linked to associates with total strength {value:.1f}",
+            "strength of their ties to associates (closer and more recent links count more)",
+            f"ties to associates worth {{value:about|{tie}}} (older or looser links count less)",
         ),
         (
             f"net_assoc_violence_suspect_{w}d",
             f"associates who were suspects of violence in the last {ww}",
-            f"{{value:.0f}} associate(s) were suspects of violence in the last {ww}",
+            "{value:count|associate was a suspect|associates were suspects} of violence in the "
+            f"last {ww}",
         ),
         (
             f"net_assoc_violence_victim_{w}d",
             f"associates who were victims of violence in the last {ww}",
-            f"{{value:.0f}} associate(s) were victims of violence in the last {ww}",
+            "{value:count|associate was a victim|associates were victims} of violence in the "
+            f"last {ww}",
         ),
         (
             f"net_share_assoc_violence_suspect_{w}d",
             f"share of associates who were suspects of violence in the last {ww}",
-            f"{{value:.0%}} of associates were suspects of violence in the last {ww}",
+            f"{{value:.0%}} of their associates were suspects of violence in the last {ww}",
         ),
         (
             f"net_share_assoc_violence_victim_{w}d",
             f"share of associates who were victims of violence in the last {ww}",
-            f"{{value:.0%}} of associates were victims of violence in the last {ww}",
+            f"{{value:.0%}} of their associates were victims of violence in the last {ww}",
         ),
         (
             f"net_weighted_violence_exposure_{w}d",
-            f"link strength to associates involved in violence in the last {ww}",
-            f"links of strength {{value:.1f}} to associates involved in violence in the last {ww}",
+            f"strength of ties to associates involved in violence in the last {ww}",
+            f"ties worth {{value:about|{tie}}} to associates involved in violence in the last {ww}",
         ),
         (
             "net_recent_violence_exposure",
             "violence among associates, each event weighted by link strength and halved every "
             f"{network.exposure_half_life_days:g} days",
-            "recent violence among associates (exposure score {value:.2f})",
+            "recent violence among their associates (exposure score {value:.2f}; higher for "
+            "closer ties and more recent events)",
         ),
         (
             f"net_2hop_violence_{w}d",
             f"paths through an associate to people involved in violence in the last {ww}",
-            f"{{value:.0f}} associate-of-associate connection(s) to violence in the last {ww}",
+            "{value:count|link|links} through an associate to someone involved in violence in "
+            f"the last {ww}",
         ),
         (
             f"net_hops_to_victim_{network.victim_window_days}d",
             f"steps through the network to the nearest victim of violence in the last {vw} "
             f"({none}: none within {network.max_hops})",
-            "{value:.0f} step(s) from a recent victim of violence in their network",
+            f"nearest victim of violence (last {vw}) in their network: "
+            f"{{value:steps|{network.max_hops}}}",
         ),
         (
             "net_component_size",
             "number of people in their connected part of the network",
-            "part of a connected network of {value:.0f} people",
+            "in a connected network of {value:n|person|people}",
         ),
         (
             "net_kcore",
             "k-core number: embeddedness in a densely linked group",
-            "embedded in a densely linked group (k-core {value:.0f})",
+            "in a closely knit group where everyone has at least {value:n|link|links} "
+            "within the group",
         ),
         (
             "net_pagerank",
             "PageRank centrality among linked people, scaled so their average is 1 (0: no links)",
-            "network centrality {value:.1f} times the average of linked people",
+            "{value:times} as central in the network as the average linked person",
         ),
         (
             "net_community_size",
             "size of their network community (label propagation)",
-            "in a network community of {value:.0f} people",
+            "in a network community of {value:n|person|people}",
         ),
         (
             f"net_community_violence_rate_{w}d",

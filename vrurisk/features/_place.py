@@ -24,8 +24,8 @@ def place_manifest(place: PlaceConfig) -> list[FeatureSpec]:
             "place",
             f"people per 1,000 residents of their area involved in violence in the last "
             f"{window_words(w)} (excluding them)",
-            f"lives in an area where {{value:.1f}} per 1,000 residents were involved in violence "
-            f"in the last {window_words(w)}",
+            f"lives in an area where {{value:.1f}} in every 1,000 other residents were involved "
+            f"in violence in the last {window_words(w)}",
         )
         for w in place.windows_days
     ]

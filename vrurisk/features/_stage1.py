@@ -36,17 +36,18 @@ def stage1_manifest() -> list[FeatureSpec]:
         (
             "stage1_neighbour_risk_mean",
             "average individual risk score of their associates (stage-1 model, out of fold)",
-            "their associates' average individual risk score is {value:.1%}",
+            "their associates' average estimated risk (from their own records) is {value:.1%}",
         ),
         (
             "stage1_neighbour_risk_max",
             "highest individual risk score among their associates (stage-1 model, out of fold)",
-            "the highest individual risk score among their associates is {value:.1%}",
+            "the highest estimated risk among their associates (from their own records) is "
+            "{value:.1%}",
         ),
         (
             "stage1_neighbour_risk_weighted_sum",
             "associates' individual risk scores summed, weighted by link strength",
-            "link-weighted sum of associates' individual risk scores {value:.2f}",
+            "their associates' estimated risks add up to {value:.2f} (closer ties count more)",
         ),
     ]
     return [FeatureSpec(name, "stage1", desc, reason) for name, desc, reason in spec]
