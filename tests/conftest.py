@@ -21,7 +21,12 @@ def small_population() -> SyntheticPopulation:
     return simulate_population(**SMALL_POPULATION, keep_hazard=True)
 
 
-@pytest.fixture(autouse=True)
-def _audit_log_in_tmp(tmp_path_factory, monkeypatch):
-    """Commands append to the audit log: never to ./vrurisk-audit.jsonl in the repository."""
-    monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path_factory.mktemp("audit-log") / "a.jsonl"))
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_in_tmp(tmp_path_factory):
+    """Commands append to the audit log: never to ./vrurisk-audit.jsonl in the repository.
+
+    Session-scoped, so module-scoped fixtures that run commands are covered too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VRURISK_AUDIT_LOG", str(tmp_path_factory.mktemp("audit-log") / "a.jsonl"))
+        yield

@@ -42,10 +42,7 @@ def test_a_bad_config_fails_without_loading_the_ml_stack(tmp_path):
         "heavy = ('sklearn', 'lightgbm', 'fairlearn', 'shap', 'mlflow', 'matplotlib')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "[]"
+    assert run_python(code) == "[]"
 
 
 def test_help_does_not_load_pandas():
@@ -56,7 +53,10 @@ def test_help_does_not_load_pandas():
         "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
         "print('pandas' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "False"
+    assert run_python(code) == "False"
+
+
+def run_python(code: str) -> str:
+    """What a fresh interpreter prints running ``code`` (imports are counted from zero)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
