@@ -65,7 +65,11 @@ def demo_train(state: dict) -> None:
     )
     config = load_config(path)
     result = train_experiment(
-        config, state["dataset"], tracking=True, progress=lambda m: echo_err(f"  train: {m}")
+        config,
+        state["dataset"],
+        tracking=True,
+        progress=lambda m: echo_err(f"  train: {m}"),
+        audit_log_path=Path(state["out"]) / "audit.jsonl",
     )
     state["config"], state["training"] = config, result
     typer.echo(format_comparison(result))
