@@ -23,11 +23,20 @@ FAIRNESS_JSON = "fairness.json"
 BIAS_AUDIT_HTML = "bias_audit.html"
 
 
-def render_bias_audit(audit: BiasAudit, *, title: str | None = None) -> str:
+def render_bias_audit(
+    audit: BiasAudit,
+    *,
+    title: str | None = None,
+    outcome: str | None = None,
+    score: str | None = None,
+) -> str:
     """Render a :class:`~vrurisk.evaluation.BiasAudit` as one self-contained HTML page.
 
     Findings come first, then per operating point and attribute a chart and table of rates
     by group (with intervals) and the disparity verdicts, then calibration by group.
+    ``outcome`` and ``score`` say in words what the label and score columns hold (e.g.
+    "serious violence (as a suspect or victim) within 12 months of the list date"); by
+    default the header names the columns.
     """
     from vrurisk import __version__
 
@@ -54,6 +63,8 @@ def render_bias_audit(audit: BiasAudit, *, title: str | None = None) -> str:
     return render_template(
         "bias_audit.html",
         title=title or f"Bias audit of '{audit.score_column}'",
+        outcome=outcome or f"the column '{audit.label_column}' (1: had the outcome)",
+        score=score or f"the column '{audit.score_column}'",
         summary=summary,
         sections=sections,
         calibration=calibration,

@@ -72,6 +72,8 @@ def model_card_summary(
     sensitive_attributes: Sequence[str] = (),
     as_of: str | None = None,
     k: int | None = None,
+    cohort_words: str | None = None,
+    outcome_words: str | None = None,
 ) -> dict:
     """Everything the model card shows, as plain data.
 
@@ -98,6 +100,8 @@ def model_card_summary(
         Date of the list this card ships with.
     k : int, optional
         The panel's capacity (the operating point of the metrics).
+    cohort_words, outcome_words : str, optional
+        The cohort and the outcome in plain words (shown before the config keys).
 
     Returns
     -------
@@ -126,6 +130,8 @@ def model_card_summary(
         "data": dict(data),
         "cohort": dict(cohort),
         "outcome": dict(outcome),
+        "cohort_words": cohort_words,
+        "outcome_words": outcome_words,
         "metrics": metric_rows,
         "metric_table": _metric_table(metric_rows, model.get("name")),
         "fairness": fairness,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from vrurisk._errors import ModelError
 from vrurisk._serialise import file_sha256, json_safe
+from vrurisk._text import duration_words, plural
 from vrurisk.data import write_directory_atomically
 
 SCORES = "scores"
@@ -80,6 +81,8 @@ def write_score_bundle(
             data=scored.data_info,
             cohort=_section(config, "cohort") | {"size at as-of": len(scored.scores)},
             outcome=_section(config, "outcome"),
+            cohort_words=_cohort_words(config, len(scored.scores)),
+            outcome_words=_outcome_words(config),
             metrics=metrics,
             fairness=fairness,
             sensitive_attributes=[a for a in scored.audit.attributes if " & " not in a],
@@ -93,7 +96,13 @@ def write_score_bundle(
         scored.scores.to_csv(tmp / f"{SCORES}.csv", index=False)
         scored.explanations.to_frame().reset_index().to_parquet(tmp / EXPLANATIONS, index=False)
         scored.explanations.importance_frame().to_parquet(tmp / IMPORTANCE, index=False)
-        write_bias_audit(scored.audit, tmp, title=f"Bias audit of the list at {as_of}")
+        write_bias_audit(
+            scored.audit,
+            tmp,
+            title=f"Bias audit of the list at {as_of}",
+            outcome=_outcome_words(config),
+            score="the model's estimated probability of the outcome",
+        )
         (tmp / PANEL).write_text(panel, encoding="utf-8")
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
         manifest = bundle_manifest(scored, tmp, config=config, extra=extra_manifest)
@@ -155,9 +164,29 @@ def _section(config, name: str) -> dict:
 
 
 def _outcome_words(config) -> str:
+    """The outcome in words: "serious violence (as a suspect or victim) within 12 months"."""
     if config is None:
         return "the configured outcome"
     outcome = config.outcome
     types = " or ".join(t.replace("_", " ") for t in outcome.event_types)
-    roles = "" if not outcome.roles else " as " + " or ".join(outcome.roles)
-    return f"{types}{roles} within {outcome.horizon_days} days"
+    roles = "" if not outcome.roles else " (as a " + " or ".join(outcome.roles) + ")"
+    return f"{types}{roles} within {duration_words(outcome.horizon_days)} of the list date"
+
+
+def _cohort_words(config, size: int) -> str:
+    """Who was scored, in words, e.g. "aged 10 to 25, with a record in the last 2 years"."""
+    text = f"{plural(size, 'person', 'people')} scored"
+    if config is None:
+        return text
+    cohort = config.cohort
+    text += f": aged {cohort.min_age:g} to {cohort.max_age:g}"
+    if cohort.lookback_days is not None:
+        kinds = " or ".join(t.replace("_", " ") for t in cohort.event_types or ())
+        text += f", with a {kinds + ' ' if kinds else ''}record in the last "
+        text += duration_words(cohort.lookback_days)
+        if cohort.sources:
+            text += f" from {' or '.join(cohort.sources)}"
+    if cohort.exclude_event_types:
+        kinds = " or ".join(t.replace("_", " ") for t in cohort.exclude_event_types)
+        text += f", and no {kinds} in the last {duration_words(cohort.exclude_window_days)}"
+    return text

@@ -1,0 +1,59 @@
+"""What a panel or governance board reads: real outcome words, readable axes, right plurals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vrurisk.evaluation import FairnessConfig, audit_scores
+from vrurisk.reports import render_bias_audit
+
+
+@pytest.fixture(scope="module")
+def audit():
+    rng = np.random.default_rng(3)
+    n = 2000
+    frame = pd.DataFrame(
+        {
+            "risk": rng.random(n),
+            "reoffended": rng.integers(0, 2, n),
+            "sex": rng.choice(["F", "M"], n),
+        }
+    )
+    config = FairnessConfig(sensitive_attributes=["sex"], top_k=[20], bootstrap_samples=200)
+    return audit_scores(frame, score_col="risk", label_col="reoffended", config=config)
+
+
+def test_bias_audit_header_names_the_outcome(audit):
+    html = render_bias_audit(audit)
+    assert "Outcome: <strong>the column &#39;reoffended&#39; (1: had the outcome)</strong>" in html
+    assert "Score: the column &#39;risk&#39;" in html
+    html = render_bias_audit(
+        audit,
+        outcome="serious violence (as a suspect or victim) within 12 months of the list date",
+        score="the model's estimated probability of the outcome",
+    )
+    assert (
+        "Outcome: <strong>serious violence (as a suspect or victim) within 12 months of the "
+        "list date</strong>" in html
+    )
+    assert "<strong>outcome</strong>." not in html
+
+
+def test_model_card_says_cohort_and_outcome_in_words():
+    from vrurisk.reports._model_card import model_card_summary, render_model_card
+
+    summary = model_card_summary(
+        model={"name": "lightgbm"},
+        manifest=[],
+        data={},
+        cohort={"min_age": 10.0},
+        outcome={"horizon_days": 365},
+        cohort_words="4,238 people scored: aged 10 to 25, with a record in the last 2 years",
+        outcome_words="serious violence (as a suspect or victim) within 12 months",
+    )
+    html = render_model_card(summary)
+    assert "4,238 people scored: aged 10 to 25, with a record in the last 2 years" in html
+    assert "serious violence (as a suspect or victim) within 12 months" in html
+    assert "config: horizon_days: 365" in html
