@@ -57,3 +57,12 @@ def test_model_card_says_cohort_and_outcome_in_words():
     assert "4,238 people scored: aged 10 to 25, with a record in the last 2 years" in html
     assert "serious violence (as a suspect or victim) within 12 months" in html
     assert "config: horizon_days: 365" in html
+
+
+def test_rate_axes_fit_the_data_from_zero():
+    from vrurisk.reports._bias_audit import rate_axis_top
+
+    top = rate_axis_top(np.array([0.008, 0.015, np.nan, 0.011]))
+    assert 0.015 < top < 0.02  # 0.8% and 1.5% are told apart, not both squashed at 0
+    assert rate_axis_top(np.array([0.4, 0.97])) == 1.0
+    assert rate_axis_top(np.array([0.0, np.nan])) == 0.01

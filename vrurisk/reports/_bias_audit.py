@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from vrurisk.evaluation._fairness import VERDICTS, BiasAudit
 from vrurisk.evaluation._fairness_findings import METRIC_LABELS, METRIC_MEANINGS
@@ -96,9 +97,9 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
     figure = new_figure(9.5, height, layout=None)
     label_width = min(0.32, 0.05 + 0.0075 * max(len(g) for g in groups))
     figure.subplots_adjust(
-        left=label_width, right=0.98, top=1 - 0.62 / height, bottom=0.4 / height, wspace=0.12
+        left=label_width, right=0.97, top=1 - 0.62 / height, bottom=0.4 / height, wspace=0.2
     )
-    axes = figure.subplots(1, len(DISPARITY_METRICS), sharey=True)
+    axes = figure.subplots(1, len(DISPARITY_METRICS), sharey=True)  # each its own x scale
     positions = np.arange(len(groups))
     colours = [
         MUTED if r["small_group"] else PALETTE[1] if r["is_reference"] else PALETTE[0] for r in rows
@@ -128,8 +129,9 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
                 markersize=5,
             )
         ax.set_title(METRIC_LABELS[metric], fontsize=9)
-        ax.set_xlim(0, 1)
-        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "", "50%", "", "100%"])
+        ax.set_xlim(0, rate_axis_top(np.concatenate([values, highs])))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        ax.xaxis.set_major_formatter(_percent_ticks)
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", color="#e5e5e5")
     axes[0].set_yticks(positions, groups)
@@ -140,6 +142,19 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
         fontsize=9,
     )
     return figure_to_data_uri(figure)
+
+
+def _percent_ticks(value: float, _position) -> str:
+    """Tick labels as short percentages: 0%, 0.5%, 1%, 25%."""
+    return f"{round(100 * value, 6):g}%"
+
+
+def rate_axis_top(values: np.ndarray) -> float:
+    """Right edge of a rate axis that starts at 0: a little past the largest value or interval
+    end, so rates of 0.8% and 1.5% are told apart (never past 100%; 1% when all are 0)."""
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.0
+    return min(1.0, top * 1.12) if top > 0 else 0.01
 
 
 def _or(value, default: float) -> float:
@@ -173,8 +188,9 @@ def _calibration_blocks(audit: BiasAudit) -> list[dict]:
         ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=30 if len(labels) > 6 else 0)
         ax.set_xlabel(f"score band of '{audit.score_column}'", fontsize=9)
         ax.set_ylabel("observed outcome rate", fontsize=9)
-        ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:.0%}")
+        drawn = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()]
+        ax.set_ylim(0, rate_axis_top(np.concatenate([np.zeros(0), *drawn])))
+        ax.yaxis.set_major_formatter(_percent_ticks)
         ax.grid(color="#e5e5e5")
         ax.legend(fontsize=8, frameon=False)
         ax.set_title(f"Observed outcome rate by score band and {attribute}", fontsize=9)
