@@ -413,6 +413,7 @@ def drive(args) -> None:
                 break
             info = json.loads(line[-1][len("RESULT ") :])
             info.update(wall=wall, load_average=os.getloadavg()[0], when=time.strftime("%H:%M"))
+            results = _results()  # another driver may have saved meanwhile
             results.setdefault(str(people), {})[stage] = info
             if stage == "score":
                 results[str(people)]["audit"] = {
@@ -481,10 +482,18 @@ def report(results: dict) -> None:
         print(stage.ljust(15) + "".join(cells) + "   " + exponent)
     for n in sizes:
         row = results[str(n)]
-        for stage in ("features", "train", "score"):
+        for stage in ("features", "score"):
             if stage in row and f"dask_{stage}" in row:
                 ratio = row[f"dask_{stage}"]["seconds"] / row[stage]["seconds"]
                 print(f"dask / single machine at {n:,} people, {stage}: {ratio:.2f}x")
+        if "local_fit_seconds" in row.get("dask_train", {}):
+            info = row["dask_train"]
+            ratio = info["seconds"] / info["local_fit_seconds"]
+            print(
+                f"dask / single machine at {n:,} people, one LightGBM fit on {info['rows']:,} "
+                f"rows: {ratio:.2f}x (training AUC {info['train_auc_dask']:.4f} vs "
+                f"{info['train_auc_local']:.4f})"
+            )
     return fits
 
 
