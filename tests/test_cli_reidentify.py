@@ -55,9 +55,7 @@ def test_keys_file_to_stdout_and_audit_log(setup, monkeypatch, capsys):
         "ffffffffffffffff,",
     ]
     key_id = load_key().key_id
-    assert (
-        err == f"reidentify: 2 of 3 key(s) matched (key id {key_id}); recorded in the audit log\n"
-    )
+    assert err == f"reidentify: 2 of 3 keys matched (key id {key_id}); recorded in the audit log\n"
     (entry,) = audit_log.read_log(root / "audit.jsonl")
     assert entry["command"] == "reidentify"
     assert entry["output"] == "stdout"

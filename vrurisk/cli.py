@@ -358,6 +358,7 @@ def score(
     from vrurisk.config import load_config
 
     experiment = load_config(config)  # config errors answer before scoring code is imported
+    from vrurisk._text import plural
     from vrurisk.scoring._run import run_scoring
 
     summary = run_scoring(
@@ -378,7 +379,7 @@ def score(
     typer.echo(
         f"Scored {summary['n_scored']:,} people at {summary['as_of']} with "
         f"{summary['model_uri']} (version {summary['model_version'] or 'n/a'}); "
-        f"{summary['n_flagged']} disparity(ies) flagged."
+        f"{plural(summary['n_flagged'], 'disparity', 'disparities')} flagged."
     )
     typer.echo(f"Bundle: {summary['out']}")
     for name in ("panel.html", "bias_audit.html", "model_card.html"):
@@ -438,13 +439,14 @@ def reidentify(
     id is shown; keys that match nobody are left blank.
     """
     from vrurisk._reidentify_command import run_reidentify
+    from vrurisk._text import plural
 
     table, entry = run_reidentify(
         keys, data, key_file=key_file, out=out, extraction_date=extraction_date
     )
     details = entry["details"]
     echo_err(
-        f"reidentify: {details['n_matched']} of {details['n_keys']} key(s) matched "
+        f"reidentify: {details['n_matched']} of {plural(details['n_keys'], 'key')} matched "
         f"(key id {details['key_id']}); recorded in the audit log"
     )
     if out is None:

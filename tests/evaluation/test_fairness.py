@@ -136,7 +136,7 @@ def test_small_groups_get_a_warning_instead_of_a_verdict():
     assert set(other["verdict"]) == {"small group"}
     assert bool(_row(audit, "Other")["small_group"])
     assert audit.warnings == [
-        "eth: 1 group(s) have fewer than 30 people and get a warning instead of a verdict: Other."
+        "eth: 1 group has fewer than 30 people and gets a warning instead of a verdict: Other."
     ]
 
 

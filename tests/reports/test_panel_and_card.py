@@ -82,7 +82,7 @@ def test_panel_html_is_self_contained_escaped_and_says_how_to_use_it(listed):
     assert "<script" not in html
     assert 'src="http' not in html and 'href="http' not in html
     assert html.count('class="key"') == 5
-    assert "1 disparity(ies) flagged" in html
+    assert "1 disparity flagged" in html
 
 
 def test_model_card_summary_fills_the_atrs_fields_it_can(listed):

@@ -66,3 +66,11 @@ def test_rate_axes_fit_the_data_from_zero():
     assert 0.015 < top < 0.02  # 0.8% and 1.5% are told apart, not both squashed at 0
     assert rate_axis_top(np.array([0.4, 0.97])) == 1.0
     assert rate_axis_top(np.array([0.0, np.nan])) == 0.01
+
+
+def test_findings_use_proper_plurals(audit):
+    text = " ".join(audit.findings + audit.warnings)
+    assert "(s)" not in text and "(ies)" not in text
+    assert audit.findings[0].endswith("operating point: top 20.")
+    html = render_bias_audit(audit)
+    assert "Operating point: <strong>top 20</strong>." in html

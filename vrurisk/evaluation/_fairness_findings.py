@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from vrurisk._text import plural
+
 #: Short names of the rates, and what each is a share of, in the words a board would use.
 METRIC_LABELS = {
     "selection_rate": "selection rate",
@@ -31,10 +33,10 @@ def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str],
     flags = audit.flags
     for row in flags.head(MAX_FLAG_SENTENCES).to_dict(orient="records"):
         findings.append(_flag_sentence(row, band, level))
-    if len(flags) > MAX_FLAG_SENTENCES:
-        findings.append(
-            f"{len(flags) - MAX_FLAG_SENTENCES} more flagged disparities are listed in the tables."
-        )
+    extra = len(flags) - MAX_FLAG_SENTENCES
+    if extra > 0:
+        more = plural(extra, "more flagged disparity", "more flagged disparities")
+        findings.append(f"{more} {'is' if extra == 1 else 'are'} listed in the tables.")
     findings.append(_windows_sentence(audit.windows))
     if scores_are_probabilities:
         findings += _calibration_sentences(audit, config)
@@ -47,8 +49,8 @@ def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str],
         f"Ratios compare each group with a reference group (the largest unless configured); a "
         f"disparity is flagged only when the whole {level} bootstrap interval of the ratio lies "
         f"outside {band}. An unflagged ratio is not proof of fairness: small groups and rare "
-        f"outcomes give wide intervals. Each of the {len(audit.disparities)} comparisons has "
-        "its own interval, so a single flag on a small group with few outcomes can be chance: "
+        f"outcomes give wide intervals. {_each(len(audit.disparities))} has its own interval, "
+        "so a single flag on a small group with few outcomes can be chance: "
         "check it against another period before acting on it."
     )
     return findings, _warnings(audit, config)
@@ -61,13 +63,15 @@ def _headline(audit, band: str) -> str:
     unclear = int(counts.get("inconclusive", 0))
     unjudged = int(len(audit.disparities) - flagged - within - unclear)
     points = ", ".join(p.name for p in audit.operating_points)
+    point_word = "operating point" if len(audit.operating_points) == 1 else "operating points"
     tail = (
-        f"{within} comparison(s) lie inside the {band} band, {unclear} are inconclusive "
-        f"(their interval crosses an edge of the band) and {unjudged} could not be judged "
-        f"(small groups, too few cases or undefined rates); operating point(s): {points}."
+        f"{plural(within, 'comparison')} {'lies' if within == 1 else 'lie'} inside the {band} "
+        f"band, {unclear} {'is' if unclear == 1 else 'are'} inconclusive (the interval crosses "
+        f"an edge of the band) and {unjudged} could not be judged (small groups, too few cases "
+        f"or undefined rates); {point_word}: {points}."
     )
     if flagged:
-        return f"{flagged} disparit{'y' if flagged == 1 else 'ies'} flagged; {tail}"
+        return f"{plural(flagged, 'disparity', 'disparities')} flagged; {tail}"
     return f"No disparity flagged; {tail}"
 
 
@@ -141,10 +145,16 @@ def _warnings(audit, config) -> list[str]:
         elif not small.empty:
             names = ", ".join(small["group"])
             warnings.append(
-                f"{attribute}: {len(small)} group(s) have fewer than {config.min_group_size} "
-                f"people and get a warning instead of a verdict: {names}."
+                f"{attribute}: {plural(len(small), 'group')} "
+                f"{'has' if len(small) == 1 else 'have'} fewer than {config.min_group_size} "
+                f"people and {'gets' if len(small) == 1 else 'get'} a warning instead of a "
+                f"verdict: {names}."
             )
     return warnings
+
+
+def _each(n: int) -> str:
+    return "The one comparison" if n == 1 else f"Each of the {plural(n, 'comparison')}"
 
 
 def _pct(value: float) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from vrurisk._text import plural
 from vrurisk.reports._render import render_template
 
 TO_COMPLETE = "To be completed by the deploying organisation."
@@ -381,7 +382,7 @@ def _atrs(card: Mapping) -> list[dict]:
                     "Human review of every case; a bias audit with confidence intervals shipped "
                     "with every list"
                     + (
-                        f" ({fairness.get('n_flagged', 0)} disparity(ies) flagged on this list)"
+                        f" ({_flagged(fairness.get('n_flagged', 0))} on this list)"
                         if fairness
                         else ""
                     )
@@ -408,3 +409,7 @@ def _fmt(value) -> str:
         return f"{float(value):.3f}"
     except (TypeError, ValueError):
         return "n/a"
+
+
+def _flagged(n: int) -> str:
+    return f"{plural(n, 'disparity', 'disparities')} flagged" if n else "no disparity flagged"

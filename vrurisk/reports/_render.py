@@ -19,6 +19,8 @@ import jinja2
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
+from vrurisk._text import plural
+
 #: Colours used by every chart (colour-blind safe, from the Okabe-Ito palette).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MUTED = "#999999"
@@ -37,6 +39,7 @@ def report_environment() -> jinja2.Environment:
     env.filters["pct"] = format_percent
     env.filters["num"] = format_number
     env.filters["interval"] = format_interval
+    env.filters["plural"] = plural
     return env
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import typer
 import yaml
 
+from vrurisk._text import plural
+
 #: What the demo owns inside its output directory (removed at the start of every run).
 DEMO_OWNED = ("demo.yaml", "mlflow.db", "mlruns", "bundle", "audit.jsonl")
 BUNDLE = "bundle"
@@ -93,9 +95,10 @@ def demo_score(state: dict) -> None:
         )
     state["scoring"] = summary
     bundle = Path(summary["out"])
+    flagged = plural(summary["n_flagged"], "disparity", "disparities")
     typer.echo(
         f"Scored {summary['n_scored']:,} people at {summary['as_of']}; explained the top "
-        f"{summary['n_explained']}; bias audit: {summary['n_flagged']} disparity(ies) flagged "
+        f"{summary['n_explained']}; bias audit: {flagged} flagged "
         f"(error rates from {summary['outcome_as_of']}). Keys: {summary['pseudonym_key']}."
     )
     typer.echo("Reports:")
