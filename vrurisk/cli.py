@@ -73,6 +73,7 @@ def _synthesise(
     recording_bias: float,
     fmt: str,
     end_date: str | None = None,
+    risk_homophily: float = 1.0,
 ):
     """Simulate a population and write people/events/links/truth + dataset.json atomically."""
     import time
@@ -95,6 +96,7 @@ def _synthesise(
         years=years,
         contagion=contagion,
         recording_bias=recording_bias,
+        risk_homophily=risk_homophily,
         end_date=end_date,
         progress=progress,
     )
@@ -126,6 +128,12 @@ def synth(
         help="Over-recording of low-level police events for one group (0 turns it off; "
         "1 doubles the recording probability).",
     ),
+    risk_homophily: float = typer.Option(
+        1.0,
+        "--risk-homophily",
+        help="How much associates and street groups form on latent risk, 0-1 (0: ties say "
+        "nothing about one's own risk beyond area, school, age and household).",
+    ),
     fmt: str = typer.Option("parquet", "--format", help="Table format: parquet or csv."),
     end_date: str = typer.Option(
         None, "--end-date", help="Last simulated day = extraction date (default 2025-12-31)."
@@ -146,6 +154,7 @@ def synth(
         recording_bias=recording_bias,
         fmt=fmt,
         end_date=end_date,
+        risk_homophily=risk_homophily,
     )
 
 

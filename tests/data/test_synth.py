@@ -189,6 +189,28 @@ def test_same_seed_same_data_and_different_seed_different_data():
     assert a.dataset.fingerprint() != c.dataset.fingerprint()
 
 
+def _latent_correlation_of_associates(pop) -> float:
+    latent = pop.truth.set_index("person_id")["latent_risk"]
+    links = pop.dataset.links
+    links = links[links["link_type"] == "associate"]
+    return float(np.corrcoef(links["person_a"].map(latent), links["person_b"].map(latent))[0, 1])
+
+
+def test_risk_homophily_defaults_to_the_unchanged_population_and_zero_decouples_associates():
+    default = simulate_population(2_000, seed=1, years=3)
+    explicit = simulate_population(2_000, seed=1, years=3, risk_homophily=1.0)
+    assert default.dataset.fingerprint() == explicit.dataset.fingerprint()
+    pd.testing.assert_frame_equal(default.truth, explicit.truth)
+    # Measured at 3,000 people, seeds 0-2: about 0.64 at 1, 0.15 at 0.5, within 0.02 of 0 at 0.
+    none = simulate_population(2_000, seed=1, years=3, risk_homophily=0.0)
+    assert _latent_correlation_of_associates(default) > 0.5
+    assert abs(_latent_correlation_of_associates(none)) < 0.08
+    # The trait has its own random stream: people (and their latent risk) are the same.
+    np.testing.assert_array_equal(
+        np.sort(default.truth["latent_risk"]), np.sort(none.truth["latent_risk"])
+    )
+
+
 @settings(max_examples=12, deadline=None)
 @given(
     n_people=st.integers(200, 600),
@@ -225,6 +247,7 @@ def test_any_small_population_is_a_valid_dataset(
         ("contagion", -1.0, "a number between 0 and 10"),
         ("recording_bias", "high", "a number between 0 and 10"),
         ("seed", -2, "a non-negative integer"),
+        ("risk_homophily", 1.5, "a number between 0 and 1"),
     ],
 )
 def test_bad_parameters_raise_one_line_config_errors(name, value, rule):
@@ -269,6 +292,21 @@ def test_cli_synth_writes_both_formats_that_load_back(tmp_path, monkeypatch, cap
     assert loaded.fingerprint() == direct.dataset.fingerprint()
     assert len(read_table(out / f"truth.{fmt}")) == 400
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())  # no partial directories
+
+
+def test_cli_synth_passes_risk_homophily_through(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "synth"
+    code, _, err = run_cli(
+        monkeypatch, capsys, "synth", "--out", str(out), "--people", "300", "--years", "1",
+        "--seed", "2", "--risk-homophily", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    direct = simulate_population(300, seed=2, years=1, risk_homophily=0.0)
+    assert load_dataset(out).fingerprint() == direct.dataset.fingerprint()
+    assert (
+        direct.dataset.fingerprint()
+        != simulate_population(300, seed=2, years=1).dataset.fingerprint()
+    )
 
 
 def test_cli_synth_rejects_a_bad_format_with_one_line_and_writes_nothing(

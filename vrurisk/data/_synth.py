@@ -16,8 +16,9 @@ The model in brief (rates and strengths in ``_synth_params``):
   involvement. Latent risk (log hazard multiplier) adds all of these, area deprivation, sex and
   noise. The highest-risk 13-27 year olds may join small local street groups.
 - Ties: household, school year group, associates (mostly same area, within about 2.5 years of
-  age, similar risk; they start at various times and last about four years), street groups;
-  co-offending and co-victim ties form when people offend or are victimised together.
+  age, similar risk unless ``risk_homophily`` is lowered; they start at various times and last
+  about four years), street groups; co-offending and co-victim ties form when people offend or
+  are victimised together.
 - Each month, each behaviour's hazard is base rate x age curve x exp(slope x (latent risk +
   current state)), where the state is a slow AR(1) process. Violence also has a contagion
   multiplier ``1 + contagion x gain x min(exposure, cap)``; exposure gains the weighted number of
@@ -45,6 +46,9 @@ from vrurisk.data._dataset import Dataset
 from vrurisk.data._synth_events import MonthlySimulation, SimulationResult
 from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties, make_ties
 from vrurisk.data._synth_people import People, make_people
+
+#: Second seed word of the separate generator of the affinity trait (used when risk_homophily < 1).
+AFFINITY_STREAM = 1
 
 BAD_PARAMETER = "simulate_population: '{name}' must be {rule}, got {value!r}"
 
@@ -120,6 +124,7 @@ def simulate_population(
     years: float = 6,
     contagion: float = 1.0,
     recording_bias: float = P.DEFAULT_RECORDING_BIAS,
+    risk_homophily: float = 1.0,
     end_date=None,
     keep_hazard: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -140,6 +145,13 @@ def simulate_population(
         Over-recording of low-level police events (drug possession, ASB, stop and search) for
         the over-recorded group (Black young people): they are recorded with probability
         ``base * (1 + recording_bias)``. 0 turns it off; true behaviour is unaffected.
+    risk_homophily : float
+        How much associates and street groups form on latent risk, between 0 and 1: they form on
+        an affinity trait whose correlation with latent risk is ``risk_homophily``. At 1 (the
+        default) they form on latent risk itself, so an associate's violence says something about
+        one's own risk even without contagion; at 0 ties are independent of latent risk given
+        area, school, age and household. The trait is drawn from its own random stream, so the
+        default output is exactly what it was before this parameter existed.
     end_date : date-like, optional
         Last simulated day and extraction date (default 2025-12-31, so seeds reproduce).
     keep_hazard : bool
@@ -178,6 +190,12 @@ def simulate_population(
             "a number between 0 and 10",
             lambda v: isinstance(v, numbers.Real) and 0 <= v <= 10,
         )
+    _check(
+        "risk_homophily",
+        risk_homophily,
+        "a number between 0 and 1",
+        lambda v: isinstance(v, numbers.Real) and 0 <= v <= 1,
+    )
     try:
         end = pd.Timestamp(end_date if end_date is not None else P.DEFAULT_END_DATE).normalize()
     except (ValueError, TypeError) as exc:
@@ -189,7 +207,13 @@ def simulate_population(
     total_days = int(round(n_months * DAYS_PER_YEAR / 12))
     start = end - pd.Timedelta(days=total_days - 1)
     rng = np.random.default_rng(seed)
-    people = make_people(rng, int(n_people), float(total_days))
+    people = make_people(
+        rng,
+        int(n_people),
+        float(total_days),
+        risk_homophily=float(risk_homophily),
+        affinity_rng=np.random.default_rng([int(seed), AFFINITY_STREAM]),
+    )
     ties = make_ties(rng, people, float(total_days))
     adjacency = Adjacency.from_ties(ties, people.n)
     month_days = total_days / n_months
@@ -224,6 +248,7 @@ def simulate_population(
         "years": years,
         "contagion": float(contagion),
         "recording_bias": float(recording_bias),
+        "risk_homophily": float(risk_homophily),
         "end_date": str(end.date()),
     }
     return SyntheticPopulation(

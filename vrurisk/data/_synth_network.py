@@ -1,9 +1,11 @@
 """The synthetic social network: households, school year groups, associates, street groups.
 
 Ties are homophilous: associates mostly share an area, are within a few years of age and have
-similar latent risk. Every tie has a start day (relative to the simulation start; negative means
-before it) and only carries contagion from that day on. Co-offending and co-victim ties are
-added during the monthly simulation, when people offend or are victimised together.
+similar affinity, a trait that is the latent risk itself by default (``risk_homophily=1``) and
+independent of it at ``risk_homophily=0``. Every tie has a start day (relative to the simulation
+start; negative means before it) and only carries contagion from that day on. Co-offending and
+co-victim ties are added during the monthly simulation, when people offend or are victimised
+together.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def _school_ties(rng: np.random.Generator, people: People, born: np.ndarray) -> 
 def _associate_ties(
     rng: np.random.Generator, people: People, born: np.ndarray, total_days: float
 ) -> Ties:
-    """Associates: mostly same area, within a few years of age, similar latent risk."""
+    """Associates: mostly same area, within a few years of age, similar affinity (latent risk)."""
     n = people.n
     by_area = np.lexsort((people.age_end, people.area))  # area blocks stay contiguous
     rank_area = np.empty(n, dtype=np.int64)
@@ -194,13 +196,13 @@ def _associate_ties(
     other_area = rng.random(m) < P.ASSOCIATE_OTHER_AREA
     best = np.full(m, -1, dtype=np.int64)
     best_gap = np.full(m, np.inf)
-    for _ in range(3):  # risk homophily: the closest in latent risk of three candidates
+    for _ in range(3):  # homophily: the closest in affinity (by default latent risk) of three
         off = rng.integers(-width_area, width_area + 1)
         in_area = by_area[np.clip(rank_area[src] + off, lo, hi)]
         off_all = rng.integers(-width_all, width_all + 1, size=m)
         anywhere = by_age[np.clip(rank_age[src] + off_all, 0, n - 1)]
         cand = np.where(other_area, anywhere, in_area)
-        gap = np.abs(people.latent[cand] - people.latent[src])
+        gap = np.abs(people.affinity[cand] - people.affinity[src])
         gap[cand == src] = np.inf
         better = gap < best_gap
         best[better], best_gap[better] = cand[better], gap[better]

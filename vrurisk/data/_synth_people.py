@@ -37,6 +37,7 @@ class People:
     missing_prone: np.ndarray
     early_drug: np.ndarray
     latent: np.ndarray  # log risk multiplier, mean zero
+    affinity: np.ndarray  # trait that associates and street groups form on (latent risk by default)
     group: np.ndarray  # street-group index, -1 if none
     group_formed: np.ndarray  # day offset (from the simulation start) each group formed
 
@@ -49,8 +50,20 @@ class People:
         return sum(v.astype(np.int8) for v in self.ace.values())
 
 
-def make_people(rng: np.random.Generator, n: int, total_days: float) -> People:
-    """Draw ``n`` people with areas, households, ACEs, traits, latent risk and street groups."""
+def make_people(
+    rng: np.random.Generator,
+    n: int,
+    total_days: float,
+    *,
+    risk_homophily: float = 1.0,
+    affinity_rng: np.random.Generator | None = None,
+) -> People:
+    """Draw ``n`` people with areas, households, ACEs, traits, latent risk and street groups.
+
+    Associates and street groups form on an affinity trait whose correlation with latent risk is
+    ``risk_homophily``; at 1 (the default) it is the latent risk itself and ``affinity_rng`` is
+    not used, so default populations do not depend on it.
+    """
     n_areas = max(4, int(round(n / P.PEOPLE_PER_AREA)))
     area_decile = rng.integers(1, 11, size=n_areas)
     area = np.sort(rng.integers(0, n_areas, size=n))
@@ -115,7 +128,8 @@ def make_people(rng: np.random.Generator, n: int, total_days: float) -> People:
         + rng.normal(scale=P.LATENT_NOISE_SD, size=n)
     )
     latent = latent - latent.mean()
-    group, formed = _street_groups(rng, latent, age_end, area, n_areas, total_days)
+    affinity = _affinity(latent, risk_homophily, affinity_rng)
+    group, formed = _street_groups(rng, affinity, age_end, area, n_areas, total_days)
     return People(
         n=n,
         age_end=age_end,
@@ -132,9 +146,22 @@ def make_people(rng: np.random.Generator, n: int, total_days: float) -> People:
         missing_prone=missing_prone,
         early_drug=early_drug,
         latent=latent,
+        affinity=affinity,
         group=group,
         group_formed=formed,
     )
+
+
+def _affinity(
+    latent: np.ndarray, risk_homophily: float, rng: np.random.Generator | None
+) -> np.ndarray:
+    """A trait with the spread of latent risk and correlation ``risk_homophily`` with it."""
+    if risk_homophily == 1.0:
+        return latent
+    if rng is None:
+        raise ValueError("an affinity_rng is needed when risk_homophily != 1")
+    noise = rng.normal(scale=latent.std(), size=len(latent))
+    return risk_homophily * latent + np.sqrt(1.0 - risk_homophily**2) * noise
 
 
 def _hh_bool(rng: np.random.Generator, household: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -146,17 +173,17 @@ def _hh_bool(rng: np.random.Generator, household: np.ndarray, p: np.ndarray) -> 
 
 def _street_groups(
     rng: np.random.Generator,
-    latent: np.ndarray,
+    affinity: np.ndarray,
     age_end: np.ndarray,
     area: np.ndarray,
     n_areas: int,
     total_days: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Some of the highest-risk 13-27 year olds join small local street groups."""
-    n = len(latent)
+    """Some 13-27 year olds highest in affinity (by default latent risk) join street groups."""
+    n = len(affinity)
     eligible = (age_end >= 13) & (age_end < 27)
-    cut = np.quantile(latent[eligible], 1 - P.GROUP_CANDIDATE_SHARE) if eligible.any() else np.inf
-    members = np.flatnonzero(eligible & (latent >= cut) & (rng.random(n) < P.GROUP_JOIN_P))
+    cut = np.quantile(affinity[eligible], 1 - P.GROUP_CANDIDATE_SHARE) if eligible.any() else np.inf
+    members = np.flatnonzero(eligible & (affinity >= cut) & (rng.random(n) < P.GROUP_JOIN_P))
     group = np.full(n, -1, dtype=np.int64)
     if len(members) == 0:
         return group, np.zeros(0)
