@@ -253,12 +253,19 @@ def _protected_policy(audited: Sequence[str], inputs: Sequence[str]) -> str:
     )
     if audited:
         policy += (
-            f"{', '.join(audited)} are used only to audit every list for disparities between "
+            f"{_and(audited).capitalize()} {'is' if len(audited) == 1 else 'are'} used only to "
+            "audit every list for disparities between "
             "groups (selection rates, error rates and calibration, with confidence intervals)."
         )
     else:
         policy += "No protected characteristic was given for the bias audit."
     return policy
+
+
+def _and(values: Sequence[str]) -> str:
+    """``["sex", "ethnicity", "age"]`` -> ``"sex, ethnicity and age"``."""
+    values = [str(value) for value in values]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
 
 
 def _join(values) -> str:
@@ -368,7 +375,7 @@ def _atrs(card: Mapping) -> list[dict]:
                     f"{data.get('source', 'n/a')} extracted {data.get('extraction_date', 'n/a')}"
                     f" (fingerprint {str(data.get('fingerprint', ''))[:12]})",
                 ),
-                ("Outcome", _outcome_text(outcome)),
+                ("Outcome", card["outcome_words"] or _outcome_text(outcome)),
                 ("Performance", metric_text or "not available"),
                 ("Protected characteristics", card["protected"]["policy"]),
             ],

@@ -40,6 +40,7 @@ def report_environment() -> jinja2.Environment:
     env.filters["num"] = format_number
     env.filters["interval"] = format_interval
     env.filters["plural"] = plural
+    env.filters["count"] = format_count
     return env
 
 
@@ -78,6 +79,13 @@ def _missing(value) -> bool:
 def format_percent(value, digits: int = 1) -> str:
     """``0.4485 -> '44.8%'``; missing values read ``n/a``."""
     return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+
+
+def format_count(value) -> str:
+    """A whole number with thousands separated (``4238 -> '4,238'``); others unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or _missing(value):
+        return "n/a" if _missing(value) else str(value)
+    return f"{round(value):,}"
 
 
 def format_number(value, digits: int = 2) -> str:
