@@ -13,6 +13,7 @@ from vrurisk.features import FeatureConfig, FeatureSpec
 from vrurisk.features._matrix import matrix_manifest
 
 KEYS = [
+    ("parental_imprisonment", "subject"),
     ("ae_assault", "victim"),
     ("knife_possession", "suspect"),
     ("stop_search", "subject"),
@@ -72,6 +73,11 @@ def test_plural_agrees_with_the_number(n):
             "no knife possession offences (as a suspect) in the last 3 months",
         ),
         ("count_stop_search_subject_all", 1, "1 stop and search on record"),
+        (
+            "count_parental_imprisonment_subject_all",
+            1,
+            "1 report of parental imprisonment on record",
+        ),
         (
             "count_made_up_type_witness_1095d",
             2,

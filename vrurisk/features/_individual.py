@@ -176,19 +176,19 @@ EVENT_NOUNS = {
     "missing_episode": ("missing episode", "missing episodes"),
     "school_exclusion": ("school exclusion", "school exclusions"),
     "sen_support": (
-        "record of special educational needs support",
-        "records of special educational needs support",
+        "period of special educational needs support",
+        "periods of special educational needs support",
     ),
     "ae_assault": ("assault-related A&E attendance", "assault-related A&E attendances"),
     "social_care_referral": ("social care referral", "social care referrals"),
     "domestic_abuse": ("domestic abuse incident", "domestic abuse incidents"),
     "parental_substance_misuse": (
-        "record of parental substance misuse",
-        "records of parental substance misuse",
+        "report of parental substance misuse",
+        "reports of parental substance misuse",
     ),
     "parental_imprisonment": (
-        "record of parental imprisonment",
-        "records of parental imprisonment",
+        "report of parental imprisonment",
+        "reports of parental imprisonment",
     ),
 }
 #: Roles worth saying; "subject" goes without saying.
