@@ -126,7 +126,7 @@ def test_model_card_summary_fills_the_atrs_fields_it_can(listed):
     assert "Tier 2: risks, mitigations and impact assessments" in sections
     fields = {name: value for s in card["atrs"] for name, value in s["fields"]}
     assert "No action follows from the score alone" in fields["Human decisions and review"]
-    assert "roc_auc 0.800 (95% CI 0.750-0.850)" in fields["Performance"]
+    assert "ROC AUC 0.800 (95% interval 0.750 to 0.850)" in fields["Performance"]
     assert fields["Senior responsible owner"] == TO_COMPLETE
     assert card["protected"]["inputs"] == []
     assert card["protected"]["policy"].startswith("Protected characteristics are not model inputs")

@@ -74,3 +74,24 @@ def test_findings_use_proper_plurals(audit):
     assert audit.findings[0].endswith("operating point: top 20.")
     html = render_bias_audit(audit)
     assert "Operating point: <strong>top 20</strong>." in html
+
+
+def test_atrs_performance_reports_this_model_not_another_candidate():
+    from vrurisk.reports._model_card import model_card_summary
+
+    metrics = [
+        {"model": m, "metric": "roc_auc", "value": v, "ci_low": v - 0.03, "ci_high": v + 0.03}
+        for m, v in (("lightgbm", 0.81), ("logistic_regression", 0.79), ("baseline", 0.66))
+    ]
+    summary = model_card_summary(
+        model={"name": "logistic_regression"},
+        manifest=[],
+        data={},
+        cohort={},
+        outcome={},
+        metrics=metrics,
+    )
+    fields = dict(field for section in summary["atrs"] for field in section["fields"])
+    assert fields["Performance"] == (
+        "ROC AUC 0.790 (95% interval 0.760 to 0.820); risk-factor-count baseline ROC AUC 0.660"
+    )

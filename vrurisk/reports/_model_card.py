@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from vrurisk._text import plural
-from vrurisk.reports._render import render_template
+from vrurisk.reports._render import format_count, render_template
 
 TO_COMPLETE = "To be completed by the deploying organisation."
 
@@ -276,15 +276,7 @@ def _atrs(card: Mapping) -> list[dict]:
     """ATRS sections with the fields the tool can fill; the rest marked for the organisation."""
     model, data, outcome = card["model"], card["data"], card["outcome"]
     trained = card["trained_on"]
-    metric_text = "; ".join(
-        f"{row['model']} {row['metric']} {_fmt(row['value'])}"
-        + (
-            f" (95% CI {_fmt(row['ci_low'])}-{_fmt(row['ci_high'])})"
-            if row.get("ci_low") is not None
-            else ""
-        )
-        for row in card["metrics"][:8]
-    )
+    metric_text = _performance_text(card["metrics"], model.get("name"), model.get("kind"))
     fairness = card["fairness"]
     return [
         {
@@ -315,8 +307,8 @@ def _atrs(card: Mapping) -> list[dict]:
         {
             "section": "Tier 2: description and rationale",
             "fields": [
-                ("Scope", "; ".join(card["intended_use"][:2])),
-                ("Out of scope (misuse)", "; ".join(card["misuse"][:2])),
+                ("Scope", " ".join(card["intended_use"][:2])),
+                ("Out of scope (misuse)", " ".join(card["misuse"][:2])),
                 (
                     "Alternatives considered",
                     "A risk-factor-count checklist (the baseline shown in the performance "
@@ -367,8 +359,8 @@ def _atrs(card: Mapping) -> list[dict]:
                 (
                     "Training data",
                     f"as-of dates {_join(trained.get('as_of_dates'))}; "
-                    f"{trained.get('n_rows', 'n/a')} rows, "
-                    f"{trained.get('n_positive', 'n/a')} with the outcome",
+                    f"{format_count(trained.get('n_rows'))} rows, "
+                    f"{format_count(trained.get('n_positive'))} with the outcome",
                 ),
                 (
                     "Data used to score",
@@ -409,6 +401,28 @@ def _outcome_text(outcome: Mapping) -> str:
         for key, value in outcome.items()
     ]
     return "; ".join(parts)
+
+
+def _performance_text(rows: list[dict], champion: str | None, kind: str | None) -> str:
+    """This model's metrics in words (never another candidate's), then the baseline's AUC.
+
+    Rows are matched on the model's name, else on its kind."""
+    own = [row for row in rows if row["model"] == champion]
+    own = own or [row for row in rows if kind and row["model"] == kind]
+    parts = [
+        f"{_metric_label(row['metric'])} {_fmt(row['value'])}"
+        + (
+            f" (95% interval {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
+            if row.get("ci_low") is not None
+            else ""
+        )
+        for row in own
+    ]
+    baseline = [row for row in rows if row["model"] == "baseline" and row["metric"] == "roc_auc"]
+    if parts and baseline and champion != "baseline":
+        parts.append(f"risk-factor-count baseline ROC AUC {_fmt(baseline[0]['value'])}")
+    window = next((row["window"] for row in own if row.get("window")), "")
+    return "; ".join(parts) + (f" ({window})" if parts and window else "")
 
 
 def _fmt(value) -> str:
