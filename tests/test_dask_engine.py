@@ -74,8 +74,9 @@ def test_buckets_are_stable_and_keep_each_persons_events_together(engine, small_
 def test_features_equal_the_single_machine_engine(engine):
     client, ds, parts, config = engine
     common = dict(cohort=config.cohort, outcome=config.outcome, features=config.features, seed=0)
-    local = build_feature_matrix(ds, DATES, **common)
-    dist = build_feature_matrix_dask(ds, DATES, parts, client=client, **common)
+    dates = DATES[1::2]  # two dates keep the test quick; each date is built independently
+    local = build_feature_matrix(ds, dates, **common)
+    dist = build_feature_matrix_dask(ds, dates, parts, client=client, **common)
     assert list(dist.X.columns) == list(local.X.columns)
     assert dist.manifest == local.manifest
     pd.testing.assert_frame_equal(dist.rows, local.rows)
