@@ -95,3 +95,10 @@ def test_atrs_performance_reports_this_model_not_another_candidate():
     assert fields["Performance"] == (
         "ROC AUC 0.790 (95% interval 0.760 to 0.820); risk-factor-count baseline ROC AUC 0.660"
     )
+
+
+def test_probability_scores_read_as_percentages(audit):
+    labels = audit.calibration.drop_duplicates("bin")["bin_label"].tolist()
+    assert all(label.endswith("%") and " to " in label for label in labels)
+    html = render_bias_audit(audit)
+    assert "<td>0.500</td>" not in html and "<td>0.501</td>" not in html

@@ -480,5 +480,9 @@ def _score_bins(table: AuditTable, score_col: str) -> tuple[np.ndarray, list[str
         return np.searchsorted(distinct, table.scores), [f"{v:g}" for v in distinct]
     edges = np.unique(np.quantile(table.scores, np.linspace(0, 1, 11)))
     bins = np.clip(np.searchsorted(edges, table.scores, side="right") - 1, 0, len(edges) - 2)
-    labels = [f"{lo:.3g}-{hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    pairs = zip(edges[:-1], edges[1:], strict=True)
+    if table.probabilities:  # read as the panel reads scores: "1.2% to 1.6%"
+        labels = [f"{lo:.1%} to {hi:.1%}" for lo, hi in pairs]
+    else:
+        labels = [f"{lo:.3g}-{hi:.3g}" for lo, hi in pairs]
     return bins, labels

@@ -73,6 +73,7 @@ def render_bias_audit(
         outcome_meaning=METRIC_MEANINGS["base_rate"],
         verdicts=VERDICTS,
         has_current="n_current" in audit.groups.columns,
+        score_format="pct" if _probabilities(audit.calibration) else "num",
         version=__version__,
     )
 
@@ -186,7 +187,8 @@ def _calibration_blocks(audit: BiasAudit) -> list[dict]:
             means = overall.groupby("bin")["mean_score"].mean()
             ax.plot(means.index, means.to_numpy(), "k--", label="mean score")
         ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=30 if len(labels) > 6 else 0)
-        ax.set_xlabel(f"score band of '{audit.score_column}'", fontsize=9)
+        of_column = "" if audit.score_column == "score" else f" of '{audit.score_column}'"
+        ax.set_xlabel(f"score band{of_column}", fontsize=9)
         ax.set_ylabel("observed outcome rate", fontsize=9)
         drawn = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()]
         ax.set_ylim(0, rate_axis_top(np.concatenate([np.zeros(0), *drawn])))
