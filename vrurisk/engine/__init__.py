@@ -3,6 +3,11 @@
 People are partitioned by a hash of their id; per-person features, labels and scores are
 computed per partition on Dask workers, neighbourhood aggregates by distributed joins over the
 link table, LightGBM through its Dask interface. Results equal the single-machine engine's.
+
+Whole-graph features (hops to a victim, components, k-core, PageRank, communities), the stage-1
+neighbour risk and area rates are still computed on the driver, which holds the whole dataset
+(see :mod:`vrurisk.engine._dask_features`). ``vrurisk train`` / ``vrurisk score`` do not yet
+switch engine on ``execution.engine``: use these functions (or ``benchmarks/scale.py``).
 """
 
 from vrurisk.engine._dask_features import build_feature_matrix_dask
