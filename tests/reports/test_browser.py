@@ -162,4 +162,4 @@ def test_report_renders_without_console_errors_and_shows_its_content(reports, na
     else:
         assert "Algorithmic Transparency Recording Standard" in dom
         assert "Human decisions and review" in dom
-        assert "roc_auc" in dom
+        assert "ROC AUC" in dom
