@@ -281,6 +281,30 @@ def audit(
     typer.echo(f"Wrote {out / 'fairness.json'} and {out / 'bias_audit.html'}")
 
 
+@app.command(epilog="Example:\n\n  vrurisk compare configs/compas.yaml --out compas-comparison")
+def compare(
+    config: Path = typer.Argument(..., help="A score-comparison config (kind: score_comparison)."),
+    out: Path = typer.Option(Path("comparison"), "--out", help="Directory to write."),
+    as_json: bool = typer.Option(False, "--json", help="Print comparison.json to stdout."),
+) -> None:
+    """Train vrurisk's models on a flat table and compare them with an existing score.
+
+    Writes comparison.json and comparison.html (AUC and error-rate disparities side by side)
+    and every scorer's bias audit under audits/ into --out (replaced atomically).
+    """
+    from vrurisk._compare_command import run_compare
+
+    summary = run_compare(config, out, progress=echo_err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    for finding in summary["findings"]:
+        typer.echo(f"- {finding}")
+    typer.echo(f"Wrote {out / 'comparison.html'}, {out / 'comparison.json'} and {out / 'audits'}")
+
+
 @app.command(
     epilog=(
         "Examples:\n\n"
@@ -393,30 +417,6 @@ def score(
     typer.echo(f"Bundle: {summary['out']}")
     for name in ("panel.html", "bias_audit.html", "model_card.html"):
         typer.echo(f"  {Path(summary['out']) / name}")
-
-
-@app.command(epilog="Example:\n\n  vrurisk compare configs/compas.yaml --out compas-comparison")
-def compare(
-    config: Path = typer.Argument(..., help="A score-comparison config (kind: score_comparison)."),
-    out: Path = typer.Option(Path("comparison"), "--out", help="Directory to write."),
-    as_json: bool = typer.Option(False, "--json", help="Print comparison.json to stdout."),
-) -> None:
-    """Train vrurisk's models on a flat table and compare them with an existing score.
-
-    Writes comparison.json and comparison.html (AUC and error-rate disparities side by side)
-    and every scorer's bias audit under audits/ into --out (replaced atomically).
-    """
-    from vrurisk._compare_command import run_compare
-
-    summary = run_compare(config, out, progress=echo_err)
-    if as_json:
-        import json
-
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-        return
-    for finding in summary["findings"]:
-        typer.echo(f"- {finding}")
-    typer.echo(f"Wrote {out / 'comparison.html'}, {out / 'comparison.json'} and {out / 'audits'}")
 
 
 @app.command(
