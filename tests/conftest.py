@@ -30,3 +30,15 @@ def _audit_log_in_tmp(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VRURISK_AUDIT_LOG", str(tmp_path_factory.mktemp("audit-log") / "a.jsonl"))
         yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests run in CI (``CI`` set) or with ``VRURISK_SLOW=1``; elsewhere they are skipped."""
+    import os
+
+    if os.environ.get("CI") or os.environ.get("VRURISK_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI, or locally with VRURISK_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from vrurisk.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from cli_helpers import run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +56,7 @@ def _args(data, out, *extra):
 
 def test_audit_writes_json_and_html(tmp_path, monkeypatch, capsys, scores_csv):
     out = tmp_path / "audit"
-    code, stdout, stderr = run_cli(monkeypatch, capsys, *_args(scores_csv, out, "--top-k", "50"))
+    code, stdout, stderr = run_cli(*_args(scores_csv, out, "--top-k", "50"))
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == ["bias_audit.html", "fairness.json"]
     summary = json.loads((out / "fairness.json").read_text(encoding="utf-8"))
@@ -86,7 +73,7 @@ def test_audit_writes_an_audit_log_entry(tmp_path, monkeypatch, capsys, scores_c
     from vrurisk._serialise import file_sha256
 
     out = tmp_path / "audit"
-    code, _, stderr = run_cli(monkeypatch, capsys, *_args(scores_csv, out, "--top-k", "50"))
+    code, _, stderr = run_cli(*_args(scores_csv, out, "--top-k", "50"))
     assert code == 0, stderr
     (entry,) = audit_log.read_log(audit_log_file)
     assert entry["command"] == "audit" and entry["output"] == str(out)
@@ -103,7 +90,7 @@ def test_audit_writes_an_audit_log_entry(tmp_path, monkeypatch, capsys, scores_c
 
 
 def test_a_failed_audit_is_not_logged(tmp_path, monkeypatch, capsys, scores_csv, audit_log_file):
-    code, _, _ = run_cli(monkeypatch, capsys, *_args(scores_csv, tmp_path / "a", "--top-k", "0"))
+    code, _, _ = run_cli(*_args(scores_csv, tmp_path / "a", "--top-k", "0"))
     assert code == 2 and not audit_log_file.exists()
 
 
@@ -112,9 +99,7 @@ def test_audit_parquet_json_output_and_rerun_replaces(tmp_path, monkeypatch, cap
     pd.read_csv(scores_csv).to_parquet(data)
     out = tmp_path / "audit"
     for _ in range(2):  # a second run replaces the first bundle atomically
-        code, stdout, stderr = run_cli(
-            monkeypatch, capsys, *_args(data, out, "--threshold", "0.7", "--json")
-        )
+        code, stdout, stderr = run_cli(*_args(data, out, "--threshold", "0.7", "--json"))
         assert code == 0, stderr
         summary = json.loads(stdout)
         assert summary["operating_points"][0]["name"] == "score >= 0.7"
@@ -129,7 +114,7 @@ def test_audit_parquet_json_output_and_rerun_replaces(tmp_path, monkeypatch, cap
 def test_flag_values_on_a_banded_score(tmp_path, monkeypatch, capsys, scores_csv):
     args = _args(scores_csv, tmp_path / "a", "--flag-values", "Medium,High", "--json")
     args[args.index("score")] = "band"
-    code, stdout, stderr = run_cli(monkeypatch, capsys, *args, "--no-intersections")
+    code, stdout, stderr = run_cli(*args, "--no-intersections")
     assert code == 0, stderr
     summary = json.loads(stdout)
     assert summary["attributes"] == ["sex", "ethnicity"]
@@ -197,7 +182,7 @@ def test_bad_input_is_one_line_and_exit_2(
             args[args.index("--data") + 1] = str(tmp_path / value)
         else:
             args[args.index(option) + 1] = value
-    code, stdout, stderr = run_cli(monkeypatch, capsys, *args)
+    code, stdout, stderr = run_cli(*args)
     assert code == 2
     assert stderr.splitlines() == [message.format(tmp=tmp_path, data=scores_csv)]
     assert not (tmp_path / "out").exists()
@@ -207,7 +192,7 @@ def test_refuses_to_replace_a_directory_with_other_files(tmp_path, monkeypatch, 
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    code, _, stderr = run_cli(monkeypatch, capsys, *_args(scores_csv, out, "--top-k", "10"))
+    code, _, stderr = run_cli(*_args(scores_csv, out, "--top-k", "10"))
     assert code == 2
     assert stderr.strip() == (
         f"error: --out {out} exists and holds files other than a bias audit (notes.txt); "
@@ -224,12 +209,12 @@ def test_repeated_identical_headers_are_accepted_but_different_ones_are_not(
     same.write_text(rows, encoding="utf-8")
     args = ["audit", "--data", str(same), "--score-col", "score", "--label-col", "outcome"]
     args += ["--sensitive", "g", "--top-k", "2", "--out", str(tmp_path / "a")]
-    code, _, stderr = run_cli(monkeypatch, capsys, *args)
+    code, _, stderr = run_cli(*args)
     assert code == 0, stderr
     differ = tmp_path / "differ.csv"
     differ.write_text(rows.replace("0.9,0.9", "0.9,0.8"), encoding="utf-8")
     args[2] = str(differ)
-    code, _, stderr = run_cli(monkeypatch, capsys, *args)
+    code, _, stderr = run_cli(*args)
     assert code == 2
     assert stderr.strip() == (
         f"error: {differ}: column 'score' appears more than once with different values; "

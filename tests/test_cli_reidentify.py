@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
-from vrurisk import audit_log, cli
+from vrurisk import audit_log
 from vrurisk.data import Dataset, save_dataset
 from vrurisk.privacy import load_key, pseudonymise
 
@@ -33,20 +33,9 @@ def setup(tmp_path, monkeypatch):
     return {"root": tmp_path, "data": tmp_path / "data", "keys": keys, "dataset": ds}
 
 
-def run(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["vrurisk", "reidentify", *map(str, args)])
-    code = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_keys_file_to_stdout_and_audit_log(setup, monkeypatch, capsys):
     root = setup["root"]
-    code, out, err = run(monkeypatch, capsys, "--keys", root / "keys.txt", "--data", setup["data"])
+    code, out, err = run_cli("reidentify", "--keys", root / "keys.txt", "--data", setup["data"])
     assert code == 0
     assert out.splitlines() == [
         "key,person_id",
@@ -72,9 +61,8 @@ def test_scores_file_and_private_output_file(setup, monkeypatch, capsys):
         root / "scores.csv", index=False
     )
     out_file = root / "secure" / "ids.csv"
-    code, out, _ = run(
-        monkeypatch,
-        capsys,
+    code, out, _ = run_cli(
+        "reidentify",
         "--keys",
         root / "scores.csv",
         "--data",
@@ -92,9 +80,8 @@ def test_key_file_option(setup, monkeypatch, capsys):
     root = setup["root"]
     (root / "secret.key").write_text(SECRET + "\n")
     monkeypatch.delenv("VRURISK_PSEUDONYM_KEY")
-    code, out, _ = run(
-        monkeypatch,
-        capsys,
+    code, out, _ = run_cli(
+        "reidentify",
         *("--keys", root / "keys.txt", "--data", setup["data"], "--key-file", root / "secret.key"),
     )
     assert code == 0 and ",007" in out
@@ -129,7 +116,7 @@ def test_errors_are_one_line_exit_2_and_reveal_nothing(
         keys.write_text("a,b\n1,2\n")
     elif change == "log_unwritable":
         monkeypatch.setenv("VRURISK_AUDIT_LOG", str(root))  # a directory
-    code, out, err = run(monkeypatch, capsys, "--keys", keys, "--data", data)
+    code, out, err = run_cli("reidentify", "--keys", keys, "--data", data)
     assert code == 2 and out == ""
     assert err.startswith(expected.format(keys=keys, data=data))
     assert err.count("\n") == 1
@@ -140,6 +127,6 @@ def test_demo_keys_use_the_demo_key_only_when_no_key_is_set(setup, monkeypatch, 
     monkeypatch.delenv("VRURISK_PSEUDONYM_KEY")
     demo_keys = pseudonymise(["p3"], load_key(demo=True))
     (root / "demo.txt").write_text(demo_keys[0] + "\n")
-    code, out, _ = run(monkeypatch, capsys, "--keys", root / "demo.txt", "--data", setup["data"])
+    code, out, _ = run_cli("reidentify", "--keys", root / "demo.txt", "--data", setup["data"])
     assert code == 0 and out.splitlines()[1] == f"{demo_keys[0]},p3"
     assert audit_log.read_log(root / "audit.jsonl")[0]["details"]["key_source"] == "DEMO KEY"

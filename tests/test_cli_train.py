@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 import yaml
+from cli_helpers import run_cli
+from config_helpers import tiny_raw_config
 from mlflow_store import fresh_sqlite_store
 
-from vrurisk.cli import main
 from vrurisk.data import save_dataset
 
 
@@ -17,39 +17,24 @@ from vrurisk.data import save_dataset
 def config_path(small_population, tmp_path_factory):
     root = tmp_path_factory.mktemp("cli-train")
     save_dataset(small_population.dataset, root / "data")
-    raw = {
-        "config_version": 1,
-        "data": {"path": "data"},
-        "temporal": {"start": "2023-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 1},
-        "models": {
-            "lightgbm": {"n_estimators": 20, "num_leaves": 7, "min_child_samples": 30},
-            "baseline": {},
-        },
-        "features": {"stage1": {"enabled": False}},
-        "evaluation": {"k": [50, "2%"], "bootstrap": 20},
-        "tracking": {
+    raw = tiny_raw_config(
+        data={"path": "data"},
+        evaluation={"k": [50, "2%"], "bootstrap": 20},
+        tracking={
             "uri": f"sqlite:///{fresh_sqlite_store(root)}",
             "registered_model": "cli-test",
         },
-    }
+    )
     path = root / "cli.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return path
 
 
-def run(monkeypatch, *args) -> int:
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *map(str, args)])
-    try:
-        main()
-    except SystemExit as exc:
-        return exc.code
-    return 0
-
-
 def test_train_prints_the_comparison_and_the_registered_model(monkeypatch, capsys, config_path):
     monkeypatch.setenv("VRURISK_AUDIT_LOG", str(config_path.parent / "audit.jsonl"))
-    assert run(monkeypatch, "train", config_path) == 0
-    out, err = capsys.readouterr()
+    run = run_cli("train", config_path)
+    assert run.code == 0
+    out, err = run.out, run.err
     lines = out.splitlines()
     assert lines[0].startswith("Test date 2024-07-01")
     assert lines[1].split()[:3] == ["model", "ROC", "AUC"]
@@ -61,8 +46,9 @@ def test_train_prints_the_comparison_and_the_registered_model(monkeypatch, capsy
 
 
 def test_train_json_is_one_object(monkeypatch, capsys, config_path):
-    assert run(monkeypatch, "train", config_path, "--json", "--no-tracking") == 0
-    out, _ = capsys.readouterr()
+    run = run_cli("train", config_path, "--json", "--no-tracking")
+    assert run.code == 0
+    out, _ = run.out, run.err
     result = json.loads(out)
     assert result["selection_metric"] == "precision_at_50"
     assert {m["model"] for m in result["metrics"]} == {"lightgbm", "baseline"}
@@ -75,8 +61,9 @@ def test_bad_config_is_one_line_and_exit_2(monkeypatch, capsys, tmp_path, config
     raw["models"]["lightgbm"]["num_leaves"] = "abc"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    assert run(monkeypatch, "train", path) == 2
-    _, err = capsys.readouterr()
+    run = run_cli("train", path)
+    assert run.code == 2
+    _, err = run.out, run.err
     assert err == "error: models.lightgbm.num_leaves must be an integer > 1, got 'abc'\n"
 
 
@@ -98,8 +85,9 @@ def test_too_few_outcomes_fail_before_fitting_with_one_line(monkeypatch, capsys,
         raise AssertionError("a model was fitted")
 
     monkeypatch.setattr("vrurisk.models._train.fit_risk_model", no_fitting)
-    assert run(monkeypatch, "train", path, "--no-tracking") == 2
-    _, err = capsys.readouterr()
+    run = run_cli("train", path, "--no-tracking")
+    assert run.code == 2
+    _, err = run.out, run.err
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0] == err.splitlines()[-1]
     assert "Traceback" not in err

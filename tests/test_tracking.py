@@ -14,6 +14,7 @@ from pathlib import Path
 import mlflow
 import numpy as np
 import pytest
+from config_helpers import tiny_raw_config
 from mlflow.tracking import MlflowClient
 from mlflow_store import fresh_sqlite_store
 
@@ -31,21 +32,8 @@ from vrurisk.tracking import (
 
 
 def tracked_config(uri: str, **changes):
-    raw = {
-        "config_version": 1,
-        "name": "tracked",
-        "data": {"path": "unused"},
-        "temporal": {"start": "2023-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 1},
-        "models": {
-            "lightgbm": {"n_estimators": 20, "num_leaves": 7, "min_child_samples": 30},
-            "baseline": {},
-        },
-        "features": {"stage1": {"enabled": False}},
-        "evaluation": {"k": [50], "bootstrap": 20},
-        "tracking": {"uri": uri, "registered_model": "vrurisk-test", "experiment": "vrurisk-test"},
-    }
-    raw.update(changes)
-    return validate_config(raw)
+    tracking = {"uri": uri, "registered_model": "vrurisk-test", "experiment": "vrurisk-test"}
+    return validate_config(tiny_raw_config(name="tracked", tracking=tracking, **changes))
 
 
 @pytest.fixture(scope="module")

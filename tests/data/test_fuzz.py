@@ -14,23 +14,20 @@ exit 0, or exit 2 with exactly one line on stderr.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
-import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from cli_helpers import run_cli
 from contract_tables import EXTRACTION, tiny_frames
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from vrurisk import DataValidationError
-from vrurisk.cli import main
 from vrurisk.data import ROLES, TABLES, Dataset, load_dataset
 
 EXAMPLES = int(os.environ.get("VRURISK_FUZZ_EXAMPLES", "100"))
@@ -357,22 +354,6 @@ def load_or_reject(target: str, load) -> Dataset | None:
     check_contract(ds)
     TALLY[(target, "loaded")] += 1
     return ds
-
-
-def run_cli(*args: str) -> tuple[int, str, str]:
-    """``vrurisk ...`` in this process; returns (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["vrurisk", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = argv
-    return code, out.getvalue(), err.getvalue()
 
 
 def check_cli(directory: Path, loaded: bool) -> None:

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from contract_tables import EXTRACTION, tiny_frames, write_tables
 
 from vrurisk import DataValidationError
@@ -549,14 +550,6 @@ def test_fingerprint_ignores_column_order_and_derived_columns():
 # --- the CLI ---
 
 
-def run_cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *map(str, args)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
-
-
 def test_cli_validate_good_data(tmp_path, monkeypatch, capsys):
     directory = write_tables(tmp_path / "d", tiny_frames(), "parquet")
     monkeypatch.setattr(sys, "argv", ["vrurisk", "validate", str(directory)])
@@ -577,7 +570,7 @@ def test_cli_validate_bad_data_is_one_line_exit_2(tmp_path, monkeypatch, capsys)
         "x\ny",
     ]
     directory = write_tables(tmp_path / "d", frames, "csv")
-    code, out, err = run_cli(monkeypatch, capsys, "validate", directory)
+    code, out, err = run_cli("validate", directory)
     assert code == 2
     assert out == ""
     assert err == (
@@ -599,7 +592,7 @@ def test_cli_validate_bad_data_is_one_line_exit_2(tmp_path, monkeypatch, capsys)
 def test_cli_validate_usage_errors(tmp_path, monkeypatch, capsys, args):
     monkeypatch.chdir(tmp_path)
     write_tables(tmp_path, tiny_frames(), "csv")
-    code, out, err = run_cli(monkeypatch, capsys, *args)
+    code, out, err = run_cli(*args)
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1
     assert "Traceback" not in err
@@ -610,7 +603,7 @@ def test_cli_writes_nothing_on_bad_input(tmp_path, monkeypatch, capsys):
     frames["people"]["person_id"] = ["a", "a", "b", "c"]
     directory = write_tables(tmp_path / "d", frames, "csv")
     before = sorted(p.name for p in directory.iterdir())
-    code, _, _ = run_cli(monkeypatch, capsys, "validate", directory)
+    code, _, _ = run_cli("validate", directory)
     assert code == 2
     assert sorted(p.name for p in directory.iterdir()) == before
     assert json.loads((directory / "dataset.json").read_text()) == {"extraction_date": EXTRACTION}

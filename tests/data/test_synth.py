@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -261,24 +261,11 @@ def test_bad_parameters_raise_one_line_config_errors(name, value, rule):
 # --- CLI ------------------------------------------------------------------------------------
 
 
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from vrurisk.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_cli_synth_writes_both_formats_that_load_back(tmp_path, monkeypatch, capsys, fmt):
     out = tmp_path / "synth"
     code, _, err = run_cli(
-        monkeypatch, capsys, "synth", "--out", str(out), "--people", "400", "--years", "2",
+        "synth", "--out", str(out), "--people", "400", "--years", "2",
         "--seed", "5", "--format", fmt,
     )  # fmt: skip
     assert code == 0, err
@@ -297,7 +284,7 @@ def test_cli_synth_writes_both_formats_that_load_back(tmp_path, monkeypatch, cap
 def test_cli_synth_passes_risk_homophily_through(tmp_path, monkeypatch, capsys):
     out = tmp_path / "synth"
     code, _, err = run_cli(
-        monkeypatch, capsys, "synth", "--out", str(out), "--people", "300", "--years", "1",
+        "synth", "--out", str(out), "--people", "300", "--years", "1",
         "--seed", "2", "--risk-homophily", "0",
     )  # fmt: skip
     assert code == 0, err
@@ -313,7 +300,7 @@ def test_cli_synth_rejects_a_bad_format_with_one_line_and_writes_nothing(
     tmp_path, monkeypatch, capsys
 ):
     out = tmp_path / "synth"
-    code, _, err = run_cli(monkeypatch, capsys, "synth", "--out", str(out), "--format", "xls")
+    code, _, err = run_cli("synth", "--out", str(out), "--format", "xls")
     assert code == 2
     assert err == "error: --format must be one of ['parquet', 'csv'], got 'xls'\n"
     assert not out.exists()
@@ -324,9 +311,7 @@ def test_cli_demo_synthesises_validates_and_prints_a_summary(tmp_path, monkeypat
 
     # The data steps only: training and scoring need more than 500 people (tests/scoring).
     monkeypatch.setattr(cli, "DEMO_STEPS", cli.DEMO_STEPS[:2])
-    code, out, err = run_cli(
-        monkeypatch, capsys, "demo", "--out", str(tmp_path / "demo"), "--people", "500"
-    )
+    code, out, err = run_cli("demo", "--out", str(tmp_path / "demo"), "--people", "500")
     assert code == 0, err
     assert (tmp_path / "demo" / "data" / "events.parquet").exists()
     assert "people            500" in out

@@ -140,7 +140,9 @@ def test_exposure_gain_shrinks_without_contagion(results):
     gain_off = off["exposure"][0] - off["individual"][0]
     gain_on = on["exposure"][0] - on["individual"][0]
     assert gain_off < 0.015
-    assert gain_on - gain_off > 0.01
+    # Runs seed 0 only (gap 0.019 in the table). Over seeds 0-2 the smallest gap measured was
+    # 0.005 (seed 1), so only a gap that held on every seed is asserted, not 0.01.
+    assert gain_on - gain_off > 0.004
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from config_helpers import tiny_raw_config
 
 import vrurisk.features
 from vrurisk._errors import ConfigError
@@ -16,17 +17,16 @@ from vrurisk.models import RiskModel, train_experiment
 
 
 def tiny_config(**changes):
-    raw = {
-        "config_version": 1,
-        "data": {"path": "unused"},
-        "temporal": {"start": "2022-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
-        "models": {
+    raw = tiny_raw_config(
+        temporal={"start": "2022-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
+        models={
             "lightgbm": {"n_estimators": 40, "num_leaves": 7, "min_child_samples": 30},
             "logistic_regression": {"C": 0.1},
             "baseline": {},
         },
-        "evaluation": {"k": [50, "5%"], "bootstrap": 50},
-    }
+        features={},
+        evaluation={"k": [50, "5%"], "bootstrap": 50},
+    )
     raw.update(changes)
     return validate_config(raw, name="tiny")
 

@@ -7,20 +7,10 @@ import sys
 
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from scoring_helpers import PSEUDONYM_KEY
 
 from vrurisk import cli
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *args])
-    code = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture()
@@ -94,8 +84,6 @@ def test_score_writes_the_bundle_and_logs_an_mlflow_run(registered_setup, scored
 
 def test_bad_model_uri_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
     code, out, err = run_cli(
-        monkeypatch,
-        capsys,
         "score",
         str(registered_setup["config_path"]),
         "--model",
@@ -111,8 +99,6 @@ def test_bad_model_uri_is_one_line_and_exit_2(registered_setup, keyed, monkeypat
 
 def test_bad_as_of_date_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
     code, _, err = run_cli(
-        monkeypatch,
-        capsys,
         "score",
         str(registered_setup["config_path"]),
         "--as-of",
@@ -161,6 +147,6 @@ def test_ctrl_c_exits_130_not_0(registered_setup, keyed, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("vrurisk.scoring._run.run_scoring", interrupted)
-    code, out, err = run_cli(monkeypatch, capsys, "score", str(registered_setup["config_path"]))
+    code, out, err = run_cli("score", str(registered_setup["config_path"]))
     assert code == 130 and out == ""
     assert err.strip().splitlines()[-1] == "error: interrupted"

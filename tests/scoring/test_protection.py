@@ -20,22 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from scoring_helpers import PSEUDONYM_KEY
 
-from vrurisk import audit_log, cli
+from vrurisk import audit_log
 from vrurisk.privacy import load_key, pseudonymise
 
 #: Files of a bundle whose bytes must not change between two runs on the same inputs.
 DETERMINISTIC = ("scores.csv", "scores.parquet", "explanations.parquet")
-
-
-def run_cli(monkeypatch, *args: str) -> int:
-    monkeypatch.setattr(sys, "argv", ["vrurisk", *map(str, args)])
-    try:
-        cli.main()
-    except SystemExit as exc:
-        return exc.code or 0
-    return 0
 
 
 def id_pattern(ids) -> re.Pattern[bytes]:
@@ -80,9 +72,9 @@ def runs(registered_setup, tmp_path_factory):
         mp.setenv("VRURISK_PSEUDONYM_KEY", PSEUDONYM_KEY)
         mp.setenv("VRURISK_AUDIT_LOG", str(log))
         common = ["score", config, "--explain-top", "60", "--json"]
-        assert run_cli(mp, *common, "--out", root / "a") == 0
-        assert run_cli(mp, *common, "--out", root / "b", "--no-tracking") == 0
-        assert run_cli(mp, *common, "--out", root / "raw", "--reveal-ids") == 0
+        assert run_cli(*common, "--out", root / "a").code == 0
+        assert run_cli(*common, "--out", root / "b", "--no-tracking").code == 0
+        assert run_cli(*common, "--out", root / "raw", "--reveal-ids").code == 0
     return {"root": root, "log": log, **{name: root / name for name in ("a", "b", "raw")}}
 
 

@@ -95,9 +95,11 @@ def test_audit_takes_selection_now_and_error_rates_from_the_last_closed_window(
     dataset = scoring_setup["dataset"]
     assert scored.as_of == dataset.extraction_date
     assert scored.outcome_as_of == dataset.extraction_date - pd.Timedelta(days=365)
-    windows = scored.audit.windows
-    assert str(scored.as_of.date()) in json.dumps(windows)
-    assert str(scored.outcome_as_of.date()) in json.dumps(windows)
+    assert scored.audit.windows == {
+        "selection_rate": f"the current list (as of {scored.as_of.date()})",
+        "error_rates": "the latest list whose outcome window has closed "
+        f"(as of {scored.outcome_as_of.date()})",
+    }
     assert scored.audit.operating_points[0].value == 50
 
 
