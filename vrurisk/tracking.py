@@ -23,6 +23,7 @@ import contextlib
 import logging
 import os
 import pickle
+import stat
 import subprocess
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
@@ -33,6 +34,11 @@ import mlflow
 import numpy as np
 import pandas as pd
 from mlflow.tracking import MlflowClient
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: concurrent first runs are not serialised
+    fcntl = None
 
 from vrurisk._errors import ModelError
 
@@ -64,9 +70,73 @@ class RiskModelPyfunc(mlflow.pyfunc.PythonModel):
         return self.risk_model.predict_proba(pd.DataFrame(model_input))
 
 
+#: Local SQLite stores this process has prepared (created or checked under the lock).
+_PREPARED: set[str] = set()
+
+
+def _sqlite_path(uri: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URI (``None`` for any other store)."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    return Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+
+
+def prepare_store(uri: str) -> None:
+    """Create a local SQLite store's tables once, under a lock, before anything uses it.
+
+    MLflow creates (migrates) a SQLite store's tables the first time any process opens it; two
+    processes doing so at the same moment crash (``duplicate column name: step``). Here the
+    first process to take an exclusive ``fcntl`` lock on ``<database>.lock`` (beside the
+    database) creates the tables while the others wait, then find them there. Other stores
+    (a tracking server, PostgreSQL) are left to their own server.
+    """
+    database = _sqlite_path(uri)
+    if database is None or uri in _PREPARED:
+        return
+    lock = database.with_name(database.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        client.search_experiments(max_results=1)  # creates or checks the tracking tables
+        client.search_registered_models(max_results=1)  # and the registry's
+    finally:
+        os.close(fd)  # releases the lock
+    _PREPARED.add(uri)
+
+
+def _make_private(root: Path) -> None:
+    """Owner-only permissions on a local artefact store: directories 0700, files 0600.
+
+    MLflow copies bundle files with their modes (0644 inside a 0700 bundle) and creates
+    directories by the umask, so copies of panel packs and scores would be world-readable.
+    Entries owned by another user and symbolic links are left alone.
+    """
+    if not root.is_dir():
+        return
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    paths = [root]
+    for directory, dirs, names in os.walk(root):
+        paths += [Path(directory, name) for name in dirs + names]
+    for path in paths:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or (uid is not None and info.st_uid != uid):
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        private = 0o700 if stat.S_ISDIR(info.st_mode) else mode & 0o700
+        if mode != private:
+            os.chmod(path, private)
+
+
 @contextlib.contextmanager
 def _store(uri: str):
-    """Point MLflow at ``uri`` for the duration (restoring the previous URIs)."""
+    """Point MLflow at ``uri`` for the duration (restoring the previous URIs).
+
+    For a local SQLite store, artefacts are written with a 0o077 umask and made owner-only
+    on the way out (:func:`_make_private`): they hold copies of panel packs and scores.
+    """
+    prepare_store(uri)
     previous = mlflow.get_tracking_uri()
     previous_registry = mlflow.get_registry_uri()
     logger = logging.getLogger("mlflow")
@@ -74,9 +144,14 @@ def _store(uri: str):
     logger.setLevel(logging.ERROR)  # MLflow's INFO/WARNING chatter is not for analysts
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
+    database = _sqlite_path(uri)
+    umask = os.umask(0o077) if database is not None else None
     try:
         yield MlflowClient(tracking_uri=uri, registry_uri=uri)
     finally:
+        if umask is not None:
+            os.umask(umask)
+            _make_private(database.resolve().parent / "mlruns")
         mlflow.set_tracking_uri(previous)
         mlflow.set_registry_uri(previous_registry)
         logger.setLevel(level)
@@ -86,15 +161,21 @@ def _experiment_id(client: MlflowClient, name: str) -> str:
     experiment = client.get_experiment_by_name(name)
     if experiment:
         return experiment.experiment_id
-    return client.create_experiment(name, artifact_location=_artifact_location(client))
+    try:
+        return client.create_experiment(name, artifact_location=_artifact_location(client))
+    except mlflow.exceptions.MlflowException:
+        experiment = client.get_experiment_by_name(name)  # another run created it just now
+        if experiment is None:
+            raise
+        return experiment.experiment_id
 
 
 def _artifact_location(client: MlflowClient) -> str | None:
     """Artefacts of a local SQLite store live beside the database, not in the working directory."""
-    uri = client.tracking_uri
-    if not uri.startswith("sqlite:///"):
+    database = _sqlite_path(client.tracking_uri)
+    if database is None:
         return None
-    return (Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns").as_uri()
+    return (database.resolve().parent / "mlruns").as_uri()
 
 
 def git_commit() -> str:

@@ -16,7 +16,14 @@ def test_reset_removes_only_what_the_demo_owns(tmp_path):
     (out / "data").mkdir()
     demo_reset({"out": out})
     assert sorted(p.name for p in out.iterdir()) == ["data", "notes.txt"]
-    assert set(DEMO_OWNED) == {"demo.yaml", "mlflow.db", "mlruns", "bundle", "audit.jsonl"}
+    assert set(DEMO_OWNED) == {
+        "demo.yaml",
+        "mlflow.db",
+        "mlflow.db.lock",
+        "mlruns",
+        "bundle",
+        "audit.jsonl",
+    }
 
 
 def test_demo_config_is_valid_and_points_inside_out(tmp_path):

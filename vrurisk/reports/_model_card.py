@@ -9,6 +9,7 @@ fill (owner, contact, impact assessments) are listed as such rather than invente
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePath
 
 from vrurisk._text import plural
 from vrurisk.reports._render import format_count, render_template
@@ -86,7 +87,7 @@ def model_card_summary(
     manifest : list of FeatureSpec
         The model's features.
     data : mapping
-        ``source``, ``extraction_date``, ``fingerprint``, ``n_people``, ``n_events``, ``n_links``.
+        ``source`` (only its last part is shown), ``extraction_date``, ``fingerprint``, ``n_people``, ``n_events``, ``n_links``.
     cohort, outcome : mapping
         The validated config sections (as dicts), plus ``size`` in ``cohort`` if known.
     metrics : list of mapping
@@ -116,6 +117,9 @@ def model_card_summary(
         spec.name for spec in specs if any(word in spec.name.lower() for word in PROTECTED_WORDS)
     ]
     trained_on = dict(model.get("trained_on", {}))
+    data = dict(data)
+    if data.get("source"):  # the extract's name, never a server path (the card is shared)
+        data["source"] = PurePath(str(data["source"])).name or str(data["source"])
     metric_rows = [_metric_row(row) for row in metrics]
     fairness = dict(fairness or {})
     card = {
@@ -128,7 +132,7 @@ def model_card_summary(
             {"name": s.name, "group": s.group, "description": s.description} for s in specs
         ],
         "feature_groups": by_group,
-        "data": dict(data),
+        "data": data,
         "cohort": dict(cohort),
         "outcome": dict(outcome),
         "cohort_words": cohort_words,

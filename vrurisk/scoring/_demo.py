@@ -18,7 +18,7 @@ import yaml
 from vrurisk._text import plural
 
 #: What the demo owns inside its output directory (removed at the start of every run).
-DEMO_OWNED = ("demo.yaml", "mlflow.db", "mlruns", "bundle", "audit.jsonl")
+DEMO_OWNED = ("demo.yaml", "mlflow.db", "mlflow.db.lock", "mlruns", "bundle", "audit.jsonl")
 BUNDLE = "bundle"
 
 
