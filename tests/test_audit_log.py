@@ -7,6 +7,7 @@ import multiprocessing
 import os
 
 import pytest
+from cli_helpers import run_cli
 
 from vrurisk import VruriskError, audit_log
 from vrurisk.data import Dataset
@@ -288,25 +289,10 @@ def test_an_empty_log_verifies_and_an_absent_one_is_an_error(tmp_path):
     assert str(info.value) == f"cannot read the audit log {tmp_path / 'none.jsonl'} (no such file)"
 
 
-def _cli(monkeypatch, capsys, *args):
-    import sys
-
-    from vrurisk import cli
-
-    monkeypatch.setattr(sys, "argv", ["vrurisk", "log", *map(str, args)])
-    code = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_log_verify(tmp_path, monkeypatch, capsys):
+def test_cli_log_verify(tmp_path, monkeypatch):
     log = _chained_log(tmp_path, 3)
     head = audit_log.verify_log(log).head
-    code, out, err = _cli(monkeypatch, capsys, "verify", log)
+    code, out, err = run_cli("log", "verify", log)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "3 entries, chain intact",
@@ -314,17 +300,17 @@ def test_cli_log_verify(tmp_path, monkeypatch, capsys):
         "entries were cut from the end)",
     ]
     monkeypatch.setenv(audit_log.AUDIT_LOG_ENV_VAR, str(log))
-    assert _cli(monkeypatch, capsys, "verify", "--head", head)[0] == 0  # default: the env's log
+    assert run_cli("log", "verify", "--head", head)[0] == 0  # default: the env's log
     lines = _lines(log)
     del lines[1]
     _write_lines(log, lines)
-    code, out, err = _cli(monkeypatch, capsys, "verify", log)
+    code, out, err = run_cli("log", "verify", log)
     assert (code, out) == (2, "")
     assert err == (
         f"error: {log}: line 2 does not follow line 1: line 1 was edited or an entry after it "
         "was removed\n"
     )
-    code, out, err = _cli(monkeypatch, capsys, "verify", tmp_path / "absent.jsonl")
+    code, out, err = run_cli("log", "verify", tmp_path / "absent.jsonl")
     assert code == 2 and err.startswith("error: cannot read the audit log")
 
 

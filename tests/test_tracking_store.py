@@ -61,6 +61,7 @@ def _modes(root):
 
 
 def test_mlflow_copies_of_a_bundle_are_private_to_their_owner(tmp_path):
+    from config_helpers import tiny_raw_config
     from mlflow.tracking import MlflowClient
     from mlflow_store import fresh_sqlite_store
 
@@ -77,14 +78,7 @@ def test_mlflow_copies_of_a_bundle_are_private_to_their_owner(tmp_path):
         (bundle / name).write_text("x")
         os.chmod(bundle / name, 0o644)  # as the atomic writer leaves them inside a 0700 bundle
     config = validate_config(
-        {
-            "config_version": 1,
-            "name": "private",
-            "data": {"path": "unused"},
-            "temporal": {"as_of_dates": ["2023-01-01", "2024-01-01"]},
-            "models": {"baseline": {}},
-            "tracking": {"uri": uri, "registered_model": "private"},
-        }
+        tiny_raw_config(name="private", tracking={"uri": uri, "registered_model": "private"})
     )
     old = os.umask(0o022)
     try:

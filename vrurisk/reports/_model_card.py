@@ -87,7 +87,8 @@ def model_card_summary(
     manifest : list of FeatureSpec
         The model's features.
     data : mapping
-        ``source`` (only its last part is shown), ``extraction_date``, ``fingerprint``, ``n_people``, ``n_events``, ``n_links``.
+        ``source`` (only its last part is shown), ``extraction_date``, ``fingerprint``,
+        ``n_people``, ``n_events``, ``n_links``.
     cohort, outcome : mapping
         The validated config sections (as dicts), plus ``size`` in ``cohort`` if known.
     metrics : list of mapping
