@@ -65,14 +65,24 @@ def _tiny():
     return people, events, links
 
 
-def test_entries_are_appended_never_rewritten(tmp_path):
+def test_entries_are_appended_never_rewritten_and_old_entries_said_to_be_unchained(tmp_path):
     log = tmp_path / "audit.jsonl"
-    log.write_text('{"command": "train", "old": true}\n')
+    log.write_text('{"command": "train", "old": true}\n{"command": "score", "old": true}\n')
     audit_log.record("score", path=log)
     audit_log.record("audit", path=log)
     entries = audit_log.read_log(log)
-    assert [e["command"] for e in entries] == ["train", "score", "audit"]
+    assert [e["command"] for e in entries] == ["train", "score", "score", "audit"]
     assert entries[0] == {"command": "train", "old": True}
+    report = audit_log.verify_log(log)
+    assert report.ok and report.first_chained == 3
+    assert report.message == (
+        "4 entries, chain intact from line 3; entries before line 3 are not chained (written "
+        "before the audit log was hash-chained) and cannot be checked"
+    )
+    lines = _lines(log)
+    lines[1] = lines[1].replace(b"score", b"scroe")
+    _write_lines(log, lines)
+    assert not audit_log.verify_log(log).ok  # the first chained entry covers the line before
 
 
 def test_default_path_and_environment_variable(tmp_path, monkeypatch):
@@ -124,7 +134,7 @@ def _writer(args):
     return n
 
 
-def test_concurrent_writers_never_interleave(tmp_path):
+def test_concurrent_writers_never_interleave_and_keep_the_chain_intact(tmp_path):
     log = tmp_path / "audit.jsonl"
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(4) as pool:
@@ -133,6 +143,8 @@ def test_concurrent_writers_never_interleave(tmp_path):
     assert len(entries) == 200
     seen = {(e["details"]["worker"], e["details"]["i"]) for e in entries}
     assert seen == {(w, i) for w in range(4) for i in range(50)}
+    report = audit_log.verify_log(log)  # without the lock the chain breaks within ~10 lines
+    assert report.ok, report.message
 
 
 # --- tamper evidence: a hash chain over the lines, checked by verify_log / `vrurisk log verify`
@@ -167,12 +179,24 @@ def test_each_entry_carries_the_hash_of_the_line_before(tmp_path):
     assert report.message == "3 entries, chain intact"
 
 
-def test_an_edited_entry_is_named(tmp_path):
+def _tampered(tmp_path, change):
+    """Verify a 5-entry chained log after ``change(lines)`` returned its new lines."""
     log = _chained_log(tmp_path)
-    lines = _lines(log)
-    lines[2] = lines[2].replace(b'"i": 2', b'"i": 7')
-    _write_lines(log, lines)
-    report = audit_log.verify_log(log)
+    _write_lines(log, change(_lines(log)))
+    return log, audit_log.verify_log(log)
+
+
+def _edit_user(line):
+    entry = json.loads(line)
+    entry["user"] = "someone-else"
+    entry["sha256"] = audit_log._entry_hash(entry)  # a careful forger recomputes the entry hash
+    return json.dumps(entry, sort_keys=True, ensure_ascii=True).encode()
+
+
+def test_an_edited_entry_is_named(tmp_path):
+    log, report = _tampered(
+        tmp_path, lambda lines: [*lines[:2], lines[2].replace(b'"i": 2', b'"i": 7'), *lines[3:]]
+    )
     assert not report.ok and report.line == 3
     assert report.message == (
         f"{log}: line 3 was edited: its contents no longer match the hash it was written with"
@@ -180,24 +204,13 @@ def test_an_edited_entry_is_named(tmp_path):
 
 
 def test_an_edit_with_a_recomputed_entry_hash_is_caught_by_the_next_line(tmp_path):
-    log = _chained_log(tmp_path)
-    lines = _lines(log)
-    entry = json.loads(lines[1])
-    entry["user"] = "someone-else"
-    entry["sha256"] = audit_log._entry_hash(entry)
-    lines[1] = json.dumps(entry, sort_keys=True, ensure_ascii=True).encode()
-    _write_lines(log, lines)
-    report = audit_log.verify_log(log)
+    _, report = _tampered(tmp_path, lambda lines: [lines[0], _edit_user(lines[1]), *lines[2:]])
     assert not report.ok and report.line == 3
     assert "line 2 was edited or an entry after it was removed" in report.message
 
 
 def test_a_deleted_entry_is_named(tmp_path):
-    log = _chained_log(tmp_path)
-    lines = _lines(log)
-    del lines[1]
-    _write_lines(log, lines)
-    report = audit_log.verify_log(log)
+    log, report = _tampered(tmp_path, lambda lines: [lines[0], *lines[2:]])
     assert not report.ok and report.line == 2
     assert report.message == (
         f"{log}: line 2 does not follow line 1: line 1 was edited or an entry after it was removed"
@@ -205,19 +218,13 @@ def test_a_deleted_entry_is_named(tmp_path):
 
 
 def test_a_deleted_first_entry_is_named(tmp_path):
-    log = _chained_log(tmp_path)
-    _write_lines(log, _lines(log)[1:])
-    report = audit_log.verify_log(log)
+    _, report = _tampered(tmp_path, lambda lines: lines[1:])
     assert not report.ok and report.line == 1
     assert "the entry before line 1 is missing" in report.message
 
 
 def test_reordered_entries_are_named(tmp_path):
-    log = _chained_log(tmp_path)
-    lines = _lines(log)
-    lines[1], lines[2] = lines[2], lines[1]
-    _write_lines(log, lines)
-    report = audit_log.verify_log(log)
+    log, report = _tampered(tmp_path, lambda lines: [lines[0], lines[2], lines[1], *lines[3:]])
     assert not report.ok and report.line == 2
     assert report.message == (
         f"{log}: line 2 is out of order: it was written after line 3, not after line 1"
@@ -251,29 +258,8 @@ def test_whole_entries_cut_from_the_end_are_caught_against_a_recorded_head(tmp_p
     )
 
 
-def test_entries_written_before_chaining_are_said_to_be_unchained(tmp_path):
-    log = tmp_path / "audit.jsonl"
-    log.write_text('{"command": "train", "old": true}\n{"command": "score", "old": true}\n')
-    audit_log.record("score", path=log)
-    audit_log.record("audit", path=log)
-    report = audit_log.verify_log(log)
-    assert report.ok and report.first_chained == 3
-    assert report.message == (
-        "4 entries, chain intact from line 3; entries before line 3 are not chained (written "
-        "before the audit log was hash-chained) and cannot be checked"
-    )
-    lines = _lines(log)
-    lines[1] = lines[1].replace(b"score", b"scroe")
-    _write_lines(log, lines)
-    assert not audit_log.verify_log(log).ok  # the first chained entry covers the line before
-
-
 def test_an_entry_without_a_hash_inside_the_chain_is_named(tmp_path):
-    log = _chained_log(tmp_path)
-    lines = _lines(log)
-    lines.insert(2, b'{"command": "reidentify"}')
-    _write_lines(log, lines)
-    report = audit_log.verify_log(log)
+    log, report = _tampered(tmp_path, lambda lines: [*lines[:2], b'{"command": "x"}', *lines[2:]])
     assert not report.ok and report.line == 3
     assert report.message == (
         f"{log}: line 3 has no previous-entry hash inside the chained log: it was inserted "
@@ -323,13 +309,3 @@ def test_appending_after_a_cut_write_keeps_lines_whole(tmp_path):
     assert not report.ok and report.line == 3
     assert "line 3 is not a JSON entry" in report.message
     assert len(_lines(log)) == 4
-
-
-def test_concurrent_writers_keep_the_chain_intact(tmp_path):
-    log = tmp_path / "audit.jsonl"
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(4) as pool:
-        assert sum(pool.map(_writer, [(log, w, 25) for w in range(4)])) == 100
-    report = audit_log.verify_log(log)
-    assert report.ok, report.message
-    assert report.n_entries == 100
