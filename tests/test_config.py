@@ -77,8 +77,8 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
         (
             {"modles": {}},
             "config: unknown key 'modles'; allowed keys: calibration, cohort, config_version, "
-            "data, evaluation, execution, fairness, features, models, name, outcome, privacy, "
-            "scoring, seed, temporal, tracking",
+            "data, evaluation, execution, fairness, features, governance, models, name, outcome, "
+            "privacy, scoring, seed, temporal, tracking",
         ),
         (
             {"models": {"lightgbm": {"num_leafs": [3]}}},

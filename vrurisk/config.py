@@ -38,6 +38,7 @@ from vrurisk.evaluation._fairness_config import FairnessConfig
 from vrurisk.evaluation._k import k_label, parse_k
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.models._splits import refit_split, temporal_splits
+from vrurisk.reports._governance import GovernanceConfig
 
 if TYPE_CHECKING:
     from vrurisk.models._specs import ModelSpec
@@ -366,6 +367,7 @@ class ExperimentConfig(_Section):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
+    governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
 
     _specs: list = PrivateAttr(default_factory=list)
 
@@ -425,9 +427,10 @@ class ExperimentConfig(_Section):
 
     @property
     def config_hash(self) -> str:
-        # neither the engine nor scoring settings change a trained model: a config hashes the
-        # same on one machine and on Dask, whatever its scoring section says
-        raw = {k: v for k, v in self.to_dict().items() if k not in ("execution", "scoring")}
+        # neither the engine, scoring settings nor governance facts change a trained model: a
+        # config hashes the same on one machine and on Dask, whatever those sections say
+        unhashed = ("execution", "scoring", "governance")
+        raw = {k: v for k, v in self.to_dict().items() if k not in unhashed}
         text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -184,3 +184,26 @@ def test_explain_top_and_panel_size_come_from_the_scoring_section(scoring_setup)
     assert score_cohort(
         s["dataset"], s["model"], config, keys=fake_keys, explain_top=30, audit=False
     ).n_explained == min(30, len(scored.scores))
+
+
+def test_every_report_made_with_the_demo_key_carries_a_demo_banner(tmp_path, scoring_setup, bundle):
+    from markupsafe import escape
+
+    from vrurisk.privacy import load_key, pseudonymise
+    from vrurisk.reports._panel import HANDLING
+    from vrurisk.reports._render import DEMO_BANNER
+
+    banner = str(escape(DEMO_BANNER))
+
+    s = scoring_setup
+    key = load_key(env_var="A_VARIABLE_THAT_IS_NOT_SET", demo=True)
+    demo = score_cohort(
+        s["dataset"], s["model"], s["config"], keys=lambda ids: pseudonymise(ids, key)
+    )
+    out = write_score_bundle(demo, tmp_path / "demo", config=s["config"])
+    for name in ("panel.html", "bias_audit.html", "model_card.html"):
+        assert banner in (out / name).read_text(), name
+        assert banner not in (bundle / name).read_text(), name  # made with a real key
+    panel = (out / "panel.html").read_text()
+    assert "held by the data controller" not in panel  # the demo key protects nobody
+    assert str(escape(HANDLING)) in (bundle / "panel.html").read_text()

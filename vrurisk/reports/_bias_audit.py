@@ -30,6 +30,7 @@ def render_bias_audit(
     title: str | None = None,
     outcome: str | None = None,
     score: str | None = None,
+    demo: bool = False,
 ) -> str:
     """Render a :class:`~vrurisk.evaluation.BiasAudit` as one self-contained HTML page.
 
@@ -37,7 +38,8 @@ def render_bias_audit(
     by group (with intervals) and the disparity verdicts, then calibration by group.
     ``outcome`` and ``score`` say in words what the label and score columns hold (e.g.
     "serious violence (as a suspect or victim) within 12 months of the list date"); by
-    default the header names the columns.
+    default the header names the columns. ``demo=True`` adds the DEMO banner (a list keyed
+    with the published demo key).
     """
     from vrurisk import __version__
 
@@ -75,6 +77,7 @@ def render_bias_audit(
         has_current="n_current" in audit.groups.columns,
         score_format="pct" if _probabilities(audit.calibration) else "num",
         version=__version__,
+        demo=demo,
     )
 
 

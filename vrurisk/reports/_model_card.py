@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 
 from vrurisk._text import plural
+from vrurisk.reports._governance import data_protection_rows
 from vrurisk.reports._render import format_count, render_template
 
 TO_COMPLETE = "To be completed by the deploying organisation."
@@ -76,6 +77,8 @@ def model_card_summary(
     k: int | None = None,
     cohort_words: str | None = None,
     outcome_words: str | None = None,
+    governance: Mapping | None = None,
+    demo: bool = False,
 ) -> dict:
     """Everything the model card shows, as plain data.
 
@@ -105,6 +108,11 @@ def model_card_summary(
         The panel's capacity (the operating point of the metrics).
     cohort_words, outcome_words : str, optional
         The cohort and the outcome in plain words (shown before the config keys).
+    governance : mapping, optional
+        The config's ``governance`` section (controller, contact, lawful basis, DPIA
+        reference, retention, review date); unset fields are marked for the organisation.
+    demo : bool
+        The list was keyed with the published demo key: the card carries the DEMO banner.
 
     Returns
     -------
@@ -125,6 +133,7 @@ def model_card_summary(
     fairness = dict(fairness or {})
     card = {
         "title": f"Model card: {model.get('name', 'vrurisk model')}",
+        "demo": demo,
         "as_of": as_of,
         "k": k,
         "model": dict(model),
@@ -149,6 +158,14 @@ def model_card_summary(
             "inputs": protected_inputs,
             "policy": _protected_policy(sensitive_attributes, protected_inputs),
         },
+        "governance": dict(governance or {}),
+        "data_protection": data_protection_rows(
+            governance,
+            cohort=cohort,
+            sensitive_attributes=sensitive_attributes,
+            feature_names=[spec.name for spec in specs],
+            as_of=as_of,
+        ),
     }
     card["atrs"] = _atrs(card)
     return card
@@ -195,7 +212,9 @@ def metric_rows(metrics, split: str | None = None) -> list[dict]:
 
 def render_model_card(summary: Mapping) -> str:
     """The model card as one self-contained HTML page."""
-    return render_template("model_card.html", s=summary, to_complete=TO_COMPLETE)
+    return render_template(
+        "model_card.html", s=summary, to_complete=TO_COMPLETE, demo=summary.get("demo", False)
+    )
 
 
 def _metric_row(row: Mapping) -> dict:
@@ -283,6 +302,7 @@ def _atrs(card: Mapping) -> list[dict]:
     trained = card["trained_on"]
     metric_text = _performance_text(card["metrics"], model.get("name"), model.get("kind"))
     fairness = card["fairness"]
+    governance = card["governance"]
     return [
         {
             "section": "Tier 1: overview",
@@ -294,13 +314,13 @@ def _atrs(card: Mapping) -> list[dict]:
                     "their estimated chance of involvement in serious violence, with reasons for "
                     "each person, to help a multi-agency panel decide whom to offer support.",
                 ),
-                ("How to find out more / contact", TO_COMPLETE),
+                ("How to find out more / contact", governance.get("contact") or TO_COMPLETE),
             ],
         },
         {
             "section": "Tier 2: owner and responsibility",
             "fields": [
-                ("Organisation and team", TO_COMPLETE),
+                ("Organisation and team", governance.get("controller") or TO_COMPLETE),
                 ("Senior responsible owner", TO_COMPLETE),
                 (
                     "Supplier",
@@ -392,7 +412,13 @@ def _atrs(card: Mapping) -> list[dict]:
                     )
                     + "; pseudonymised keys; audit log of every scoring run.",
                 ),
-                ("Data protection and equality impact assessments", TO_COMPLETE),
+                (
+                    "Data protection and equality impact assessments",
+                    f"{governance['dpia_reference']} (DPIA); equality impact assessment: "
+                    "to be completed by the deploying organisation."
+                    if governance.get("dpia_reference")
+                    else TO_COMPLETE,
+                ),
             ],
         },
     ]

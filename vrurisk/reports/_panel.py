@@ -33,6 +33,10 @@ HANDLING = (
     "OFFICIAL-SENSITIVE. Keys are pseudonyms: re-identification is only through the "
     "authorised lookup held by the data controller. Do not copy this pack outside the panel."
 )
+DEMO_HANDLING = (
+    "DEMO. Keys use vrurisk's published demo key: anyone can re-identify them, so this pack "
+    "protects nobody and is for synthetic data only."
+)
 
 
 def panel_summary(
@@ -51,6 +55,7 @@ def panel_summary(
     method: str = "",
     fairness: Mapping | None = None,
     labels: Mapping[str, str] | None = None,
+    demo: bool = False,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -137,7 +142,8 @@ def panel_summary(
         "units": units,
         "method": METHODS.get(method, "SHAP values"),
         "how_to_use": HOW_TO_USE,
-        "handling": HANDLING,
+        "handling": DEMO_HANDLING if demo else HANDLING,
+        "demo": demo,
         "people": people,
         "global_importance": importance,
         "fairness": dict(fairness or {}),
@@ -153,7 +159,9 @@ def render_panel(summary: Mapping) -> str:
             [item["value"] for item in summary["global_importance"]],
             xlabel=f"mean |contribution| ({summary['units']})",
         )
-    return render_template("panel.html", s=summary, importance_chart=chart)
+    return render_template(
+        "panel.html", s=summary, importance_chart=chart, demo=summary.get("demo", False)
+    )
 
 
 def importance_chart(labels: list[str], values: list[float], *, xlabel: str) -> str:

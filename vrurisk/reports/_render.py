@@ -21,6 +21,13 @@ from matplotlib.figure import Figure
 
 from vrurisk._text import plural
 
+#: Shown at the top of every report made with the published demo pseudonymisation key.
+DEMO_BANNER = (
+    "DEMO: made with vrurisk's published demo pseudonymisation key. Anyone with vrurisk can turn "
+    "these keys back into identities, so this report protects nobody: synthetic data only, "
+    "never real people's records."
+)
+
 #: Colours used by every chart (colour-blind safe, from the Okabe-Ito palette).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MUTED = "#999999"
@@ -44,9 +51,17 @@ def report_environment() -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, **context) -> str:
-    """Render ``templates/<name>`` with the shared CSS available as ``base_css``."""
-    return report_environment().get_template(name).render(base_css=base_css(), **context)
+def render_template(name: str, *, demo: bool = False, **context) -> str:
+    """Render ``templates/<name>`` with the shared CSS available as ``base_css``.
+
+    ``demo=True`` puts :data:`DEMO_BANNER` at the top of the page (keys made with the demo key).
+    """
+    banner = DEMO_BANNER if demo else None
+    return (
+        report_environment()
+        .get_template(name)
+        .render(base_css=base_css(), demo_banner=banner, **context)
+    )
 
 
 @cache

@@ -57,6 +57,7 @@ def write_score_bundle(
         raise ModelError(NO_AUDIT.format(reason=scored.audit_note))
     as_of = str(scored.as_of.date())
     fairness = _fairness_digest(scored)
+    demo = _demo_keys(scored.scores)
     panel = render_panel(
         panel_summary(
             scored.scores,
@@ -72,6 +73,7 @@ def write_score_bundle(
             units=scored.explanations.units,
             method=scored.explanations.method,
             fairness=fairness,
+            demo=demo,
         )
     )
     card = render_model_card(
@@ -88,6 +90,8 @@ def write_score_bundle(
             sensitive_attributes=[a for a in scored.audit.attributes if " & " not in a],
             as_of=as_of,
             k=scored.k,
+            governance=_section(config, "governance"),
+            demo=demo,
         )
     )
 
@@ -102,6 +106,7 @@ def write_score_bundle(
             title=f"Bias audit of the list at {as_of}",
             outcome=_outcome_words(config),
             score="the model's estimated probability of the outcome",
+            demo=demo,
         )
         (tmp / PANEL).write_text(panel, encoding="utf-8")
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
@@ -144,6 +149,14 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
     }
     manifest.update(extra or {})
     return json_safe(manifest)
+
+
+def _demo_keys(scores) -> bool:
+    """True when the list is keyed with the published demo key (every key starts ``DEMO-``)."""
+    from vrurisk.privacy import DEMO_PREFIX
+
+    keys = scores["key"].astype("string")
+    return bool(len(keys)) and bool(keys.str.startswith(DEMO_PREFIX).all())
 
 
 def _fairness_digest(scored) -> dict:
