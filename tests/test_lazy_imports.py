@@ -10,6 +10,7 @@ PACKAGES = [
     "vrurisk",
     "vrurisk.data",
     "vrurisk.evaluation",
+    "vrurisk.linkage",
     "vrurisk.models",
     "vrurisk.reports",
     "vrurisk.scoring",

@@ -74,16 +74,30 @@ def _resolve(root: type[BaseModel], loc) -> tuple[type[BaseModel] | None, FieldI
     """
     owner: type[BaseModel] | None = root
     parent, field, path = root, None, []
+    keyed: type[BaseModel] | None = None  # the model of a mapping's values (``dict[str, Model]``)
     for part in loc:
         if not isinstance(part, str):
             continue
-        if owner is not None and part in owner.model_fields:
+        if keyed is not None:  # a key of the mapping, e.g. the agency name in agencies.police
+            path.append(part)
+            owner, keyed = keyed, None
+        elif owner is not None and part in owner.model_fields:
             parent, field = owner, owner.model_fields[part]
             path.append(part)
-            owner = _model_in(field.annotation)
+            keyed = _mapping_value_model(field.annotation)
+            owner = None if keyed is not None else _model_in(field.annotation)
         elif owner is not None:
             return owner, None, [*path, part]
     return parent, field, path
+
+
+def _mapping_value_model(annotation) -> type[BaseModel] | None:
+    """``Model`` when ``annotation`` is ``dict[str, Model]``, else None."""
+    if typing.get_origin(annotation) is dict:
+        value = typing.get_args(annotation)[1]
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            return value
+    return None
 
 
 def _model_in(annotation) -> type[BaseModel] | None:

@@ -1,0 +1,104 @@
+"""Bad linkage configs and tables: one line naming the file, column or key; exit 2; nothing
+written (an earlier output directory is left exactly as it was)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from cli_helpers import run_cli
+
+from vrurisk.linkage import simulate_agency_extracts
+
+
+@pytest.fixture(scope="module")
+def extracts_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("bad") / "extracts"
+    simulate_agency_extracts(200, seed=4).write(directory)
+    return directory
+
+
+def edit_police(directory, change):
+    path = directory / "police.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(frame).to_csv(path, index=False)
+
+
+def edit_config(directory, change):
+    path = directory / "linkage.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(raw)
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+
+def drop_dob(frame):
+    return frame.drop(columns="dob")
+
+
+def us_date_on_line_4(frame):
+    frame.loc[2, "dob"] = "12/31/2008"
+    return frame
+
+
+def repeat_an_id(frame):
+    frame.loc[5, "nominal_id"] = frame.loc[1, "nominal_id"]
+    return frame
+
+
+def empty_id(frame):
+    frame.loc[0, "nominal_id"] = ""
+    return frame
+
+
+CASES = {
+    "missing column": (
+        lambda d: edit_police(d, drop_dob),
+        r"police\.csv: police has no column 'dob' \(birth_date\); the file has 6 columns: ",
+    ),
+    "unparseable dates": (
+        lambda d: edit_police(d, us_date_on_line_4),
+        r"police\.csv: column 'dob' \(birth_date\) has 1 value not in the format '%d/%m/%Y' on "
+        r"line 4; set agencies\.police\.date_format",
+    ),
+    "duplicate ids": (
+        lambda d: edit_police(d, repeat_an_id),
+        r"police\.csv: column 'nominal_id' \(agency_id\) repeats 1 id on lines 3, 7; "
+        r"each record needs its own id",
+    ),
+    "empty id": (
+        lambda d: edit_police(d, empty_id),
+        r"police\.csv: column 'nominal_id' \(agency_id\) is empty on line 2",
+    ),
+    "unknown key": (
+        lambda d: edit_config(d, lambda r: r["model"].update(treshold=0.9)),
+        r"model: unknown key 'treshold'; allowed keys: deterministic_recall, match_threshold, "
+        r"seed, u_sample_pairs",
+    ),
+    "missing table": (
+        lambda d: (d / "health.csv").unlink(),
+        r"health\.csv",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_one_line_exit_2_and_nothing_written(case, extracts_dir, tmp_path):
+    directory = tmp_path / "extracts"
+    shutil.copytree(extracts_dir, directory)
+    edit_config(directory, lambda r: r.setdefault("model", {}))
+    change, message = CASES[case]
+    change(directory)
+    previous = tmp_path / "linked"
+    previous.mkdir()
+    (previous / "crosswalk.csv").write_text("kept\n", encoding="utf-8")
+    code, out, err = run_cli("link", directory / "linkage.yaml", "--out", previous)
+    assert code == 2, (out, err)
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    assert "Traceback" not in err
+    assert re.search(message, err), err
+    assert sorted(p.name for p in previous.iterdir()) == ["crosswalk.csv"]
+    assert (previous / "crosswalk.csv").read_text(encoding="utf-8") == "kept\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]

@@ -1,0 +1,33 @@
+"""vrurisk.linkage: one person across police, health, education and social care.
+
+Agencies' person tables are linked with Splink (probabilistic record linkage, DuckDB backend)
+into a crosswalk ``(agency, agency_id) -> person_id`` and a contract ``people`` table, with a
+linkage report that audits the linkage by group. Names and other clear identifiers are used only
+inside the linkage step: no output holds them.
+
+Names are imported on first use (see :mod:`vrurisk._lazy`).
+"""
+
+from vrurisk._lazy import lazy_exports
+
+__all__ = [
+    "AgencyExtracts",
+    "LinkageConfig",
+    "LinkageResult",
+    "link_agencies",
+    "load_linkage_config",
+    "pairwise_precision_recall",
+    "simulate_agency_extracts",
+    "validate_linkage_config",
+]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_config": ("LinkageConfig", "load_linkage_config", "validate_linkage_config"),
+        "_evaluate": ("pairwise_precision_recall",),
+        "_run": ("LinkageResult", "link_agencies"),
+        "_simulate": ("AgencyExtracts", "simulate_agency_extracts"),
+    },
+    __all__,
+)
