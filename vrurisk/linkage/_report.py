@@ -136,6 +136,7 @@ def render_linkage_report(summary: dict) -> str:
         .get_template("linkage_report.html")
         .render(
             base_css=base_css(),
+            demo_banner=None,  # the linkage report holds no pseudonymised scores
             s=summary,
             histogram=_histogram_figure(summary),
             histogram_alt=HISTOGRAM_ALT,
