@@ -101,3 +101,50 @@ def test_mlflow_copies_of_a_bundle_are_private_to_their_owner(tmp_path):
     assert too_open == {}
     assert {modes[path] for path in copies} == {0o600}
     assert modes[str(tmp_path / "mlruns")] == 0o700
+
+
+def test_a_sqlite_store_in_a_missing_directory_is_a_one_line_config_error(tmp_path):
+    from vrurisk import ConfigError
+    from vrurisk.tracking import prepare_store
+
+    database = tmp_path / "no-such-dir" / "mlflow.db"
+    with pytest.raises(ConfigError) as info:
+        prepare_store(f"sqlite:///{database}")
+    assert str(info.value) == (
+        f"tracking.uri: cannot open the SQLite store {database} (No such file or directory)"
+    )
+    assert not database.parent.exists()
+
+
+@pytest.mark.slow  # three trainings at once: about a minute on a busy 2-core machine
+def test_three_analysts_training_at_once_on_a_fresh_store_all_register(small_population, tmp_path):
+    import json
+
+    import yaml
+    from config_helpers import tiny_raw_config
+    from mlflow.tracking import MlflowClient
+
+    from vrurisk import audit_log
+    from vrurisk.data import save_dataset
+
+    save_dataset(small_population.dataset, tmp_path / "data")
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    raw = tiny_raw_config(data={"path": "data"}, tracking={"uri": uri, "registered_model": "team"})
+    (tmp_path / "team.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    env = {**os.environ, audit_log.AUDIT_LOG_ENV_VAR: str(tmp_path / "audit.jsonl")}
+    command = [sys.executable, "-m", "vrurisk.cli", "train", str(tmp_path / "team.yaml"), "--json"]
+    children = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(3)
+    ]
+    results = [child.communicate(timeout=600) for child in children]
+    for child, (_, err) in zip(children, results, strict=True):
+        assert child.returncode == 0, err[-2000:]
+    versions = sorted(json.loads(out)["tracking"]["model_version"] for out, _ in results)
+    assert versions == ["1", "2", "3"]
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    assert str(client.get_model_version_by_alias("team", "champion").version) in versions
+    report = audit_log.verify_log(tmp_path / "audit.jsonl")
+    assert report.ok and report.n_entries == 3, report.message

@@ -40,13 +40,14 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: concurrent first runs are not serialised
     fcntl = None
 
-from vrurisk._errors import ModelError
+from vrurisk._errors import ConfigError, ModelError
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 RISK_MODEL_FILE = "risk_model.pkl"
 MODEL_NAME_IN_RUN = "model"
 BAD_MODEL_URI = "{uri}: cannot load a vrurisk model ({reason})"
+NO_STORE = "tracking.uri: cannot open the SQLite store {path} ({reason})"
 NOT_A_RISK_MODEL = "{uri}: this MLflow model was not logged by vrurisk (no {file} artefact)"
 
 TAG_PREFIX = "vrurisk."
@@ -89,12 +90,21 @@ def prepare_store(uri: str) -> None:
     first process to take an exclusive ``fcntl`` lock on ``<database>.lock`` (beside the
     database) creates the tables while the others wait, then find them there. Other stores
     (a tracking server, PostgreSQL) are left to their own server.
+
+    Raises
+    ------
+    ConfigError
+        When the store's directory does not exist or cannot be written.
     """
     database = _sqlite_path(uri)
     if database is None or uri in _PREPARED:
         return
     lock = database.with_name(database.name + ".lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(NO_STORE.format(path=database, reason=reason)) from exc
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
