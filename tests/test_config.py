@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from vrurisk.config import (
     ExperimentConfig,
     check_against_data,
     load_config,
+    plan_splits,
 )
 
 CONFIGS = Path(__file__).parents[1] / "configs"
@@ -199,9 +201,29 @@ def test_horizon_longer_than_the_data_allows_fails_before_training(tmp_path):
         check_against_data(config, "2025-06-30")
     assert time.perf_counter() - started < 2.0
     assert str(info.value) == HORIZON_TOO_LONG.format(
-        horizon="730 days", first="2022-01-01", last="2024-01-01", extraction="2025-06-30"
+        horizon="730 days", lag="", first="2022-01-01", last="2024-01-01", extraction="2025-06-30"
     )
     check_against_data(load_config(write(tmp_path, MINIMAL)), "2025-06-30")  # 365 days is fine
+
+
+def test_recording_lag_is_waited_for_by_split_planning(tmp_path):
+    """A 400-day lag leaves no test date whose labels are recorded by 2025-06-30."""
+    lagged = with_changes(temporal={**MINIMAL["temporal"], "recording_lag_days": 400})
+    config = load_config(write(tmp_path, lagged))
+    with pytest.raises(ConfigError) as info:
+        check_against_data(config, "2025-06-30")
+    assert str(info.value) == HORIZON_TOO_LONG.format(
+        horizon="365 days",
+        lag=" plus temporal.recording_lag_days (400 days)",
+        first="2022-01-01",
+        last="2024-01-01",
+        extraction="2025-06-30",
+    )
+    small = with_changes(temporal={**MINIMAL["temporal"], "recording_lag_days": 30})
+    splits, refit = plan_splits(load_config(write(tmp_path, small)), "2025-06-30")
+    lag = pd.DateOffset(days=365 + 30)
+    assert all(t + lag < s.test_date for s in splits for t in s.train_dates)
+    assert all(t + lag <= pd.Timestamp("2025-06-30") for t in refit.train_dates)
 
 
 def test_as_of_date_after_extraction_is_an_error(tmp_path):

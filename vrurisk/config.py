@@ -67,9 +67,10 @@ AFTER_EXTRACTION = (
     "use as-of dates on or before it"
 )
 HORIZON_TOO_LONG = (
-    "outcome.horizon_days ({horizon}) is longer than the data allows: with as-of dates "
+    "outcome.horizon_days ({horizon}){lag} is longer than the data allows: with as-of dates "
     "{first} to {last} and data extracted on {extraction}, no test date has a closed outcome "
-    "window and an earlier training date; use a shorter horizon or earlier as-of dates"
+    "window and an earlier training date whose window closes before it; use a shorter horizon "
+    "or earlier as-of dates"
 )
 BASELINE_WINDOW = (
     "models.baseline.window_days must be one of features.windows_days {allowed}, got {value}"
@@ -133,6 +134,10 @@ class TemporalConfig(_Section):
     training_history: Literal["expanding", "rolling"] = "expanding"
     history_length_days: int | None = Field(None, gt=0)
     test_dates: int = Field(3, ge=1, le=50)
+    #: Days between an event and its appearing in the extract. An outcome window (t, t + h] is
+    #: only complete h + recording_lag_days after t: split planning and the bias audit's
+    #: held-out rule both wait that long.
+    recording_lag_days: int = Field(0, ge=0, le=3650)
 
     @model_validator(mode="after")
     def _dates(self) -> TemporalConfig:
@@ -459,16 +464,22 @@ def check_against_data(config: ExperimentConfig, extraction_date) -> None:
             n_test_dates=config.temporal.test_dates,
             history=config.temporal.training_history,
             history_length=config.history_length(),
+            recording_lag=config.temporal.recording_lag_days,
         )
     except ValueError as exc:
         raise ConfigError(
             HORIZON_TOO_LONG.format(
                 horizon=f"{config.outcome.horizon_days} days",
+                lag=_lag_words(config.temporal.recording_lag_days),
                 first=dates[0].date(),
                 last=dates[-1].date(),
                 extraction=extraction.date(),
             )
         ) from exc
+
+
+def _lag_words(days: int) -> str:
+    return f" plus temporal.recording_lag_days ({days} days)" if days else ""
 
 
 def plan_splits(config: ExperimentConfig, extraction_date):
@@ -479,6 +490,7 @@ def plan_splits(config: ExperimentConfig, extraction_date):
         label_end=pd.Timestamp(extraction_date).normalize(),
         history=config.temporal.training_history,
         history_length=config.history_length(),
+        recording_lag=config.temporal.recording_lag_days,
     )
     dates = config.temporal.dates()
     return (
