@@ -1,4 +1,5 @@
-"""A tiny experiment config that trains in seconds on the small population, for all tests."""
+"""A tiny experiment config that trains in seconds on the small population, for all tests,
+and the feature matrix a training result was built from."""
 
 from __future__ import annotations
 
@@ -24,3 +25,19 @@ def tiny_raw_config(**sections: Any) -> dict:
     }
     raw.update(sections)
     return raw
+
+
+def training_matrix(result, dataset):
+    """Every feature row of the as-of dates a :class:`TrainingResult`'s splits used."""
+    from vrurisk.features import build_feature_matrix
+
+    config = result.config
+    dates = sorted({d for s in result.splits for d in (*s.train_dates, s.test_date)})
+    return build_feature_matrix(
+        dataset,
+        dates,
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    ).X

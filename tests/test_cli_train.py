@@ -92,7 +92,9 @@ def test_too_few_outcomes_fail_before_fitting_with_one_line(monkeypatch, capsys,
     assert len(errors) == 1 and errors[0] == err.splitlines()[-1]
     assert "Traceback" not in err
     assert errors[0].startswith(
-        "error: training on as-of dates 2022-01-01, 2022-07-01, 2023-01-01 needs at least 10 "
+        # the first test date 2024-01-01 trains on 2022-01-01 and 2022-07-01 only: the window
+        # of 2023-01-01 ends on 2024-01-01 itself
+        "error: training on as-of dates 2022-01-01, 2022-07-01 needs at least 10 "
         "rows with the outcome and 10 without, got "
     )
     assert errors[0].endswith(

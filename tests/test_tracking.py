@@ -14,7 +14,7 @@ from pathlib import Path
 import mlflow
 import numpy as np
 import pytest
-from config_helpers import tiny_raw_config
+from config_helpers import tiny_raw_config, training_matrix
 from mlflow.tracking import MlflowClient
 from mlflow_store import fresh_sqlite_store
 
@@ -232,3 +232,25 @@ def test_unknown_model_uri_is_a_one_line_model_error(tracked):
     message = str(info.value)
     assert message.startswith("models:/no-such-model@champion: cannot load a vrurisk model (")
     assert "\n" not in message
+
+
+def test_logged_input_example_is_no_ones_record(tracked, small_population):
+    result, _, root = tracked
+    found = list(root.rglob("input_example.json"))
+    assert found, "the champion is logged with an input example"
+    logged = json.loads(found[0].read_text())
+    columns = logged["columns"]
+    example = [tuple(float(v) for v in row) for row in logged["data"]]
+    X = training_matrix(result, small_population.dataset)[columns]
+    real = set(map(tuple, X.to_numpy(dtype=float).tolist()))
+    assert len(example) == 5
+    assert not [row for row in example if row in real]
+
+
+def test_registered_champion_carries_its_held_out_models(tracked):
+    result, uri, _ = tracked
+    model = load_risk_model("models:/vrurisk-test@champion", tracking_uri=uri)
+    assert [m.trained_on for m in model.held_out] == [
+        m.trained_on for m in result.champion.held_out
+    ]
+    assert model.selection == result.champion.selection

@@ -265,6 +265,7 @@ def log_training(result, *, input_example: pd.DataFrame) -> dict:
                     "calibration": config.calibration.method,
                     "horizon_days": config.outcome.horizon_days,
                     "test_dates": ",".join(s.name for s in result.splits),
+                    "selection_test_dates": ",".join(result.selection_splits),
                     "champion": result.champion.name,
                     "n_features": len(result.champion.feature_names_),
                 }

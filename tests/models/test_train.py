@@ -5,15 +5,17 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
-from config_helpers import tiny_raw_config
+from config_helpers import tiny_raw_config, training_matrix
 
 import vrurisk.features
 from vrurisk._errors import ConfigError
 from vrurisk.config import validate_config
 from vrurisk.data import simulate_population
 from vrurisk.features import FeatureSpec
-from vrurisk.models import RiskModel, train_experiment
+from vrurisk.models import RiskModel, TemporalSplit, held_out_model, train_experiment
+from vrurisk.models._train import choose_champion, format_comparison, synthetic_input_example
 
 
 def tiny_config(**changes):
@@ -73,8 +75,116 @@ def test_every_training_date_closes_before_its_test_date(trained):
     result, _ = trained
     horizon = result.config.horizon()
     for split in result.splits:
-        assert all(t + horizon <= split.test_date for t in split.train_dates)
+        # strictly before: a training outcome window never ends on its test date
+        assert all(t + horizon < split.test_date for t in split.train_dates)
     assert all(t + horizon <= result.extraction_date for t in result.refit.train_dates)
+
+
+def test_champion_is_chosen_on_earlier_test_dates_and_reported_on_the_latest(trained):
+    result, _ = trained
+    first, latest = (s.name for s in result.splits)
+    assert result.selection_splits == [first]
+    m = result.metrics
+    earlier = m[m["split"] == first].set_index("model")[result.selection_metric]
+    best = earlier.idxmin() if result.selection_metric in ("brier", "ece") else earlier.idxmax()
+    assert result.champion.name == best
+    assert not result.selection_is_reported
+    selection = result.to_dict()["selection"]
+    assert selection["chosen_on"] == [first.removeprefix("test_")]
+    assert selection["reported_on"] == latest.removeprefix("test_")
+    assert selection["reported_is_selection"] is False
+    assert "played no part in the choice" in format_comparison(result)
+
+
+def test_winners_curse_a_model_best_only_on_the_latest_date_is_not_chosen():
+    """The old rule picked the best model on the latest date, the date then reported."""
+    splits = [TemporalSplit((), pd.Timestamp(f"2020-0{i}-01")) for i in (1, 2, 3)]
+    names = [s.name for s in splits]
+    metrics = pd.DataFrame(
+        {
+            "model": ["a", "b"] * 3,
+            "split": [name for name in names for _ in "ab"],
+            "roc_auc": [0.70, 0.66, 0.71, 0.68, 0.69, 0.75],  # b is best only on the latest
+            "brier": [0.05, 0.04, 0.05, 0.04, 0.03, 0.06],
+        }
+    )
+    assert choose_champion(metrics, splits, "roc_auc") == ("a", names[:2])
+    assert choose_champion(metrics, splits, "brier") == ("b", names[:2])
+    assert choose_champion(metrics, splits[-1:], "roc_auc") == ("b", names[-1:])
+
+
+def test_with_one_test_date_the_reported_figure_is_said_to_be_the_selection_figure(
+    small_population,
+):
+    config = validate_config(tiny_raw_config(), name="one-test-date")
+    result = train_experiment(config, small_population.dataset, tracking=False)
+    assert result.selection_is_reported
+    summary = result.to_dict()["selection"]
+    assert summary["reported_is_selection"] is True
+    assert "the reported figures are the selection figures" in summary["note"]
+    assert "the reported figures are the selection figures" in format_comparison(result)
+    assert result.champion.selection["reported_is_selection"] is True
+
+
+def test_champion_keeps_its_held_out_cross_validation_models(trained):
+    result, _ = trained
+    champion = result.champion
+    assert len(champion.held_out) == len(result.splits)
+    horizon = result.config.horizon()
+    for model, split in zip(champion.held_out, result.splits, strict=True):
+        assert model.name == champion.name
+        assert model.trained_on["test_date"] == str(split.test_date.date())
+        assert model.trained_on["as_of_dates"] == [str(t.date()) for t in split.train_dates]
+        assert all(pd.Timestamp(t) + horizon < split.test_date for t in split.train_dates)
+        assert model.held_out == ()
+    again = pickle.loads(pickle.dumps(champion))
+    assert [m.trained_on for m in again.held_out] == [m.trained_on for m in champion.held_out]
+    assert again.selection == champion.selection
+    assert [m["test_date"] for m in result.to_dict()["champion"]["held_out"]] == [
+        str(s.test_date.date()) for s in result.splits
+    ]
+
+
+def test_held_out_model_is_the_latest_one_that_never_saw_the_audited_outcomes(trained):
+    result, _ = trained
+    champion = result.champion
+    first, latest = champion.held_out
+    # the latest test date's model trained on dates whose windows closed before it
+    test_date = latest.trained_on["test_date"]
+    assert held_out_model(champion, test_date, horizon_days=365) is latest
+    # a day earlier, its last training window (t, t + 365 days] no longer closes before it
+    last = pd.Timestamp(latest.trained_on["as_of_dates"][-1])
+    boundary = last + pd.Timedelta(days=365)
+    assert held_out_model(champion, boundary + pd.Timedelta(days=1), horizon_days=365) is latest
+    assert held_out_model(champion, boundary, horizon_days=365) is first
+    # a recording lag pushes every window later
+    assert (
+        held_out_model(
+            champion, boundary + pd.Timedelta(days=1), horizon_days=365, recording_lag_days=1
+        )
+        is first
+    )
+    # the champion itself qualifies once all its training windows have closed
+    after = pd.Timestamp(champion.trained_on["as_of_dates"][-1]) + pd.Timedelta(days=366)
+    assert held_out_model(champion, after, horizon_days=365) is champion
+    assert held_out_model(champion, "2022-06-01", horizon_days=365) is None
+
+
+def test_input_example_matches_no_real_row(trained, small_population):
+    result, _ = trained
+    X = training_matrix(result, small_population.dataset)
+    example = synthetic_input_example(X)
+    assert list(example.columns) == list(X.columns) and len(example) == 5
+    real = set(map(tuple, X.to_numpy(dtype=float).tolist()))
+    assert not [row for row in map(tuple, example.to_numpy().tolist()) if row in real]
+    # the old example (the first training rows) was personal data
+    assert tuple(X.head(1).to_numpy(dtype=float)[0].tolist()) in real
+
+
+def test_input_example_of_identical_rows_is_moved_off_them():
+    X = pd.DataFrame({"age": [15.0] * 40, "count": [0.0] * 40})
+    example = synthetic_input_example(X)
+    assert not ((example["age"] == 15.0) & (example["count"] == 0.0)).any()
 
 
 def test_champion_is_a_calibrated_picklable_risk_model(trained, small_population):

@@ -33,6 +33,7 @@ def scoring_setup(tmp_path_factory, small_population):
 def registered_setup(scoring_setup):
     """The session's champion logged to MLflow and registered as tiny-risk@champion."""
     from vrurisk.features import build_feature_matrix
+    from vrurisk.models._train import synthetic_input_example
     from vrurisk.tracking import log_training
 
     s = scoring_setup
@@ -45,6 +46,6 @@ def registered_setup(scoring_setup):
         features=config.features,
         seed=config.seed,
     )
-    example = fm.X.head(5).reset_index(drop=True)
+    example = synthetic_input_example(fm.X)
     s["result"].tracking = log_training(s["result"], input_example=example)
     return s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import shutil
@@ -18,7 +19,7 @@ from vrurisk.evaluation._explanations import raw_margin
 from vrurisk.models._risk_model import FEATURE_MISMATCH
 from vrurisk.scoring import score_cohort, write_score_bundle
 from vrurisk.scoring._bundle import NO_AUDIT
-from vrurisk.scoring._score import AFTER_EXTRACTION, BAD_DATE
+from vrurisk.scoring._score import AFTER_EXTRACTION, BAD_DATE, NO_HELD_OUT
 
 BUNDLE_FILES = {
     "scores.parquet",
@@ -99,6 +100,9 @@ def test_audit_takes_selection_now_and_error_rates_from_the_last_closed_window(
         "selection_rate": f"the current list (as of {scored.as_of.date()})",
         "error_rates": "the latest list whose outcome window has closed "
         f"(as of {scored.outcome_as_of.date()})",
+        "scored_by": f"the held-out model {scoring_setup['model'].name} (cross-validation "
+        "model of test date 2024-06-30), trained on as-of dates 2022-12-31, 2023-06-30, none of "
+        f"whose outcome windows reaches {scored.outcome_as_of.date()}",
     }
     assert scored.audit.operating_points[0].value == 50
 
@@ -207,3 +211,103 @@ def test_every_report_made_with_the_demo_key_carries_a_demo_banner(tmp_path, sco
     panel = (out / "panel.html").read_text()
     assert "held by the data controller" not in panel  # the demo key protects nobody
     assert str(escape(HANDLING)) in (bundle / "panel.html").read_text()
+
+
+def _in_sample_and_held_out_precision(s, as_of: str, k: int = 50):
+    """Precision@k of the closed list at ``as_of`` scored by the champion and by its held-out
+    model, through the same audit arithmetic."""
+    from vrurisk.evaluation import audit_scores
+    from vrurisk.features import build_feature_matrix
+
+    config = s["config"]
+    fm = build_feature_matrix(
+        s["dataset"],
+        [as_of],
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+    )
+    people = s["dataset"].people.set_index("person_id")
+    frame = people.loc[fm.rows["person_id"], ["sex", "ethnicity"]].reset_index(drop=True)
+    frame["outcome"] = fm.y.to_numpy().astype(int)
+    audit_config = config.fairness.model_copy(update={"top_k": (k,)})
+    out = {}
+    for name, model in (("champion", s["model"]), ("held_out", s["model"].held_out[-1])):
+        scored = frame.assign(score=model.predict_proba(fm.X))
+        audit = audit_scores(scored, score_col="score", label_col="outcome", config=audit_config)
+        out[name] = float(audit.overall.iloc[0]["precision"])
+    return out
+
+
+def test_audit_at_a_training_date_uses_the_held_out_model_not_the_in_sample_champion(
+    scoring_setup,
+):
+    """2024-06-30 is a training date of the champion: its outcomes are training data.
+
+    The audited precision is the held-out model's, equal to the cross-validation precision@50
+    of that date, not the champion's in-sample precision.
+    """
+    s = scoring_setup
+    scored = score_cohort(
+        s["dataset"], s["model"], s["config"], as_of="2024-06-30", keys=fake_keys, explain_top=10
+    )
+    assert str(scored.outcome_as_of.date()) == "2024-06-30"
+    assert "2024-06-30" in s["model"].trained_on["as_of_dates"]
+    audited = float(scored.audit.overall.iloc[0]["precision"])
+    expected = _in_sample_and_held_out_precision(s, "2024-06-30")
+    assert audited == expected["held_out"]
+    assert audited != expected["champion"]
+    metrics = s["result"].metrics
+    cv = metrics[(metrics["model"] == s["model"].name) & (metrics["split"] == "test_2024-06-30")]
+    assert audited == pytest.approx(float(cv.iloc[0]["precision_at_50"]))
+    assert scored.audit_model == {
+        "name": s["model"].name,
+        "role": "held-out",
+        "trained_on": ["2022-12-31", "2023-06-30"],
+        "test_date": "2024-06-30",
+        "description": scored.audit_model["description"],
+    }
+
+
+def test_default_audit_names_the_held_out_model_in_every_report(scoring_setup, scored, bundle):
+    s = scoring_setup
+    assert scored.audit_model["role"] == "held-out"
+    audited = float(scored.audit.overall.iloc[0]["precision"])
+    assert audited == _in_sample_and_held_out_precision(s, "2024-12-31")["held_out"]
+    named = f"the held-out model {s['model'].name}"
+    dates = "trained on as-of dates 2022-12-31, 2023-06-30"
+    fairness = json.loads((bundle / "fairness.json").read_text())
+    assert named in fairness["windows"]["scored_by"] and dates in fairness["windows"]["scored_by"]
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["audit_model"]["trained_on"] == ["2022-12-31", "2023-06-30"]
+    assert dates in manifest["audit_windows"]
+    html = (bundle / "bias_audit.html").read_text()
+    assert 'id="scored-by"' in html and named in html and dates in html
+    card = (bundle / "model_card.html").read_text()
+    assert 'id="audit-scored-by"' in card and named in card and dates in card
+    assert "not by this model, which was trained on outcomes" in card
+    # one test date: the card says the reported figures are the selection figures
+    assert "the reported figures are the selection figures" in card
+
+
+def test_no_held_out_model_means_no_audit_rather_than_the_champions(scoring_setup, tmp_path):
+    s = scoring_setup
+    scored = score_cohort(
+        s["dataset"], s["model"], s["config"], as_of="2023-06-30", keys=fake_keys, explain_top=10
+    )
+    assert scored.audit is None
+    assert scored.audit_note == NO_HELD_OUT.format(
+        date="2023-06-30",
+        models="the champion and its cross-validation models were all",
+        earliest="; score a list dated 2024-06-30 or later",
+    )
+    with pytest.raises(ModelError, match="no model held out from the outcomes"):
+        write_score_bundle(scored, tmp_path / "bundle", config=s["config"])
+    assert not (tmp_path / "bundle").exists()
+    # a champion saved without held-out models (an older vrurisk) is not audited with itself
+    bare = copy.copy(s["model"])
+    bare.held_out = ()
+    scored = score_cohort(s["dataset"], bare, s["config"], keys=fake_keys, explain_top=10)
+    assert scored.audit is None
+    assert "it carries no held-out models: retrain it to keep them" in scored.audit_note

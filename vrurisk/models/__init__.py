@@ -19,6 +19,7 @@ __all__ = [
     "build_model_specs",
     "compare_with_existing_score",
     "fit_risk_model",
+    "held_out_model",
     "load_comparison_config",
     "refit_split",
     "temporal_splits",
@@ -29,7 +30,7 @@ __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "_baseline": ("RiskFactorCountClassifier",),
-        "_risk_model": ("CALIBRATION_METHODS", "RiskModel", "fit_risk_model"),
+        "_risk_model": ("CALIBRATION_METHODS", "RiskModel", "fit_risk_model", "held_out_model"),
         "_specs": ("KINDS", "ModelSpec", "build_model_specs"),
         "_splits": ("TemporalSplit", "refit_split", "temporal_splits"),
         "_tabular": (

@@ -10,6 +10,7 @@ scikit-learn's ``CalibratedClassifierCV(ensemble=False)``, but with person-group
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from sklearn.model_selection import GroupKFold
 
 from vrurisk._errors import ModelError
 from vrurisk.models._specs import ModelSpec
+from vrurisk.models._splits import labels_known
 
 CALIBRATION_METHODS = ("isotonic", "sigmoid", "none")
 MISSING_FEATURES = (
@@ -120,8 +122,21 @@ class RiskModel:
     config_hash : str
         Hash of the validated experiment config it was trained from.
     trained_on : dict
-        ``as_of_dates``, ``n_rows``, ``n_positive`` and ``data_fingerprint``.
+        ``as_of_dates``, ``n_rows``, ``n_positive`` and ``data_fingerprint`` (and ``test_date``
+        for a cross-validation model).
+    held_out : tuple of RiskModel
+        A champion's cross-validation models, one per test date, each trained only on as-of
+        dates whose outcome windows closed before that test date. The bias audit scores a
+        closed list with one of them (:func:`held_out_model`). Empty for other models and for
+        models saved by an older vrurisk.
+    selection : dict
+        How a champion was chosen: ``metric``, ``chosen_on`` (test dates), ``reported_on`` and
+        ``reported_is_selection``. Empty when not recorded.
     """
+
+    #: Defaults for models pickled before these attributes existed.
+    held_out: tuple = ()
+    selection = MappingProxyType({})
 
     def __init__(
         self,
@@ -147,6 +162,8 @@ class RiskModel:
         self.manifest = list(manifest)
         self.config_hash = config_hash
         self.trained_on = dict(trained_on)
+        self.held_out = ()
+        self.selection = {}
 
     def __repr__(self) -> str:
         return (
@@ -187,6 +204,38 @@ class RiskModel:
         raw = self.raw_score(X)
         proba = self.calibrator_.transform(raw)
         return np.lexsort((np.arange(len(raw)), -raw, -proba))
+
+
+def held_out_model(model: RiskModel, list_date, *, horizon_days: int, recording_lag_days: int = 0):
+    """A model that never saw the outcomes of the list at ``list_date``, or ``None``.
+
+    Candidates are ``model`` itself and its ``held_out`` models. A candidate qualifies when every
+    as-of date ``t`` it was trained on has ``t + horizon_days + recording_lag_days < list_date``
+    (the rule of temporal cross-validation): none of its training outcome windows reaches the
+    audited window. Of those that qualify, the one trained on the latest dates is returned.
+
+    Examples
+    --------
+    >>> import types
+    >>> m = types.SimpleNamespace(trained_on={"as_of_dates": ["2023-01-01"]}, held_out=())
+    >>> held_out_model(m, "2024-01-01", horizon_days=365) is None  # ends on 2024-01-01
+    True
+    >>> held_out_model(m, "2024-01-02", horizon_days=365) is m
+    True
+    """
+    list_date = pd.Timestamp(list_date).normalize()
+    best, best_key = None, None
+    for candidate in (model, *getattr(model, "held_out", ())):
+        dates = [pd.Timestamp(d) for d in candidate.trained_on.get("as_of_dates", [])]
+        if not dates or not all(
+            labels_known(t, list_date, horizon=horizon_days, recording_lag=recording_lag_days)
+            for t in dates
+        ):
+            continue
+        key = (max(dates), len(dates))
+        if best_key is None or key > best_key:
+            best, best_key = candidate, key
+    return best
 
 
 def check_training_outcomes(y, as_of, *, minimum: int = MIN_CLASS_ROWS) -> None:

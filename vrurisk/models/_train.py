@@ -2,8 +2,17 @@
 
 The stacked feature matrix is built once, for every as-of date any split needs, and reused by
 every model and split. Each model is fitted (and calibrated) on a split's training dates and
-scored on its test date; all metrics of that test date come from the same predictions. The
-champion (best selection metric on the latest test date) is refitted on all labelled dates.
+scored on its test date; all metrics of that test date come from the same predictions.
+
+The champion is chosen on the earlier test dates (best mean selection metric) and reported on
+the latest test date, which played no part in choosing it: a figure measured on the date a model
+was picked on is optimistic (the winner's curse). With a single test date there is nothing else
+to choose on, and the result says plainly that the reported figure is the selection figure.
+
+The champion is refitted on all labelled dates. Its cross-validation models (one per test date,
+each trained only on dates whose outcome windows closed before that test date) are kept with it
+as ``champion.held_out``: the bias audit of a closed list scores it with one of them, never with
+the champion that saw those outcomes (see :func:`vrurisk.models.held_out_model`).
 
 MLflow is optional: ``train_experiment(..., tracking=False)`` touches no tracking store.
 """
@@ -46,8 +55,12 @@ class TrainingResult:
         One row per model per test date: ``model``, ``kind``, ``split``, ``test_date``,
         ``n_train`` and every metric (with ``*_low`` / ``*_high`` bootstrap bounds).
     champion : RiskModel
-        The selected model refitted on all labelled as-of dates.
+        The selected model refitted on all labelled as-of dates, with its cross-validation
+        models in ``champion.held_out`` and how it was chosen in ``champion.selection``.
     selection_metric : str
+    selection_splits : list of str
+        The test dates (split names) the champion was chosen on: every test date but the
+        latest, or the only one.
     splits : list of TemporalSplit
     refit : TemporalSplit
     manifest : list of FeatureSpec
@@ -66,6 +79,7 @@ class TrainingResult:
     metrics: pd.DataFrame
     champion: RiskModel
     selection_metric: str
+    selection_splits: list[str]
     splits: list[TemporalSplit]
     refit: TemporalSplit
     manifest: list
@@ -77,7 +91,17 @@ class TrainingResult:
 
     @property
     def latest_split(self) -> str:
+        """The test date the reported figures come from."""
         return self.splits[-1].name
+
+    @property
+    def selection_is_reported(self) -> bool:
+        """True when the champion was chosen on the very test date it is reported on."""
+        return self.latest_split in self.selection_splits
+
+    def selection_note(self) -> str:
+        """How the champion was chosen and what that means for the reported figures."""
+        return selection_note(self.champion.selection)
 
     def comparison(self) -> pd.DataFrame:
         """Models x metrics on the latest test date (baseline included), best first."""
@@ -97,11 +121,13 @@ class TrainingResult:
             "extraction_date": str(self.extraction_date.date()),
             "selection_metric": self.selection_metric,
             "latest_split": self.latest_split,
+            "selection": {**self.champion.selection, "note": self.selection_note()},
             "champion": {
                 "name": self.champion.name,
                 "kind": self.champion.kind,
                 "params": json_safe(self.champion.params),
                 "trained_on": self.champion.trained_on,
+                "held_out": [m.trained_on for m in self.champion.held_out],
             },
             "splits": [
                 {"name": s.name, "train_dates": [str(d.date()) for d in s.train_dates]}
@@ -135,6 +161,42 @@ def _resolve_spec(spec: ModelSpec, factors: dict[str, float]) -> ModelSpec:
         return spec
     template = spec.build().set_params(factors=factors)
     return ModelSpec(spec.name, spec.kind, {"factors": factors}, template)
+
+
+def choose_champion(
+    metrics: pd.DataFrame, splits: list[TemporalSplit], selection: str
+) -> tuple[str, list[str]]:
+    """The champion's name and the test dates (split names) it was chosen on.
+
+    Chosen on every test date but the latest (mean of ``selection`` over them) so the latest
+    date reports it honestly; with one test date, on that date. Ties go to the earlier model
+    of the grid.
+    """
+    names = [s.name for s in splits]
+    chosen_on = names[:-1] if len(names) > 1 else names
+    rows = metrics[metrics["split"].isin(chosen_on)]
+    mean = rows.groupby("model", sort=False)[selection].mean().astype(float)
+    best = mean.idxmin() if selection in LOWER_IS_BETTER else mean.idxmax()
+    return str(best), chosen_on
+
+
+def selection_note(selection: dict) -> str:
+    """One sentence on how the champion was chosen (from ``RiskModel.selection``)."""
+    if not selection:
+        return "How this model was chosen was not recorded (it was trained by an older vrurisk)."
+    metric, chosen = selection["metric"], ", ".join(selection["chosen_on"])
+    reported = selection["reported_on"]
+    if selection["reported_is_selection"]:
+        return (
+            f"Chosen on {metric} at test date {chosen}, the only test date, which is also the "
+            f"date its figures are reported on: the reported figures are the selection figures "
+            "and are optimistic (the best of several models on one date). Configure "
+            "temporal.test_dates >= 2 to report on a date the choice did not see."
+        )
+    return (
+        f"Chosen on mean {metric} at test date(s) {chosen}; its figures are reported at test "
+        f"date {reported}, which played no part in the choice."
+    )
 
 
 def _rank_score(model: RiskModel, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +320,7 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         check_training_outcomes(fm.y[rows].to_numpy().astype(int), as_of[rows])
 
     t = time.perf_counter()
-    records, lists = [], {}
+    records, lists, fitted = [], {}, {}
     for split in splits:
         train = np.isin(as_of, np.array(split.train_dates, dtype="datetime64[ns]"))
         test = as_of == np.datetime64(split.test_date, "ns")
@@ -274,6 +336,8 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
                 person=person[train],
                 **common,
             )
+            model.trained_on["test_date"] = str(split.test_date.date())
+            fitted[(spec.name, split.name)] = model
             proba, score = _rank_score(model, fm.X[test])
             metrics = evaluate_predictions(
                 y_test,
@@ -300,10 +364,10 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
     _add_stability(metrics, lists, splits, evaluation.k)
 
     selection = evaluation.selection
-    latest = metrics[metrics["split"] == splits[-1].name]
-    column = latest[selection].astype(float)
-    best = column.idxmin() if selection in LOWER_IS_BETTER else column.idxmax()
-    champion_spec = next(s for s in specs if s.name == metrics.loc[best, "model"])
+    best, chosen_on = choose_champion(metrics, splits, selection)
+    champion_spec = next(s for s in specs if s.name == best)
+    held_out = tuple(fitted[(best, s.name)] for s in splits)
+    del fitted  # the other models' fits are not kept
 
     say(f"refitting the champion {champion_spec.name} on {len(refit.train_dates)} as-of dates")
     t = time.perf_counter()
@@ -316,12 +380,20 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         person=person[rows],
         **common,
     )
+    champion.held_out = held_out
+    champion.selection = {
+        "metric": selection,
+        "chosen_on": [name.removeprefix("test_") for name in chosen_on],
+        "reported_on": splits[-1].name.removeprefix("test_"),
+        "reported_is_selection": splits[-1].name in chosen_on,
+    }
     timings["refit"] = time.perf_counter() - t
     result = TrainingResult(
         config=config,
         metrics=metrics,
         champion=champion,
         selection_metric=selection,
+        selection_splits=chosen_on,
         splits=splits,
         refit=refit,
         manifest=fm.manifest,
@@ -335,11 +407,46 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
 
         say(f"logging to MLflow at {config.tracking.uri}")
         t = time.perf_counter()
-        example = fm.X[rows].head(5).reset_index(drop=True)
+        example = synthetic_input_example(fm.X)
         result.tracking = log_training(result, input_example=example)
         timings["tracking"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     return result
+
+
+#: Quantiles of each column that make up the rows of the MLflow input example.
+EXAMPLE_QUANTILES = (0.1, 0.3, 0.5, 0.7, 0.9)
+
+
+def synthetic_input_example(X: pd.DataFrame) -> pd.DataFrame:
+    """An MLflow input example made of no one's record.
+
+    Row ``i`` holds, in every column independently, that column's ``EXAMPLE_QUANTILES[i]``
+    quantile rounded to one decimal: each value is typical of its column, but the combination
+    is made up (a real row's ages, counts and rates together can identify a person). Any row
+    that still equals a real row of ``X`` has its first column moved above the column's maximum,
+    so no example row is anyone's feature vector.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"age": [14.2, 17.9, 21.5], "count": [0.0, 3.0, 1.0]})
+    >>> synthetic_input_example(X).shape
+    (5, 2)
+    """
+    values = X.to_numpy(dtype=float)
+    example = np.empty((len(EXAMPLE_QUANTILES), X.shape[1]))
+    for j in range(X.shape[1]):
+        column = values[:, j][~np.isnan(values[:, j])]
+        example[:, j] = (
+            np.round(np.quantile(column, EXAMPLE_QUANTILES), 1) if column.size else np.nan
+        )
+    frame = pd.DataFrame(example, columns=X.columns)
+    real = set(pd.util.hash_pandas_object(X.astype(float), index=False))
+    clash = pd.util.hash_pandas_object(frame, index=False).isin(real).to_numpy()
+    if clash.any() and X.shape[1]:
+        top = np.nanmax(values[:, 0]) if np.isfinite(values[:, 0]).any() else 0.0
+        frame.iloc[np.flatnonzero(clash), 0] = np.floor(top) + 1.0
+    return frame
 
 
 def _add_stability(metrics: pd.DataFrame, lists: dict, splits: list, ks) -> None:
@@ -393,4 +500,4 @@ def format_comparison(result: TrainingResult) -> str:
         f"base rate {first['base_rate']:.3f}); selection metric {result.selection_metric}; "
         f"* = champion"
     )
-    return "\n".join([header, *lines])
+    return "\n".join([header, *lines, result.selection_note()])

@@ -23,10 +23,7 @@ IMPORTANCE = "global_importance.parquet"
 PANEL = "panel.html"
 MODEL_CARD = "model_card.html"
 MANIFEST = "manifest.json"
-NO_AUDIT = (
-    "refusing to write scores without a bias audit ({reason}); "
-    "add sensitive attributes to the people table or fix the dates"
-)
+NO_AUDIT = "refusing to write scores without a bias audit ({reason})"
 
 
 def write_score_bundle(
@@ -132,6 +129,7 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
         "as_of": str(scored.as_of.date()),
         "outcome_as_of": None if scored.outcome_as_of is None else str(scored.outcome_as_of.date()),
         "audit_windows": scored.audit_note,
+        "audit_model": scored.audit_model,
         "panel_k": scored.k,
         "n_scored": len(scored.scores),
         "n_explained": scored.n_explained,
@@ -165,7 +163,21 @@ def _fairness_digest(scored) -> dict:
         "findings": list(scored.audit.findings),
         "warnings": list(scored.audit.warnings),
         "note": scored.audit_note,
+        "scored_by": _scored_by(scored.audit_model),
     }
+
+
+def _scored_by(audit_model: dict) -> str:
+    """The model card's sentence on which model produced the audit's error rates."""
+    if not audit_model:
+        return ""
+    start = (
+        "Error rates, precision and calibration in the bias audit come from the latest list "
+        f"whose outcomes are known, scored by {audit_model['description']}"
+    )
+    if audit_model.get("role") == "champion":
+        return start + "."
+    return start + ": not by this model, which was trained on outcomes of that list's window."
 
 
 def _section(config, name: str) -> dict:

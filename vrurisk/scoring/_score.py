@@ -32,6 +32,11 @@ AFTER_EXTRACTION = (
 BAD_DATE = "--as-of {value!r} is not a date (expected YYYY-MM-DD)"
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
 NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
+NO_HELD_OUT = (
+    "no model held out from the outcomes of the closed list at {date}: {models} trained on "
+    "as-of dates whose outcome windows reach it, and auditing it with a model that saw those "
+    "outcomes would flatter every error rate{earliest}"
+)
 
 #: Default number of people explained (at least the panel's list; everyone if fewer).
 EXPLAIN_TOP = DEFAULT_EXPLAIN_TOP
@@ -59,10 +64,16 @@ class ScoredCohort:
         Long table of reasons (``row`` holds keys), from ``plain_language_reasons``.
     audit : BiasAudit or None
         The bias audit (selection rates on this list, error rates on ``outcome_as_of``).
+        ``None`` (with the reason in ``audit_note``) when no model held out from the outcomes
+        at ``outcome_as_of`` exists: a list is then not written.
     outcome_as_of : pandas.Timestamp or None
         The most recent as-of date whose outcome window has closed (scored for the audit).
     k : int
         The panel's list size (the audit's operating point).
+    audit_model : dict
+        The model whose scores of the closed list gave the audit's error rates, precision and
+        calibration: ``name``, ``role`` (``"held-out"`` or ``"champion"``), ``trained_on``
+        (as-of dates), ``test_date`` (of a held-out cross-validation model) and ``description``.
     manifest : list of FeatureSpec
     model_info, data_info : dict
         What scored and on what data (for the manifest, model card and tracking).
@@ -81,6 +92,7 @@ class ScoredCohort:
     model_info: dict
     data_info: dict
     audit_note: str = ""
+    audit_model: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
 
     @property
@@ -212,9 +224,9 @@ def score_cohort(
     timings["explain"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    bias_audit, note = (None, "bias audit turned off")
+    bias_audit, note, audit_model = (None, "bias audit turned off", {})
     if audit:
-        bias_audit, note = _audit(
+        bias_audit, note, audit_model = _audit(
             dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k
         )
     timings["audit"] = time.perf_counter() - t
@@ -232,13 +244,16 @@ def score_cohort(
         model_info=_model_info(model, model_info),
         data_info=_data_info(dataset, len(X)),
         audit_note=note,
+        audit_model=audit_model,
         timings=timings,
     )
 
 
 def _outcome_date(as_of: pd.Timestamp, dataset, config) -> pd.Timestamp | None:
-    """The most recent as-of date whose outcome window (T, T + horizon] has closed."""
-    closed = default_as_of(dataset) - pd.Timedelta(days=config.outcome.horizon_days)
+    """The most recent as-of date whose outcome window (T, T + horizon] has closed and been
+    recorded (``temporal.recording_lag_days`` later)."""
+    wait = config.outcome.horizon_days + config.temporal.recording_lag_days
+    closed = default_as_of(dataset) - pd.Timedelta(days=wait)
     latest = min(as_of, closed)
     earliest = pd.Timestamp(dataset.events["event_date"].min())
     return latest if latest > earliest else None
@@ -277,23 +292,45 @@ def _sensitive_frame(dataset, person_idx: np.ndarray, attributes) -> pd.DataFram
 
 
 def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k):
+    """(audit, note, audited model) of the list at ``as_of``; (None, reason, {}) if impossible.
+
+    Selection rates come from the champion's list at ``as_of``. Error rates, precision and
+    calibration come from the closed list at ``outcome_as_of``, scored by a model that never saw
+    its outcomes (:func:`~vrurisk.models.held_out_model`), never by the champion if it did.
+    """
     from vrurisk.evaluation import audit_scores
+    from vrurisk.models import held_out_model
 
     fairness = config.fairness
     attributes = [a for a in fairness.sensitive_attributes if a in dataset.people.columns]
     if not attributes:
-        return None, "no sensitive attribute of the fairness config is in the people table"
+        return (
+            None,
+            (
+                "no sensitive attribute of the fairness config is in the people table; add "
+                "sensitive attributes to the people table"
+            ),
+            {},
+        )
     current = _sensitive_frame(dataset, rows["person_idx"].to_numpy(), attributes)
     current["score"] = probability
     if outcome_as_of is None:
-        return None, "no as-of date with a closed outcome window in the data"
+        return None, "no as-of date with a closed outcome window in the data; fix the dates", {}
     past = np.asarray(fm.rows["as_of"] == outcome_as_of)
     labels = fm.y[past]
     if not past.any() or labels.isna().any():
-        return None, f"no closed outcome window at {outcome_as_of.date()}"
+        return None, f"no closed outcome window at {outcome_as_of.date()}; fix the dates", {}
+    rule = dict(
+        horizon_days=config.outcome.horizon_days,
+        recording_lag_days=config.temporal.recording_lag_days,
+    )
+    scorer = held_out_model(model, outcome_as_of, **rule)
+    if scorer is None:
+        return None, _no_held_out(model, outcome_as_of, **rule), {}
+    audit_model = _audit_model(scorer, model, outcome_as_of)
     X_past = fm.X[past].reset_index(drop=True)
     outcome = _sensitive_frame(dataset, fm.rows["person_idx"].to_numpy()[past], attributes)
-    outcome["score"] = model.predict_proba(X_past)
+    outcome["score"] = scorer.predict_proba(X_past)
     outcome["outcome"] = labels.to_numpy().astype(int)
     k_audit = int(min(k, len(outcome), len(current)))
     top_k = tuple(sorted({k_audit, *[v for v in fairness.top_k if v <= k_audit]}))
@@ -309,14 +346,59 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
         outcome_as_of=str(outcome_as_of.date()),
         name=f"scores at {outcome_as_of.date()}",
     )
+    result = replace(result, windows={**result.windows, "scored_by": audit_model["description"]})
     note = (
         f"selection rates from the list at {as_of.date()}; error rates, precision and "
-        f"calibration from the list at {outcome_as_of.date()}, whose outcome window has closed"
+        f"calibration from the list at {outcome_as_of.date()}, whose outcome window has closed, "
+        f"scored by {audit_model['description']}"
     )
-    return result, note
+    return result, note, audit_model
+
+
+def _audit_model(scorer, champion, list_date: pd.Timestamp) -> dict:
+    """What scored the closed list, for fairness.json, the manifest and the model card."""
+    from vrurisk.models._risk_model import describe_dates
+
+    dates = list(scorer.trained_on.get("as_of_dates", []))
+    test_date = scorer.trained_on.get("test_date")
+    if scorer is champion:
+        role, what = "champion", f"the champion {scorer.name}"
+    else:
+        role = "held-out"
+        what = f"the held-out model {scorer.name}"
+        what += f" (cross-validation model of test date {test_date})" if test_date else ""
+    description = (
+        f"{what}, trained on as-of dates {describe_dates(dates)}, none of whose outcome windows "
+        f"reaches {list_date.date()}"
+    )
+    return {
+        "name": scorer.name,
+        "role": role,
+        "trained_on": dates,
+        "test_date": test_date,
+        "description": description,
+    }
+
+
+def _no_held_out(model, list_date: pd.Timestamp, *, horizon_days, recording_lag_days) -> str:
+    """Why the closed list cannot be audited, and from which list date it could be."""
+    candidates = [model, *getattr(model, "held_out", ())]
+    names = "the champion and its cross-validation models were all"
+    if len(candidates) == 1:
+        names = "the champion was (it carries no held-out models: retrain it to keep them)"
+    firsts = [
+        max(pd.Timestamp(d) for d in m.trained_on["as_of_dates"])
+        + pd.Timedelta(days=horizon_days + recording_lag_days + 1)
+        for m in candidates
+        if m.trained_on.get("as_of_dates")
+    ]
+    earliest = f"; score a list dated {min(firsts).date()} or later" if firsts else ""
+    return NO_HELD_OUT.format(date=list_date.date(), models=names, earliest=earliest)
 
 
 def _model_info(model, extra: dict | None) -> dict:
+    from vrurisk.models._train import selection_note
+
     info = {
         "name": getattr(model, "name", type(model).__name__),
         "kind": model.kind,
@@ -325,6 +407,9 @@ def _model_info(model, extra: dict | None) -> dict:
         "config_hash": getattr(model, "config_hash", ""),
         "trained_on": dict(getattr(model, "trained_on", {})),
         "n_features": len(model.feature_names_),
+        "selection": dict(getattr(model, "selection", {})),
+        "selection_note": selection_note(dict(getattr(model, "selection", {}))),
+        "held_out": [dict(m.trained_on) for m in getattr(model, "held_out", ())],
     }
     info.update(extra or {})
     return info
