@@ -163,3 +163,5 @@ def test_report_renders_without_console_errors_and_shows_its_content(reports, na
         assert "Algorithmic Transparency Recording Standard" in dom
         assert "Human decisions and review" in dom
         assert "ROC AUC" in dom
+        assert 'id="data-protection-table"' in dom
+        assert "Lawful basis (UK GDPR Article 6; DPA 2018 Part 3 for police):" in dom
