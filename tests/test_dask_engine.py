@@ -123,3 +123,22 @@ def test_partitions_written_for_another_network_config_are_refused(engine):
     with pytest.raises(ConfigError) as caught:
         build_feature_matrix_dask(ds, DATES, parts, client=client, features=features)
     assert str(caught.value) == OTHER_NETWORK
+
+
+def test_a_local_cluster_starts_when_port_8787_is_taken():
+    """Dask's default HTTP port may be held by another process on a shared machine: a leaked
+    socket from the failed bind used to error the test run (ResourceWarning as error)."""
+    import contextlib
+    import socket
+
+    from vrurisk.config import ExecutionConfig
+    from vrurisk.engine._dask_models import dask_client
+
+    holder = socket.socket()
+    with contextlib.closing(holder):
+        with contextlib.suppress(OSError):  # already held by someone else: just as good
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            holder.bind(("0.0.0.0", 8787))
+            holder.listen()
+        with dask_client(ExecutionConfig(engine="dask", n_workers=1)) as client:
+            assert client.submit(sum, [1, 2]).result() == 3

@@ -39,7 +39,7 @@ def dask_client(execution):
             threads_per_worker=execution.threads_per_worker,
             processes=True,
             memory_limit=execution.memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: 8787 may be held by another process
         ) as cluster,
         Client(cluster) as client,
     ):
