@@ -84,7 +84,10 @@ def age_bands(birth_date: pd.Series, age_on, edges: list[int]) -> pd.Series:
     labels += [f"{edges[-1]} and over"]
     bins = [-np.inf, *edges, np.inf]
     band = pd.cut(age, bins=bins, right=False, labels=labels).astype(object)
-    return band.where(born.notna(), NOT_RECORDED)
+    band = band.where(born.notna(), NOT_RECORDED)
+    return pd.Series(
+        pd.Categorical(band, categories=[*labels, NOT_RECORDED], ordered=True), index=band.index
+    )
 
 
 def linkage_rates_by_group(
@@ -115,7 +118,10 @@ def linkage_rates_by_group(
     scopes.append((ALL_AGENCIES, records))
     for agency, frame in scopes:
         for attribute in attributes:
-            counts = frame.groupby(attribute, sort=True)["linked"].agg(["size", "sum"])
+            counts = frame.groupby(attribute, sort=True, observed=True)["linked"].agg(
+                ["size", "sum"]
+            )
+            counts = _not_recorded_last(counts)
             recorded = counts.drop(index=NOT_RECORDED, errors="ignore")
             if recorded.empty:
                 continue
@@ -158,6 +164,11 @@ def linkage_rates_by_group(
         tested & (rates["p_holm"] < config.family_alpha) & (rates["rate_ratio"] < config.rate_ratio)
     )
     return rates, _findings(rates, config)
+
+
+def _not_recorded_last(counts: pd.DataFrame) -> pd.DataFrame:
+    order = [g for g in counts.index if g != NOT_RECORDED]
+    return counts.loc[order + ([NOT_RECORDED] if NOT_RECORDED in counts.index else [])]
 
 
 def _two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
