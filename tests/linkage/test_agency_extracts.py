@@ -97,3 +97,12 @@ def test_a_people_table_can_be_the_population():
 def test_bad_arguments_are_one_line(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         simulate_agency_extracts(**{"population": 100, **kwargs})
+
+
+def test_membership_decides_who_is_on_each_agencys_file():
+    extracts = simulate_agency_extracts(
+        300, seed=1, duplicate_rate=0, membership={"police": {"T0000001", "T0000002"}}
+    )
+    police = extracts.truth[extracts.truth["agency"] == "police"]
+    assert sorted(police["person_id"]) == ["T0000001", "T0000002"]
+    assert extracts.truth["agency"].value_counts()["health"] > 100  # others keep their share

@@ -3,6 +3,7 @@ written (an earlier output directory is left exactly as it was)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 
@@ -102,3 +103,20 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(case, extracts_dir, tm
     assert sorted(p.name for p in previous.iterdir()) == ["crosswalk.csv"]
     assert (previous / "crosswalk.csv").read_text(encoding="utf-8") == "kept\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]
+
+
+def test_an_excel_table_without_openpyxl_is_one_line(extracts_dir, tmp_path):
+    pytest.importorskip("splink")
+    if importlib.util.find_spec("openpyxl") is not None:
+        pytest.skip("openpyxl is installed")
+    directory = tmp_path / "extracts"
+    shutil.copytree(extracts_dir, directory)
+    (directory / "police.xlsx").write_bytes(b"PK not really a workbook")
+    edit_config(directory, lambda r: r["agencies"]["police"].update(path="police.xlsx"))
+    code, _, err = run_cli("link", directory / "linkage.yaml", "--out", tmp_path / "linked")
+    assert code == 2
+    assert err.strip().endswith(
+        "police.xlsx: reading Excel needs the openpyxl package (pip install openpyxl); "
+        "or save as CSV"
+    )
+    assert not (tmp_path / "linked").exists()

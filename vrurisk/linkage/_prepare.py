@@ -54,7 +54,8 @@ def read_agency_table(table: AgencyTable, agency: str) -> pd.DataFrame:
     path = Path(table.path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         try:
-            frame = pd.read_excel(path, sheet_name=table.sheet or 0, dtype=str)
+            engine = "openpyxl" if path.suffix.lower() in (".xlsx", ".xlsm") else None
+            frame = pd.read_excel(path, sheet_name=table.sheet or 0, dtype=str, engine=engine)
         except ImportError as exc:
             raise DataValidationError(EXCEL_NEEDS.format(file=path)) from exc
         except (OSError, ValueError) as exc:

@@ -90,7 +90,7 @@ def linkage_summary(
         "warnings": warnings,
         "splink_messages": model.messages,
         "pseudonyms": (
-            f"person_id is a keyed hash (key from ${'VRURISK_LINKAGE_KEY'}), stable across runs "
+            "person_id is a keyed hash (key from $VRURISK_LINKAGE_KEY), stable across runs "
             "while the key and the cluster's first record stay the same."
             if pseudonyms_stable
             else "person_id is a keyed hash with a random key drawn for this run: ids are not "

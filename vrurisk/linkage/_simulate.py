@@ -204,6 +204,7 @@ def simulate_agency_extracts(
     noisier_group: tuple[str, str] = ("ethnicity", "Black"),
     duplicate_rate: float = 0.02,
     end_date=None,
+    membership: dict[str, object] | None = None,
 ) -> AgencyExtracts:
     """Per-agency person tables with realistic identifier errors, and the truth behind them.
 
@@ -227,6 +228,10 @@ def simulate_agency_extracts(
         Share of records that appear twice in the same agency under two agency ids.
     end_date : date-like, optional
         Extraction date of the extracts (default 2025-12-31).
+    membership : dict of str to collection of person ids, optional
+        Who is on each agency's file (e.g. the people with an event from that source); agencies
+        not named keep a random share of people (police 30%, health 60%, education 55%, social
+        care 15%).
 
     Returns
     -------
@@ -254,7 +259,10 @@ def simulate_agency_extracts(
 
     tables, truth, columns = {}, [], {}
     for agency, spec in AGENCIES.items():
-        on_file = np.flatnonzero(rng.random(n) < spec["coverage"])
+        drawn = rng.random(n) < spec["coverage"]
+        if membership is not None and agency in membership:
+            drawn = people["person_id"].isin(set(membership[agency])).to_numpy()
+        on_file = np.flatnonzero(drawn)
         dupes = on_file[rng.random(len(on_file)) < duplicate_rate]
         rows = np.sort(np.concatenate([on_file, dupes]))
         ids = _agency_ids(spec["id_prefix"], len(rows), rng)
