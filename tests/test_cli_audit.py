@@ -68,6 +68,24 @@ def test_audit_writes_json_and_html(tmp_path, monkeypatch, capsys, scores_csv):
     assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
 
 
+def test_a_threshold_nobody_reaches_is_degenerate_and_judges_nothing(
+    tmp_path, monkeypatch, capsys, scores_csv
+):
+    out = tmp_path / "audit"
+    args = _args(scores_csv, out, "--threshold", "2")
+    code, stdout, stderr = run_cli(monkeypatch, capsys, *args)
+    assert code == 0, stderr
+    summary = json.loads((out / "fairness.json").read_text(encoding="utf-8"))
+    assert summary["degenerate"] == {"score >= 2": ["nobody in the scored table is flagged"]}
+    assert {d["verdict"] for d in summary["disparities"]} == {"degenerate"}
+    assert stdout.splitlines()[0] == (
+        "- Nothing judged: the audit is degenerate at every operating point (score >= 2)."
+    )
+    assert "inside" not in stdout.split("Wrote")[0]
+    html = (out / "bias_audit.html").read_text(encoding="utf-8")
+    assert "Nothing judged at score &gt;= 2:" in html and "nobody in the scored table" in html
+
+
 def test_audit_writes_an_audit_log_entry(tmp_path, monkeypatch, capsys, scores_csv, audit_log_file):
     from vrurisk import audit_log
     from vrurisk._serialise import file_sha256

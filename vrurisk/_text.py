@@ -50,3 +50,14 @@ def duration_words(days: float) -> str:
     if days < 730:
         return plural(days / (365.25 / 12), "month")
     return plural(days / 365.25, "year")
+
+
+def level_label(level: float) -> str:
+    """A coverage level as people write it: ``0.95 -> '95%'``, ``0.975 -> '97.5%'``.
+
+    Examples
+    --------
+    >>> level_label(0.9), level_label(0.975)
+    ('90%', '97.5%')
+    """
+    return f"{round(100 * float(level), 4):g}%"

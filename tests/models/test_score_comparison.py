@@ -174,3 +174,18 @@ def test_no_comparison_is_written_when_the_audit_log_cannot_be(tmp_path):
         run_compare(_config(tmp_path), tmp_path / "comparison", audit_log_path=blocker / "a.jsonl")
     assert not (tmp_path / "comparison").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".comparison")]
+
+
+def test_the_comparison_report_names_the_configured_interval_level(tmp_path):
+    import dataclasses
+
+    from vrurisk.reports._comparison import comparison_summary, render_score_comparison
+
+    result = compare_with_existing_score(load_comparison_config(_config(tmp_path)))
+    evaluation = result.config.evaluation.model_copy(update={"ci_level": 0.9})
+    at_90 = dataclasses.replace(
+        result, config=result.config.model_copy(update={"evaluation": evaluation})
+    )
+    assert "ROC AUC with 90% intervals" in comparison_summary(at_90)["findings"][0]
+    html = render_score_comparison(at_90)
+    assert "ROC AUC (90% interval)" in html and "95%" not in html

@@ -283,3 +283,17 @@ def test_many_training_dates_are_summarised():
     dates = np.array(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01", "2020-05-01"])
     assert describe_dates(dates) == "2020-01-01..2020-05-01 (5 dates)"
     assert describe_dates(dates[:2]) == "2020-01-01, 2020-02-01"
+
+
+def test_the_comparison_table_names_the_configured_interval_level(trained):
+    import dataclasses
+
+    from vrurisk.models._train import format_comparison
+
+    result, _ = trained
+    evaluation = result.config.evaluation.model_copy(update={"ci_level": 0.9})
+    at_90 = dataclasses.replace(
+        result, config=result.config.model_copy(update={"evaluation": evaluation})
+    )
+    assert "ROC AUC [90% CI]" in format_comparison(at_90)
+    assert "95%" not in format_comparison(at_90)

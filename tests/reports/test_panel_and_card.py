@@ -118,6 +118,7 @@ def test_model_card_summary_fills_the_atrs_fields_it_can(listed):
         sensitive_attributes=["sex", "ethnicity"],
         as_of="2025-06-30",
         k=5,
+        ci_level=0.9,
     )
     sections = [section["section"] for section in card["atrs"]]
     assert sections[0] == "Tier 1: overview"
@@ -126,7 +127,8 @@ def test_model_card_summary_fills_the_atrs_fields_it_can(listed):
     assert "Tier 2: risks, mitigations and impact assessments" in sections
     fields = {name: value for s in card["atrs"] for name, value in s["fields"]}
     assert "No action follows from the score alone" in fields["Human decisions and review"]
-    assert "ROC AUC 0.800 (95% interval 0.750 to 0.850)" in fields["Performance"]
+    assert "ROC AUC 0.800 (90% interval 0.750 to 0.850)" in fields["Performance"]
+    assert "Intervals are 90% bootstrap intervals." in render_model_card(card)
     assert fields["Senior responsible owner"] == TO_COMPLETE
     assert card["protected"]["inputs"] == []
     assert card["protected"]["policy"].startswith("Protected characteristics are not model inputs")

@@ -90,10 +90,11 @@ def test_atrs_performance_reports_this_model_not_another_candidate():
         cohort={},
         outcome={},
         metrics=metrics,
+        ci_level=0.9,
     )
     fields = dict(field for section in summary["atrs"] for field in section["fields"])
     assert fields["Performance"] == (
-        "ROC AUC 0.790 (95% interval 0.760 to 0.820); risk-factor-count baseline ROC AUC 0.660"
+        "ROC AUC 0.790 (90% interval 0.760 to 0.820); risk-factor-count baseline ROC AUC 0.660"
     )
 
 

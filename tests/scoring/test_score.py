@@ -311,3 +311,36 @@ def test_no_held_out_model_means_no_audit_rather_than_the_champions(scoring_setu
     scored = score_cohort(s["dataset"], bare, s["config"], keys=fake_keys, explain_top=10)
     assert scored.audit is None
     assert "it carries no held-out models: retrain it to keep them" in scored.audit_note
+
+
+def test_every_configured_top_k_is_audited_and_a_too_large_one_is_said(scoring_setup):
+    """fairness.top_k [100] beside a panel of 50 was silently dropped (defect 13)."""
+    s = scoring_setup
+    raw = tiny_config(
+        s["root"] / "data",
+        "sqlite:///unused.db",
+        fairness={"top_k": [100, 10_000_000]},
+    )
+    config = validate_config(raw)
+    scored = score_cohort(s["dataset"], s["model"], config, keys=fake_keys, explain_top=60)
+    names = [p.name for p in scored.audit.operating_points]
+    assert names == ["top 50", "top 100"]
+    assert set(scored.audit.disparities["operating_point"]) == {"top 50", "top 100"}
+    assert [p["operating_point"] for p in scored.audit.power] == ["top 50", "top 100"]
+    assert any(
+        w.startswith("fairness.top_k 10000000 is larger than the ") and w.endswith("not audited")
+        for w in scored.audit.warnings
+    )
+
+
+def test_a_sensitive_attribute_that_is_not_a_column_is_an_error(scoring_setup):
+    s = scoring_setup
+    raw = tiny_config(
+        s["root"] / "data", "sqlite:///unused.db", fairness={"sensitive_attributes": ["faith"]}
+    )
+    with pytest.raises(ConfigError) as info:
+        score_cohort(s["dataset"], s["model"], validate_config(raw), keys=fake_keys)
+    assert str(info.value).startswith(
+        "fairness.sensitive_attributes lists 'faith', which is not a column of the people table; "
+        "its columns: person_id, birth_date, "
+    )

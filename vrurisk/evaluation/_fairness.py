@@ -18,6 +18,7 @@ from vrurisk.evaluation._fairness_config import (
 )
 from vrurisk.evaluation._fairness_findings import write_findings
 from vrurisk.evaluation._fairness_inputs import AuditTable, validated_table
+from vrurisk.evaluation._fairness_judgement import judge_disparities, power_summary
 from vrurisk.evaluation._fairness_metrics import (
     DISPARITY_METRICS,
     OUTCOME_METRICS,
@@ -32,7 +33,6 @@ from vrurisk.evaluation._fairness_metrics import (
     percentile_interval,
     rates_by_group,
     rates_from_counts,
-    ratio_draws,
 )
 
 MISSING_GROUP = "(missing)"
@@ -50,12 +50,17 @@ UNKNOWN_REFERENCE = (
 TOP_K_TOO_LARGE = "fairness.top_k value {k} is larger than the {n} rows of {name}"
 
 VERDICTS = {
-    "flagged": "the whole interval lies outside the band",
-    "within band": "the whole interval lies inside the band",
-    "inconclusive": "the interval overlaps an edge of the band",
+    "flagged": "the whole simultaneous interval lies outside the band",
+    "within band": "the whole simultaneous interval lies inside the band",
+    "inconclusive": "the interval overlaps an edge of the band: a disparity can be neither "
+    "shown nor ruled out",
     "small group": "the group or its reference is below the minimum group size",
     "too few to judge": "the rate's denominator is below the minimum",
+    "too few expected": "too few people with (or without) the event are expected in the group "
+    "or its reference for any ratio to be told apart from chance",
     "not computable": "the ratio is undefined (the reference rate is zero or missing)",
+    "degenerate": "nothing can be compared at this operating point: nobody or everybody is "
+    "flagged, or everyone has the same outcome",
 }
 
 
@@ -77,6 +82,14 @@ class BiasAudit:
         Mean score and observed outcome rate per score bin and group (empty for non-numeric scores).
     findings, warnings : list of str
         Plain-language statements for a governance board, most important first.
+    multiplicity : dict
+        How the audit-wide false-flag rate is controlled: method, joint level, number of
+        judged comparisons and the coverage of each interval.
+    degenerate : dict of str to list of str
+        Per operating point, why nothing could be judged there (empty list: not degenerate).
+    power : list of dict
+        Per operating point, the smallest flaggable ratios and the lists to pool to see a
+        ``power_ratio`` disparity.
     """
 
     groups: pd.DataFrame
@@ -91,6 +104,9 @@ class BiasAudit:
     attributes: list[str]
     findings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    multiplicity: dict = field(default_factory=dict)
+    degenerate: dict[str, list[str]] = field(default_factory=dict)
+    power: list[dict] = field(default_factory=list)
 
     @property
     def flags(self) -> pd.DataFrame:
@@ -110,6 +126,9 @@ class BiasAudit:
                 "findings": self.findings,
                 "warnings": self.warnings,
                 "verdicts": VERDICTS,
+                "multiplicity": self.multiplicity,
+                "degenerate": self.degenerate,
+                "power": self.power,
                 "n_flagged_disparities": len(self.flags),
                 "flags": self.flags.to_dict(orient="records"),
                 "overall": self.overall.to_dict(orient="records"),
@@ -198,10 +217,7 @@ def audit_scores(
                 )
 
     windows = _windows(current is not None, as_of, outcome_as_of)
-    references = {
-        attribute: _reference_group(attribute, _group_labels(selection.frame, attribute), config)
-        for attribute in attributes
-    }
+    references = _references(attributes, sensitive, outcome.frame, selection.frame, config)
     flags_out = np.column_stack(
         [operating_point_flags(p, outcome.frame, outcome.scores, seed=config.seed) for p in points]
     )
@@ -215,6 +231,10 @@ def audit_scores(
             ]
         )
         counts_sel = _counts(selection, sensitive, flags_sel)
+    degenerate = {
+        point.name: _degenerate(outcome, flags_out[:, i], flags_sel[:, i], current is not None)
+        for i, point in enumerate(points)
+    }
     group_rows, disparity_rows, overall_rows = [], [], []
     for index, point in enumerate(points):
         overall_rows.append(
@@ -235,6 +255,7 @@ def audit_scores(
             group_rows += rows
             disparity_rows += ratios
     groups = pd.DataFrame(group_rows)
+    multiplicity = judge_disparities(disparity_rows, config, degenerate)
     disparities = pd.DataFrame(disparity_rows, columns=_DISPARITY_COLUMNS)
     calibration = _calibration(outcome, score_col, sensitive)
     audit = BiasAudit(
@@ -248,6 +269,9 @@ def audit_scores(
         score_column=score_col,
         label_column=label_col,
         attributes=attributes,
+        multiplicity=multiplicity,
+        degenerate=degenerate,
+        power=power_summary(disparities, points, config),
     )
     findings, more_warnings = write_findings(audit, scores_are_probabilities=outcome.probabilities)
     audit.findings.extend(findings)
@@ -267,9 +291,14 @@ _DISPARITY_COLUMNS = [
     "ratio",
     "ci_low",
     "ci_high",
+    "events",
     "denominator",
+    "reference_events",
     "reference_denominator",
     "verdict",
+    "smallest_flaggable_ratio",
+    "flaggable",
+    "lists_to_pool",
 ]
 
 
@@ -295,6 +324,28 @@ def _group_labels(frame: pd.DataFrame, attribute: str) -> pd.Series:
     return labels.astype(str)
 
 
+def _references(attributes, sensitive, outcome_frame, selection_frame, config) -> dict:
+    """Per attribute, each group's reference group (the group itself for a reference)."""
+    single = {a: _reference_group(a, _group_labels(selection_frame, a), config) for a in sensitive}
+    both = pd.concat([outcome_frame[sensitive], selection_frame[sensitive]], ignore_index=True)
+    mapping = {}
+    for attribute in attributes:
+        labels = _group_labels(both, attribute)
+        if attribute in single:
+            mapping[attribute] = dict.fromkeys(labels.unique(), single[attribute])
+        elif attribute in config.reference_groups:
+            fixed = _reference_group(attribute, _group_labels(selection_frame, attribute), config)
+            mapping[attribute] = dict.fromkeys(labels.unique(), fixed)
+        else:
+            columns = attribute.split(INTERSECTION_SEPARATOR)
+            audited = config.audited_within(attribute)
+            parts = pd.DataFrame({c: _group_labels(both, c) for c in columns})
+            parts[audited] = single[audited]
+            within = _group_labels(parts, attribute)
+            mapping[attribute] = dict(zip(labels, within, strict=True))
+    return mapping
+
+
 def _reference_group(attribute: str, groups: pd.Series, config: FairnessConfig) -> str:
     sizes = groups.value_counts()
     chosen = config.reference_groups.get(attribute)
@@ -306,6 +357,25 @@ def _reference_group(attribute: str, groups: pd.Series, config: FairnessConfig) 
             UNKNOWN_REFERENCE.format(attribute=attribute, group=chosen, groups=sorted(sizes.index))
         )
     return chosen
+
+
+def _degenerate(outcome: AuditTable, flags_out, flags_sel, separate: bool) -> list[str]:
+    """Why nothing can be compared at one operating point (empty if something can)."""
+    reasons = []
+    tables = [("the scored table", flags_out)]
+    if separate:
+        tables = [("the list whose outcome window has closed", flags_out)]
+        tables.append(("the current list", flags_sel))
+    for name, flags in tables:
+        if not flags.any():
+            reasons.append(f"nobody in {name} is flagged")
+        elif flags.all():
+            reasons.append(f"everybody in {name} is flagged")
+    if outcome.labels is not None and len(np.unique(outcome.labels)) == 1:
+        value = int(outcome.labels[0])
+        had = "had" if value else "did not have"
+        reasons.append(f"everyone {had} the outcome (every label is {value})")
+    return reasons
 
 
 def _windows(has_current: bool, as_of, outcome_as_of) -> dict[str, str]:
@@ -342,25 +412,27 @@ def _counts(table: AuditTable, sensitive: list[str], flags: np.ndarray) -> pd.Da
     return disaggregated_counts(labels, flags, table.labels, _scores_or_nan(table))
 
 
-def _audit_attribute(point, attribute, reference, out_cells, sel_cells, config):
-    """Group rows and disparity rows of one attribute at one operating point."""
+def _audit_attribute(point, attribute, references, out_cells, sel_cells, config):
+    """Group rows and (unjudged) disparity rows of one attribute at one operating point."""
     separate = sel_cells is not None
     sel_cells = out_cells if sel_cells is None else sel_cells
     out_rates, sel_rates = rates_by_group(out_cells), rates_by_group(sel_cells)
     names = sorted(set(out_cells.index) | set(sel_cells.index))
-    rows, draws, sizes = {}, {}, {}
+    is_reference = set(references.values())
+    rows, sizes = {}, {}
     for group in names:
         key = f"{point.name}|{attribute}|{group}"
         out_denoms = _denominators_of(out_cells, group)
         sizes[group] = {**out_denoms, "n": _denominators_of(sel_cells, group)["n"]}
         sizes[group]["n_outcome"] = out_denoms["n"]
+        sizes[group]["events"] = {
+            **_events_of(out_cells, group),
+            "selection_rate": _events_of(sel_cells, group)["selection_rate"],
+        }
         out_draws = _draws_or_nan(out_cells, group, config, key)
         sel_draws = (
             _draws_or_nan(sel_cells, group, config, key + "|current") if separate else out_draws
         )
-        draws[group] = {
-            m: (sel_draws if m == "selection_rate" else out_draws)[m] for m in RATE_DENOMINATORS
-        }
         row = {"operating_point": point.name, "attribute": attribute, "group": group}
         row["n"] = sizes[group]["n_outcome"]
         if separate:
@@ -368,23 +440,23 @@ def _audit_attribute(point, attribute, reference, out_cells, sel_cells, config):
         for metric in RATE_DENOMINATORS:
             source = sel_rates if metric == "selection_rate" else out_rates
             row[metric] = float(source.at[group, metric]) if group in source.index else math.nan
-            low, high = percentile_interval(draws[group][metric], config.ci_level)
+            draws = sel_draws if metric == "selection_rate" else out_draws
+            low, high = percentile_interval(draws[metric], config.ci_level)
             row[f"{metric}_low"], row[f"{metric}_high"] = low, high
         row["mean_score"] = (
             float(out_rates.at[group, "mean_score"]) if group in out_rates.index else math.nan
         )
-        row["reference"] = reference
-        row["is_reference"] = group == reference
+        row["reference"] = references.get(group)
+        row["is_reference"] = group in is_reference
         row["small_group"] = _is_small(sizes[group], config)
         rows[group] = row
     ratios = []
-    for group in names if reference in rows else []:
-        for metric in DISPARITY_METRICS if group != reference else []:
-            ratio = _disparity(rows[group], rows[reference], metric, sizes, config)
-            interval = ratio_draws(draws[group][metric], draws[reference][metric])
-            ratio["ci_low"], ratio["ci_high"] = percentile_interval(interval, config.ci_level)
-            ratio["verdict"] = _verdict(ratio, sizes, config)
-            ratios.append(ratio)
+    for group in names:
+        reference = references.get(group)
+        if group in is_reference or reference not in rows:
+            continue
+        for metric in DISPARITY_METRICS:
+            ratios.append(_disparity(rows[group], rows[reference], metric, sizes))
     return list(rows.values()), ratios
 
 
@@ -404,13 +476,28 @@ def _draws_or_nan(cells, group, config, key) -> dict:
     return bootstrap_rates(cells.loc[group], config.bootstrap_samples, seed=config.seed, key=key)
 
 
-def _disparity(row: dict, ref: dict, metric: str, sizes: dict, config) -> dict:
+def _events_of(cells: pd.DataFrame, group: str) -> dict[str, int]:
+    """The numerator of each rate for one group's cell counts."""
+    if group not in cells.index:
+        return dict.fromkeys(RATE_DENOMINATORS, 0)
+    tp, fp, fn = (int(cells.at[group, c]) for c in ("tp", "fp", "fn"))
+    return {
+        "selection_rate": tp + fp,
+        "false_positive_rate": fp,
+        "false_negative_rate": fn,
+        "precision": tp,
+        "base_rate": tp + fn,
+    }
+
+
+def _disparity(row: dict, ref: dict, metric: str, sizes: dict) -> dict:
     value, ref_value = row[metric], ref[metric]
     if math.isnan(value) or math.isnan(ref_value) or (value == 0 and ref_value == 0):
         ratio = math.nan
     else:
         ratio = math.inf if ref_value == 0 else value / ref_value
     key = RATE_DENOMINATORS[metric]
+    group, reference = sizes[row["group"]], sizes[ref["group"]]
     return {
         "operating_point": row["operating_point"],
         "attribute": row["attribute"],
@@ -421,27 +508,12 @@ def _disparity(row: dict, ref: dict, metric: str, sizes: dict, config) -> dict:
         "value": value,
         "reference_value": ref_value,
         "ratio": ratio,
-        "ci_low": math.nan,
-        "ci_high": math.nan,
-        "denominator": sizes[row["group"]][key],
-        "reference_denominator": sizes[ref["group"]][key],
+        "events": group["events"][metric],
+        "denominator": group[key],
+        "reference_events": reference["events"][metric],
+        "reference_denominator": reference[key],
+        "small_group": row["small_group"] or ref["small_group"],
     }
-
-
-def _verdict(row: dict, sizes: dict, config: FairnessConfig) -> str:
-    band_low, band_high = config.disparity_band
-    ratio, low, high = row["ratio"], row["ci_low"], row["ci_high"]
-    if _is_small(sizes[row["group"]], config) or _is_small(sizes[row["reference"]], config):
-        return "small group"
-    if min(row["denominator"], row["reference_denominator"]) < config.min_denominator:
-        return "too few to judge"
-    if any(math.isnan(v) or math.isinf(v) for v in (ratio, low, high)):
-        return "not computable"
-    if high < band_low or low > band_high:
-        return "flagged"
-    if low >= band_low and high <= band_high:
-        return "within band"
-    return "inconclusive"
 
 
 def _calibration(table: AuditTable, score_col: str, sensitive: list[str]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from vrurisk._text import plural
+from vrurisk._text import level_label, plural
 
 #: Short names of the rates, and what each is a share of, in the words a board would use.
 METRIC_LABELS = {
@@ -28,8 +28,9 @@ def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str],
     """Findings (most important first) and warnings for a :class:`BiasAudit`."""
     config = audit.config
     band = f"{config.disparity_band[0]:.2f}-{config.disparity_band[1]:.2f}"
-    level = f"{config.ci_level:.0%}"
+    level = level_label(config.ci_level)
     findings = [_headline(audit, band)]
+    findings += _degenerate_sentences(audit)
     flags = audit.flags
     for row in flags.head(MAX_FLAG_SENTENCES).to_dict(orient="records"):
         findings.append(_flag_sentence(row, band, level))
@@ -45,30 +46,61 @@ def write_findings(audit, *, scores_are_probabilities: bool) -> tuple[list[str],
             f"The scores in '{audit.score_column}' are not probabilities, so calibration is "
             "shown as the observed outcome rate per score band and group, without a verdict."
         )
-    findings.append(
-        f"Ratios compare each group with a reference group (the largest unless configured); a "
-        f"disparity is flagged only when the whole {level} bootstrap interval of the ratio lies "
-        f"outside {band}. An unflagged ratio is not proof of fairness: small groups and rare "
-        f"outcomes give wide intervals. {_each(len(audit.disparities))} has its own interval, "
-        "so a single flag on a small group with few outcomes can be chance: "
-        "check it against another period before acting on it."
-    )
+    findings.append(_method_sentence(audit, band, level))
+    findings += [p["sentence"] for p in audit.power]
     return findings, _warnings(audit, config)
+
+
+def _method_sentence(audit, band: str, level: str) -> str:
+    m = audit.multiplicity
+    judged = m.get("n_judged", 0)
+    crossed = [a for a in audit.attributes if "&" in a]
+    within = ""
+    if crossed:
+        pairs = "; ".join(
+            f"{a}: {audit.config.audited_within(a)} within each level of the others"
+            for a in crossed
+            if a not in audit.config.reference_groups
+        )
+        within = f" Intersections compare {pairs}." if pairs else ""
+    return (
+        "Ratios compare each group with a reference group (the largest unless configured)."
+        f"{within} The audit-wide false-flag rate is controlled: the "
+        f"{plural(judged, 'judged comparison')} share one {level} simultaneous interval "
+        f"(Bonferroni: each interval covers {m.get('per_comparison_level', 0):.3%}), so if no "
+        f"group differed, the chance of any flag in this audit would be at most "
+        f"{1 - audit.config.ci_level:.0%}. A disparity is flagged only when its whole interval "
+        f"lies outside {band}. Comparisons expecting fewer than {audit.config.min_expected:g} "
+        "people in a cell (group or reference, with or without the event) are not judged. "
+        "An unflagged ratio is not proof of fairness: small groups and rare outcomes give wide "
+        "intervals."
+    )
+
+
+def _degenerate_sentences(audit) -> list[str]:
+    return [
+        f"Nothing was judged at {point}, because the audit there is degenerate: "
+        f"{'; '.join(reasons)}."
+        for point, reasons in audit.degenerate.items()
+        if reasons
+    ]
 
 
 def _headline(audit, band: str) -> str:
     counts = audit.disparities["verdict"].value_counts()
+    points = ", ".join(p.name for p in audit.operating_points)
+    if audit.degenerate and all(audit.degenerate.values()):
+        return f"Nothing judged: the audit is degenerate at every operating point ({points})."
     flagged = int(counts.get("flagged", 0))
     within = int(counts.get("within band", 0))
     unclear = int(counts.get("inconclusive", 0))
     unjudged = int(len(audit.disparities) - flagged - within - unclear)
-    points = ", ".join(p.name for p in audit.operating_points)
     point_word = "operating point" if len(audit.operating_points) == 1 else "operating points"
     tail = (
         f"{plural(within, 'comparison')} {'lies' if within == 1 else 'lie'} inside the {band} "
         f"band, {unclear} {'is' if unclear == 1 else 'are'} inconclusive (the interval crosses "
-        f"an edge of the band) and {unjudged} could not be judged (small groups, too few cases "
-        f"or undefined rates); {point_word}: {points}."
+        f"an edge of the band) and {unjudged} could not be judged (small groups, too few cases, "
+        f"undefined rates or a degenerate operating point); {point_word}: {points}."
     )
     if flagged:
         return f"{plural(flagged, 'disparity', 'disparities')} flagged; {tail}"
@@ -82,8 +114,8 @@ def _flag_sentence(row: dict, band: str, level: str) -> str:
         f"At {row['operating_point']}, the {METRIC_LABELS[metric]} ({METRIC_MEANINGS[metric]}) "
         f"for {row['attribute']} = {row['group']} was {_pct(row['value'])} against "
         f"{_pct(row['reference_value'])} for {row['reference']} (the reference group): "
-        f"{row['ratio']:.2f} times the reference rate ({level} interval {row['ci_low']:.2f} to "
-        f"{row['ci_high']:.2f}), {direction} and outside the {band} band."
+        f"{row['ratio']:.2f} times the reference rate ({level} simultaneous interval "
+        f"{row['ci_low']:.2f} to {row['ci_high']:.2f}), {direction} and outside the {band} band."
     )
 
 
@@ -151,10 +183,6 @@ def _warnings(audit, config) -> list[str]:
                 f"verdict: {names}."
             )
     return warnings
-
-
-def _each(n: int) -> str:
-    return "The one comparison" if n == 1 else f"Each of the {plural(n, 'comparison')}"
 
 
 def _pct(value: float) -> str:

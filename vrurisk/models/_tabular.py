@@ -202,6 +202,7 @@ class ScoreComparison:
                 "config_hash": self.config.config_hash,
                 "existing_score": self.config.existing_score.name,
                 "k": self.k,
+                "ci_level": self.config.evaluation.ci_level,
                 "n_train": self.n_train,
                 "n_test": self.n_test,
                 "train_dates": list(self.train_dates),

@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from vrurisk._errors import ModelError
 from vrurisk._serialise import json_safe
+from vrurisk._text import level_label
 from vrurisk.config import ExperimentConfig, plan_splits
 from vrurisk.evaluation._metrics import evaluate_predictions, k_label, top_k_overlap
 from vrurisk.models._risk_model import RiskModel, check_training_outcomes, fit_risk_model
@@ -275,6 +276,9 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
 
         say(f"loading data from {config.data.path}")
         dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+    from vrurisk.evaluation._fairness_config import check_sensitive_columns
+
+    check_sensitive_columns(config.fairness.sensitive_attributes, dataset.people.columns)
     extraction = dataset.extraction_date
     splits, refit = plan_splits(config, extraction)
     dates = sorted(
@@ -478,7 +482,9 @@ def format_comparison(result: TrainingResult) -> str:
     table = result.comparison()
     ks = [k_label(k) for k in result.config.evaluation.k]
     columns = {"model": lambda r: r["model"] + (" *" if r["model"] == result.champion.name else "")}
-    columns["ROC AUC [95% CI]"] = lambda r: _interval(r, "roc_auc")
+    columns[f"ROC AUC [{level_label(result.config.evaluation.ci_level)} CI]"] = lambda r: _interval(
+        r, "roc_auc"
+    )
     columns["avg prec"] = lambda r: f"{r['average_precision']:.3f}"
     for k in ks:
         size = int(table.iloc[0][f"k_{k}"])

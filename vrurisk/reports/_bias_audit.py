@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from vrurisk._text import level_label
 from vrurisk.evaluation._fairness import VERDICTS, BiasAudit
+from vrurisk.evaluation._fairness_config import INTERSECTION_SEPARATOR
 from vrurisk.evaluation._fairness_findings import METRIC_LABELS, METRIC_MEANINGS
 from vrurisk.evaluation._fairness_metrics import DISPARITY_METRICS
 from vrurisk.reports._render import (
@@ -63,6 +65,11 @@ def render_bias_audit(
             blocks.append({"attribute": attribute, "rows": rows, "ratios": ratios, "chart": chart})
         sections.append({"point": point, "overall": overall, "blocks": blocks})
     calibration = _calibration_blocks(audit)
+    intersections = [
+        _intersection_note(attribute, audit)
+        for attribute in audit.attributes
+        if INTERSECTION_SEPARATOR in attribute and attribute not in audit.config.reference_groups
+    ]
     return render_template(
         "bias_audit.html",
         title=title or f"Bias audit of '{audit.score_column}'",
@@ -71,14 +78,30 @@ def render_bias_audit(
         summary=summary,
         sections=sections,
         calibration=calibration,
+        intersections=intersections,
         metrics=[(m, METRIC_LABELS[m], METRIC_MEANINGS[m]) for m in DISPARITY_METRICS],
         outcome_meaning=METRIC_MEANINGS["base_rate"],
         verdicts=VERDICTS,
         has_current="n_current" in audit.groups.columns,
         score_format="pct" if _probabilities(audit.calibration) else "num",
+        ci_label=level_label(audit.config.ci_level),
         version=__version__,
         demo=demo,
     )
+
+
+def _intersection_note(attribute: str, audit: BiasAudit) -> dict:
+    """How an intersection's cells are compared, with one example from the audit."""
+    audited = audit.config.audited_within(attribute)
+    others = [a for a in attribute.split(INTERSECTION_SEPARATOR) if a != audited]
+    rows = audit.disparities[audit.disparities["attribute"] == attribute]
+    example = f"{rows['group'].iloc[0]} against {rows['reference'].iloc[0]}" if len(rows) else ""
+    return {
+        "name": attribute,
+        "audited": audited,
+        "others": " and ".join(others),
+        "example": example or "no comparison in this audit",
+    }
 
 
 def write_bias_audit(audit: BiasAudit, directory: str | Path, **render_options) -> dict[str, Path]:
@@ -141,7 +164,7 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
     axes[0].set_yticks(positions, groups)
     axes[0].invert_yaxis()
     figure.suptitle(
-        f"{attribute}: rates by group with {level:.0%} intervals "
+        f"{attribute}: rates by group with {level_label(level)} intervals "
         "(orange: reference group; grey: too small for a verdict)",
         fontsize=9,
     )

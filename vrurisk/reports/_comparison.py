@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from vrurisk._text import level_label
 from vrurisk.evaluation._fairness_findings import METRIC_LABELS
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
@@ -42,6 +43,7 @@ def comparison_summary(comparison) -> dict:
         )
     ]
     summary["scorers"] = scorers
+    summary["ci_label"] = level_label(summary.get("ci_level", 0.95))
     summary["findings"] = _findings(summary)
     return summary
 
@@ -56,7 +58,7 @@ def _findings(summary: dict) -> list[str]:
     )
     findings = [
         f"On {summary['n_test']:,} test rows ({summary['test_dates'][0]} to "
-        f"{summary['test_dates'][1]}), ROC AUC with 95% intervals: {aucs}.",
+        f"{summary['test_dates'][1]}), ROC AUC with {summary['ci_label']} intervals: {aucs}.",
         f"Every list has {summary['k']:,} people, as many as {existing} flags, so error rates "
         "are compared at the same operating point.",
     ]

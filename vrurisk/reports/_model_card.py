@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 
-from vrurisk._text import plural
+from vrurisk._text import level_label, plural
 from vrurisk.reports._governance import data_protection_rows
 from vrurisk.reports._render import format_count, render_template
 
@@ -79,6 +79,7 @@ def model_card_summary(
     outcome_words: str | None = None,
     governance: Mapping | None = None,
     demo: bool = False,
+    ci_level: float = 0.95,
 ) -> dict:
     """Everything the model card shows, as plain data.
 
@@ -113,6 +114,8 @@ def model_card_summary(
         reference, retention, review date); unset fields are marked for the organisation.
     demo : bool
         The list was keyed with the published demo key: the card carries the DEMO banner.
+    ci_level : float
+        Coverage of the metrics' intervals (the config's ``evaluation.ci_level``).
 
     Returns
     -------
@@ -136,6 +139,8 @@ def model_card_summary(
         "demo": demo,
         "as_of": as_of,
         "k": k,
+        "ci_level": ci_level,
+        "ci_label": level_label(ci_level),
         "model": dict(model),
         "trained_on": trained_on,
         "features": [
@@ -300,7 +305,9 @@ def _atrs(card: Mapping) -> list[dict]:
     """ATRS sections with the fields the tool can fill; the rest marked for the organisation."""
     model, data, outcome = card["model"], card["data"], card["outcome"]
     trained = card["trained_on"]
-    metric_text = _performance_text(card["metrics"], model.get("name"), model.get("kind"))
+    metric_text = _performance_text(
+        card["metrics"], model.get("name"), model.get("kind"), card["ci_label"]
+    )
     fairness = card["fairness"]
     governance = card["governance"]
     return [
@@ -434,7 +441,9 @@ def _outcome_text(outcome: Mapping) -> str:
     return "; ".join(parts)
 
 
-def _performance_text(rows: list[dict], champion: str | None, kind: str | None) -> str:
+def _performance_text(
+    rows: list[dict], champion: str | None, kind: str | None, level: str = "95%"
+) -> str:
     """This model's metrics in words (never another candidate's), then the baseline's AUC.
 
     Rows are matched on the model's name, else on its kind."""
@@ -443,7 +452,7 @@ def _performance_text(rows: list[dict], champion: str | None, kind: str | None) 
     parts = [
         f"{_metric_label(row['metric'])} {_fmt(row['value'])}"
         + (
-            f" (95% interval {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
+            f" ({level} interval {_fmt(row['ci_low'])} to {_fmt(row['ci_high'])})"
             if row.get("ci_low") is not None
             else ""
         )

@@ -89,6 +89,7 @@ def write_score_bundle(
             k=scored.k,
             governance=_section(config, "governance"),
             demo=demo,
+            ci_level=config.evaluation.ci_level,
         )
     )
 

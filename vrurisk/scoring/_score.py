@@ -24,6 +24,7 @@ from vrurisk.evaluation import (
     reasons_by_person,
     resolve_k,
 )
+from vrurisk.evaluation._fairness_config import audited_top_k, check_sensitive_columns
 
 AFTER_EXTRACTION = (
     "--as-of {as_of} is after the data's extraction date {extraction}; "
@@ -178,6 +179,7 @@ def score_cohort(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     check_risk_model(model, (model_info or {}).get("uri", "the given model"))
+    check_sensitive_columns(config.fairness.sensitive_attributes, dataset.people.columns)
     as_of = parse_as_of(as_of, dataset)
     outcome_as_of = _outcome_date(as_of, dataset, config)
     dates = [as_of] if outcome_as_of is None or not audit else sorted({outcome_as_of, as_of})
@@ -333,7 +335,7 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
     outcome["score"] = scorer.predict_proba(X_past)
     outcome["outcome"] = labels.to_numpy().astype(int)
     k_audit = int(min(k, len(outcome), len(current)))
-    top_k = tuple(sorted({k_audit, *[v for v in fairness.top_k if v <= k_audit]}))
+    top_k, too_large = audited_top_k(k_audit, fairness.top_k, min(len(outcome), len(current)))
     audit_config = fairness.model_copy(update={"top_k": top_k})
     result = audit_scores(
         outcome,
@@ -347,6 +349,7 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
         name=f"scores at {outcome_as_of.date()}",
     )
     result = replace(result, windows={**result.windows, "scored_by": audit_model["description"]})
+    result.warnings.extend(too_large)
     note = (
         f"selection rates from the list at {as_of.date()}; error rates, precision and "
         f"calibration from the list at {outcome_as_of.date()}, whose outcome window has closed, "
