@@ -282,7 +282,11 @@ def test_intersections_compare_within_the_other_attribute():
         "F & Black": "F & White",
         "M & Black": "M & White",
     }
-    assert any("sex & eth: eth within each level of the others" in f for f in audit.findings)
+    assert any(
+        "in sex & eth, each cell is compared with the cell of the same sex and the reference "
+        "eth (eth within sex)" in f
+        for f in audit.findings
+    )
 
 
 def test_intersections_can_audit_another_attribute_or_use_one_fixed_cell():

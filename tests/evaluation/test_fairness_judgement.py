@@ -71,7 +71,9 @@ def test_power_is_stated_per_operating_point():
     power = {p["operating_point"]: p for p in audit.power}
     assert set(power) == {"top 50", "top 500"}
     assert power["top 50"]["smallest"]["ratio"] > power["top 500"]["smallest"]["ratio"]
-    assert power["top 50"]["sentence"].startswith("At top 50, a selection-rate disparity would")
+    assert power["top 50"]["sentence"].startswith(
+        "At top 50, the smallest selection-rate disparity this audit could have flagged was"
+    )
     assert "cannot see even a 1.5x disparity" in power["top 50"]["sentence"]
     assert power["top 50"]["sentence"] in audit.findings
     assert "Pooling" in power["top 50"]["sentence"]

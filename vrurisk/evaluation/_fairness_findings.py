@@ -58,11 +58,14 @@ def _method_sentence(audit, band: str, level: str) -> str:
     within = ""
     if crossed:
         pairs = "; ".join(
-            f"{a}: {audit.config.audited_within(a)} within each level of the others"
+            f"in {a}, each cell is compared with the cell of the same "
+            f"{_others(a, audit.config.audited_within(a))} and the reference "
+            f"{audit.config.audited_within(a)} ({audit.config.audited_within(a)} within "
+            f"{_others(a, audit.config.audited_within(a))})"
             for a in crossed
             if a not in audit.config.reference_groups
         )
-        within = f" Intersections compare {pairs}." if pairs else ""
+        within = f" Intersections: {pairs}." if pairs else ""
     return (
         "Ratios compare each group with a reference group (the largest unless configured)."
         f"{within} The audit-wide false-flag rate is controlled: the "
@@ -75,6 +78,10 @@ def _method_sentence(audit, band: str, level: str) -> str:
         "An unflagged ratio is not proof of fairness: small groups and rare outcomes give wide "
         "intervals."
     )
+
+
+def _others(attribute: str, audited: str) -> str:
+    return " and ".join(a for a in attribute.split(" & ") if a != audited)
 
 
 def _degenerate_sentences(audit) -> list[str]:

@@ -325,14 +325,14 @@ def _power_sentence(name: str, entry: dict, target: float) -> str:
         reach = "no selection-rate disparity of any size could have been flagged"
     elif low["ratio"] == high["ratio"]:
         reach = (
-            f"a selection-rate disparity would have had to be at least {_times(low['ratio'])} "
-            f"({low['comparison']}) to be flagged"
+            "the smallest selection-rate disparity this audit could have flagged was "
+            f"{_times(low['ratio'])} ({low['comparison']})"
         )
     else:
         reach = (
-            f"a selection-rate disparity would have had to be at least {_times(low['ratio'])} "
-            f"({low['comparison']}) and up to {_times(high['ratio'])} ({high['comparison']}) "
-            "to be flagged"
+            "the smallest selection-rate disparity this audit could have flagged was "
+            f"{_times(low['ratio'])} for {low['comparison']} and as much as "
+            f"{_times(high['ratio'])} for {high['comparison']}"
         )
     if blind == 0:
         return (
@@ -340,8 +340,8 @@ def _power_sentence(name: str, entry: dict, target: float) -> str:
             f"for every one of the {n} groups compared."
         )
     sentence = (
-        f"At {name}, {reach}, so an inconclusive verdict here cannot see even a "
-        f"{_times(target)} disparity for {blind} of the {n} groups compared."
+        f"At {name}, {reach}: an inconclusive verdict here cannot see even a "
+        f"{_times(target)} disparity ({blind} of the {n} groups compared)."
     )
     if entry["lists_to_pool"] is not None:
         sentence += (
