@@ -11,6 +11,8 @@ do (count of recorded low-level police events, ethnicity, top 200 and top 500). 
 Black selection rate is flagged at some operating point.
 
     python benchmarks/fairness_null.py [--audits 200] [--seeds 10] [--people 20000]
+
+(``--audits 0`` skips part (a).)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from vrurisk.evaluation import FairnessConfig, audit_scores
+from vrurisk.evaluation._fairness_judgement import RatioDistribution, jeffreys
 
 SEXES, SEX_SHARES = ["M", "F"], [0.55, 0.45]
 ETHNICITIES = ["White", "Black", "Asian", "Mixed", "Other"]
@@ -82,6 +85,16 @@ def recording_bias_audit(people: int, seed: int):
     return audit_scores(frame, score_col="score", label_col="outcome", config=BIAS_CONFIG)
 
 
+def _unadjusted_flag(row: dict, config: FairnessConfig) -> bool:
+    """Would the old rule (one 95% interval per comparison, no multiplicity) flag this row?"""
+    ratio = RatioDistribution(
+        *jeffreys(row["events"], row["denominator"]),
+        *jeffreys(row["reference_events"], row["reference_denominator"]),
+    )
+    low, high = ratio.interval(config.ci_level)
+    return low > config.disparity_band[1] or high < config.disparity_band[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--audits", type=int, default=200)
@@ -90,19 +103,19 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
-    started = time.perf_counter()
-    flagged, last = null_audits(args.audits)
-    judged = last.multiplicity["n_judged"]
-    total = len(last.disparities)
-    print(
-        f"(a) null: {flagged} of {args.audits} audits flag anything "
-        f"({flagged / args.audits:.1%}; target <= 5%); 2,200 rows, top 50, sex x ethnicity, "
-        f"{total} comparisons per audit of which {judged} judged in the last one "
-        f"({time.perf_counter() - started:.0f} s)"
-    )
+    if args.audits:
+        started = time.perf_counter()
+        flagged, last = null_audits(args.audits)
+        print(
+            f"(a) null: {flagged} of {args.audits} audits flag anything "
+            f"({flagged / args.audits:.1%}; target <= 5%); 2,200 rows, top 50, sex x ethnicity, "
+            f"{len(last.disparities)} comparisons per audit of which "
+            f"{last.multiplicity['n_judged']} judged in the last one "
+            f"({time.perf_counter() - started:.0f} s)"
+        )
 
     started = time.perf_counter()
-    detected, per_seed = 0, []
+    detected, unadjusted, per_seed = 0, 0, []
     for seed in range(args.seeds):
         audit = recording_bias_audit(args.people, seed)
         flags = audit.flags
@@ -112,6 +125,7 @@ def main() -> None:
             (audit.disparities["group"] == "Black")
             & (audit.disparities["metric"] == "selection_rate")
         ]
+        unadjusted += any(_unadjusted_flag(r, BIAS_CONFIG) for r in black.to_dict("records"))
         per_seed.append(
             f"seed {seed}: "
             + ", ".join(
@@ -125,7 +139,8 @@ def main() -> None:
     print(
         f"(b) power: the planted recording bias (Black selection rate) is flagged in {detected} "
         f"of {args.seeds} seeds at {args.people} people (target >= 9 of 10; "
-        f"{time.perf_counter() - started:.0f} s)"
+        f"{time.perf_counter() - started:.0f} s); power kept: {detected} of the {unadjusted} "
+        "seeds that an unadjusted per-comparison 95% interval (the old rule) flags"
     )
     for line in per_seed:
         print("   ", line)

@@ -73,7 +73,7 @@ def test_a_threshold_nobody_reaches_is_degenerate_and_judges_nothing(
 ):
     out = tmp_path / "audit"
     args = _args(scores_csv, out, "--threshold", "2")
-    code, stdout, stderr = run_cli(monkeypatch, capsys, *args)
+    code, stdout, stderr = run_cli(*args)
     assert code == 0, stderr
     summary = json.loads((out / "fairness.json").read_text(encoding="utf-8"))
     assert summary["degenerate"] == {"score >= 2": ["nobody in the scored table is flagged"]}

@@ -102,19 +102,17 @@ def test_too_few_outcomes_fail_before_fitting_with_one_line(monkeypatch, capsys,
     )
 
 
-def test_a_sensitive_attribute_missing_from_the_people_table_is_exit_2(
-    monkeypatch, capsys, tmp_path, config_path
-):
+def test_a_sensitive_attribute_missing_from_the_people_table_is_exit_2(tmp_path, config_path):
     raw = yaml.safe_load(config_path.read_text())
     raw["data"]["path"] = str(config_path.parent / "data")
     raw["fairness"] = {"sensitive_attributes": ["sex", "religion"]}
     path = tmp_path / "religion.yaml"
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    assert run(monkeypatch, "train", path, "--no-tracking") == 2
-    _, err = capsys.readouterr()
-    last = err.strip().splitlines()[-1]
+    run = run_cli("train", path, "--no-tracking")
+    assert run.code == 2
+    last = run.err.strip().splitlines()[-1]
     assert last.startswith(
         "error: fairness.sensitive_attributes lists 'religion', which is not a column of the "
         "people table; its columns: person_id, birth_date, "
     )
-    assert "Traceback" not in err
+    assert "Traceback" not in run.err

@@ -7,11 +7,11 @@ same behaviour, so the top k over-selects Black young people who go on to have n
 violence: the selection rate and false positive rate disparities against White are flagged.
 With it off (same seed), nothing is flagged.
 
-Measured with ``benchmarks/recording_bias_audit.py --people 20000 --seeds 10`` (synth as of
-2026-11-22): with bias on, Black selection rate and false positive rate are flagged at top 200
-and top 500 in 10 of 10 seeds; with it off, 1 of 10 seeds flags one small-group precision ratio
-(Other), a chance finding among the 32 comparisons of each audit. At 8,000 people the power is
-lower (12-15 of 20 seeds), hence 20,000 here.
+Measured with ``benchmarks/recording_bias_audit.py --people 20000 --seeds 10`` with the audit's
+simultaneous (Bonferroni) intervals: with bias on, the Black selection rate is flagged in 9 of 10
+seeds at top 200 and at top 500 (the false positive rate in 9 and 8); with it off no seed flags
+anything. ``benchmarks/fairness_null.py`` prints the same detection rate beside the false-flag
+rate of null audits. At 8,000 people the power is lower, hence 20,000 here.
 """
 
 from __future__ import annotations
