@@ -110,7 +110,9 @@ def _ratio_chart(summary: dict) -> str | None:
         r
         for r in summary["side_by_side"]
         if r["metric"] in ("false_positive_rate", "false_negative_rate")
-        and all(c is not None and c["verdict"] != "small group" for c in r["cells"])
+        and all(
+            c is not None and c["verdict"] not in ("small group", "degenerate") for c in r["cells"]
+        )
     ]
     if not rows:
         return None
