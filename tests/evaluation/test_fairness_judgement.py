@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from benchmark_helpers import load_benchmark
 
 from vrurisk.evaluation import FairnessConfig, audit_scores
 from vrurisk.evaluation._fairness_judgement import (
@@ -21,11 +20,7 @@ from vrurisk.evaluation._fairness_judgement import (
 
 
 def _null_module():
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "fairness_null.py"
-    spec = importlib.util.spec_from_file_location("fairness_null", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("fairness_null")
 
 
 def test_null_audits_rarely_flag_anything():

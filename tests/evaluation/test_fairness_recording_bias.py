@@ -16,10 +16,8 @@ rate of null audits. At 8,000 people the power is lower, hence 20,000 here.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from benchmark_helpers import load_benchmark
 
 from vrurisk.data import simulate_population
 from vrurisk.evaluation import FairnessConfig, audit_scores
@@ -29,11 +27,7 @@ CONFIG = FairnessConfig(sensitive_attributes=["ethnicity"], intersections=False,
 
 
 def _benchmark_module():
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "recording_bias_audit.py"
-    spec = importlib.util.spec_from_file_location("recording_bias_audit", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("recording_bias_audit")
 
 
 def _audit(recording_bias: float):
