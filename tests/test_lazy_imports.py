@@ -14,6 +14,7 @@ PACKAGES = [
     "vrurisk.models",
     "vrurisk.reports",
     "vrurisk.scoring",
+    "vrurisk.whatworks",
 ]
 
 

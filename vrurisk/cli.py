@@ -61,6 +61,7 @@ def validate(
 
 SYNTH_FORMATS = ("parquet", "csv")
 BAD_SYNTH_FORMAT = "--format must be one of {allowed}, got {value!r}"
+NEEDS_INTERVENTIONS = "{options} only apply with --interventions (add it, or leave them out)"
 
 
 def _synthesise(
@@ -74,6 +75,7 @@ def _synthesise(
     fmt: str,
     end_date: str | None = None,
     risk_homophily: float = 1.0,
+    interventions: dict | None = None,
 ):
     """Simulate a population and write people/events/links/truth + dataset.json atomically."""
     import time
@@ -99,6 +101,7 @@ def _synthesise(
         risk_homophily=risk_homophily,
         end_date=end_date,
         progress=progress,
+        **(interventions or {}),
     )
     save_dataset(population.dataset, out, format=fmt, extra_tables={"truth": population.truth})
     elapsed = time.perf_counter() - started
@@ -111,7 +114,8 @@ def _synthesise(
         "Examples:\n\n"
         "  vrurisk synth --out data/synthetic\n\n"
         "  vrurisk synth --out data/small --people 5000 --seed 3 --format csv\n\n"
-        "  vrurisk synth --out data/no-contagion --contagion 0 --recording-bias 0"
+        "  vrurisk synth --out data/no-contagion --contagion 0 --recording-bias 0\n\n"
+        "  vrurisk synth --out data/with-programme --interventions --intervention-effect 0.3"
     )
 )
 def synth(
@@ -138,6 +142,24 @@ def synth(
     end_date: str = typer.Option(
         None, "--end-date", help="Last simulated day = extraction date (default 2025-12-31)."
     ),
+    interventions: bool = typer.Option(
+        False,
+        "--interventions",
+        help="Also simulate a monthly panel that refers listed people to a programme "
+        "('mentoring') with a known effect; writes interventions and lists tables.",
+    ),
+    intervention_effect: float = typer.Option(
+        0.25, "--intervention-effect", help="Hazard reduction while engaged (0-0.95)."
+    ),
+    intervention_months: int = typer.Option(
+        6, "--intervention-months", help="How long the programme lasts (months)."
+    ),
+    intervention_places: int = typer.Option(
+        None, "--intervention-places", help="Referral places a month (default people / 500)."
+    ),
+    intervention_adherence: float = typer.Option(
+        0.8, "--intervention-adherence", help="Share of referred people who engage (0-1)."
+    ),
 ) -> None:
     """Simulate a synthetic VRU population with known truth.
 
@@ -145,6 +167,17 @@ def synth(
 
     Also writes a truth table (latent risk, ACEs, true event counts) for tests and benchmarks.
     """
+    knobs = {
+        "--intervention-effect": intervention_effect != 0.25,
+        "--intervention-months": intervention_months != 6,
+        "--intervention-places": intervention_places is not None,
+        "--intervention-adherence": intervention_adherence != 0.8,
+    }
+    given = [name for name, changed in knobs.items() if changed]
+    if given and not interventions:
+        from vrurisk._errors import ConfigError
+
+        raise ConfigError(NEEDS_INTERVENTIONS.format(options=", ".join(given)))
     _synthesise(
         out,
         people=people,
@@ -155,6 +188,17 @@ def synth(
         fmt=fmt,
         end_date=end_date,
         risk_homophily=risk_homophily,
+        interventions=(
+            {
+                "interventions": True,
+                "intervention_effect": intervention_effect,
+                "intervention_months": intervention_months,
+                "intervention_places": intervention_places,
+                "intervention_adherence": intervention_adherence,
+            }
+            if interventions
+            else None
+        ),
     )
 
 
@@ -417,6 +461,54 @@ def score(
     typer.echo(f"Bundle: {summary['out']}")
     for name in ("panel.html", "bias_audit.html", "model_card.html"):
         typer.echo(f"  {Path(summary['out']) / name}")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  vrurisk evaluate configs/demo.yaml --programme mentoring\n\n"
+        "  vrurisk evaluate configs/demo.yaml --programme mentoring --json --no-tracking"
+    )
+)
+def evaluate(
+    config: Path = typer.Argument(..., help="Experiment config (YAML): data and outcome."),
+    programme: str = typer.Option(..., "--programme", help="A programme in interventions."),
+    out: Path = typer.Option(
+        None, "--out", help="Report directory, replaced atomically (default evaluations/NAME)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object to stdout."),
+    no_tracking: bool = typer.Option(False, "--no-tracking", help="Do not log to MLflow."),
+) -> None:
+    """What works: a programme's effect, by regression discontinuity at the list cut-off,
+    doubly robust weighting and the naive comparison (labelled biased), with intervals.
+
+    Writes evaluation.html (for the board) and evaluation.json; logs them to MLflow and the
+    audit log.
+    """
+    from vrurisk.config import load_config
+
+    experiment = load_config(config)
+    from vrurisk._evaluate_command import run_evaluation
+
+    summary = run_evaluation(
+        experiment,
+        programme,
+        out=out,
+        track=not no_tracking,
+        progress=lambda m: echo_err(f"evaluate: {m}"),
+    )
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, sort_keys=True))
+        return
+    for e in summary["estimates"]:
+        typer.echo(
+            f"{e['label']}: {100 * e['estimate']:+.1f} points "
+            f"(95% interval {100 * e['ci_low']:+.1f} to {100 * e['ci_high']:+.1f}; "
+            f"n = {e['n']:,})"
+        )
+    typer.echo(f"Report: {Path(summary['out']) / 'evaluation.html'}")
 
 
 @app.command(

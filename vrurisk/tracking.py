@@ -452,3 +452,33 @@ def load_training_metrics(uri: str, *, tracking_uri: str | None = None) -> pd.Da
             return pd.read_csv(path)
         except Exception:  # no run, no artefact: the card says metrics are missing
             return pd.DataFrame()
+
+
+def log_evaluation_run(
+    config,
+    *,
+    bundle_dir: str | os.PathLike,
+    programme: str,
+    data_fingerprint: str,
+    metrics: dict | None = None,
+    params: dict | None = None,
+) -> str:
+    """Log a what-works evaluation (a directory of reports) as a run of the config's experiment.
+
+    Tags: ``vrurisk.kind=evaluate``, ``vrurisk.programme``, the data fingerprint, config hash,
+    git commit and vrurisk version. Everything in ``bundle_dir`` is logged under ``bundle/``
+    (it holds no person ids). Returns the run id.
+    """
+    tracking = config.tracking
+    with _store(tracking.uri) as client:
+        experiment_id = _experiment_id(client, config.experiment_name)
+        tags = run_tags(config.config_hash, data_fingerprint, "evaluate")
+        tags[f"{TAG_PREFIX}programme"] = programme
+        run_name = f"evaluate {config.name} {programme}"
+        with mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags) as run:
+            if params:
+                mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+            if metrics:
+                mlflow.log_metrics(_finite(metrics))
+            mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
+    return run.info.run_id

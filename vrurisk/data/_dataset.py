@@ -16,7 +16,7 @@ import shutil
 import socket
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from vrurisk._errors import DataValidationError
 from vrurisk.data._schema import (
     CATEGORICAL_COLUMNS,
     METADATA_FILE,
+    OPTIONAL_TABLES,
     ROLES,
     TABLES,
     TableSpec,
@@ -106,6 +107,8 @@ class Dataset:
     extraction_date: pd.Timestamp
     source: str = "<memory>"
     _fingerprint: list = field(default_factory=list, repr=False, compare=False)
+    interventions: pd.DataFrame | None = None
+    lists: pd.DataFrame | None = None
 
     @property
     def n_people(self) -> int:
@@ -157,6 +160,40 @@ class Dataset:
                     frame[column] = frame[column].astype("category")
         return cls(people_df, events_df, links_df, extraction, source)
 
+    def with_tables(self, names: dict[str, str] | None = None, **frames) -> Dataset:
+        """This dataset with optional tables (``interventions``, ``lists``) validated and attached.
+
+        Each frame is checked against :data:`OPTIONAL_TABLES` and this dataset's people and
+        extraction date; ``names`` maps table names to the file names used in error messages.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from vrurisk.data import Dataset
+        >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01"] * 2})
+        >>> events = pd.DataFrame({"person_id": ["a"], "event_date": ["2020-05-01"],
+        ...                        "event_type": ["violence"]})
+        >>> links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"],
+        ...                       "link_date": ["2020-05-01"]})
+        >>> ds = Dataset.from_frames(people, events, links, extraction_date="2021-01-01")
+        >>> referrals = pd.DataFrame({"person_id": ["a"], "programme": ["mentoring"],
+        ...                           "start_date": ["2020-06-01"], "end_date": ["2020-12-01"]})
+        >>> ds.with_tables(interventions=referrals).interventions["programme"].tolist()
+        ['mentoring']
+        """
+        from vrurisk.data._optional_tables import validate_optional_table
+
+        names = names or {}
+        index = pd.Index(self.people["person_id"])
+        clean = {
+            name: validate_optional_table(
+                name, frame, index, names.get(name, name), self.extraction_date
+            )
+            for name, frame in frames.items()
+            if frame is not None
+        }
+        return replace(self, _fingerprint=[], **clean)
+
     def fingerprint(self) -> str:
         """A stable SHA-256 of the extraction date and the three tables' contents.
 
@@ -170,13 +207,15 @@ class Dataset:
         if not self._fingerprint:
             digest = hashlib.sha256()
             digest.update(f"extraction_date={self.extraction_date.date()}".encode())
-            for name in ("people", "events", "links"):
+            for name, spec in {**TABLES, **OPTIONAL_TABLES}.items():
                 frame = getattr(self, name)
+                if frame is None:  # an absent optional table leaves the hash as it was
+                    continue
                 columns = sorted(c for c in frame.columns if c not in DERIVED_COLUMNS)
                 digest.update(f"\n{name}:{len(frame)}:".encode())
                 digest.update(json.dumps(columns).encode())
                 for column in columns:
-                    digest.update(_hash_column(frame[column], TABLES[name]))
+                    digest.update(_hash_column(frame[column], spec))
             self._fingerprint.append(digest.hexdigest())
         return self._fingerprint[0]
 
@@ -387,7 +426,7 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
     frames = {name: read_table(path) for name, path in paths.items()}
     names = {name: str(path) for name, path in paths.items()}
     names["metadata"] = meta_name
-    return Dataset.from_frames(
+    dataset = Dataset.from_frames(
         frames["people"],
         frames["events"],
         frames["links"],
@@ -395,6 +434,23 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
         source=str(directory),
         names=names,
     )
+    return _attach_optional_tables(dataset, directory)
+
+
+def _attach_optional_tables(dataset: Dataset, directory: Path) -> Dataset:
+    """Read and validate ``interventions`` / ``lists`` when the directory holds them."""
+    paths = {}
+    for name in OPTIONAL_TABLES:
+        present = [directory / f"{name}.{fmt}" for fmt in FORMATS]
+        present = [path for path in present if path.exists()]
+        if len(present) > 1:
+            raise DataValidationError(TWO_FILES.format(directory=directory, table=name))
+        if present:
+            paths[name] = present[0]
+    if not paths:
+        return dataset
+    frames = {name: read_table(path) for name, path in paths.items()}
+    return dataset.with_tables({name: str(path) for name, path in paths.items()}, **frames)
 
 
 def save_dataset(
@@ -416,6 +472,10 @@ def save_dataset(
         name: getattr(dataset, name)[[c for c in getattr(dataset, name).columns if c in spec.known]]
         for name, spec in TABLES.items()
     }
+    for name, spec in OPTIONAL_TABLES.items():
+        frame = getattr(dataset, name)
+        if frame is not None:
+            tables[name] = frame[[c for c in frame.columns if c in spec.known]]
     tables.update(extra_tables or {})
     metadata = {"extraction_date": str(dataset.extraction_date.date())}
 

@@ -48,7 +48,29 @@ LINKS = TableSpec(
     numeric_columns=("weight",),
 )
 
+INTERVENTIONS = TableSpec(
+    name="interventions",
+    required=("person_id", "programme", "start_date"),
+    optional=("end_date", "referral_source"),
+    date_columns=("start_date", "end_date"),
+    person_columns=("person_id",),
+)
+
+#: The lists the panel saw: one row per person per list date, best rank first. The panel's
+#: capacity that month (``places``) is the regression-discontinuity cut-off.
+LISTS = TableSpec(
+    name="lists",
+    required=("list_date", "person_id", "rank", "score", "places"),
+    optional=(),
+    date_columns=("list_date",),
+    person_columns=("person_id",),
+    numeric_columns=("rank", "score", "places"),
+)
+
 TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (PEOPLE, EVENTS, LINKS)}
+
+#: Tables a data directory may hold beside the three required ones.
+OPTIONAL_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (INTERVENTIONS, LISTS)}
 
 #: Roles an event may record for its person (``role`` column, optional).
 ROLES = ("suspect", "victim", "subject", "witness")
@@ -58,6 +80,8 @@ CATEGORICAL_COLUMNS = {
     "events": ("event_type", "role", "source"),
     "links": ("link_type",),
     "people": ("sex", "ethnicity", "area"),
+    "interventions": ("programme", "referral_source"),
+    "lists": (),
 }
 
 #: Name of the small JSON file beside the tables that records the extraction date.

@@ -45,6 +45,7 @@ from vrurisk.data import _synth_params as P
 from vrurisk.data._dataset import Dataset
 from vrurisk.data._synth_events import MonthlySimulation, SimulationResult
 from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties, make_ties
+from vrurisk.data._synth_panel import InterventionSettings, Panel
 from vrurisk.data._synth_people import People, make_people
 
 #: Second seed word of the separate generator of the affinity trait (used when risk_homophily < 1).
@@ -76,6 +77,11 @@ class SyntheticPopulation:
         violence hazards that month (1 = no exposure), kept only when ``keep_hazard=True``.
     parameters : dict
         The arguments the population was simulated with.
+
+    With ``interventions=True`` the dataset also holds the ``interventions`` and ``lists``
+    tables, and ``truth`` gains, per person, the programme they were referred to (if any), when
+    and by whom, whether they engaged, the planted hazard reduction and their serious-violence
+    hazard summed over the 12 months from referral with and without the programme.
     """
 
     dataset: Dataset
@@ -128,6 +134,11 @@ def simulate_population(
     end_date=None,
     keep_hazard: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    interventions: bool = False,
+    intervention_effect: float = 0.25,
+    intervention_months: int = 6,
+    intervention_places: int | None = None,
+    intervention_adherence: float = 0.8,
 ) -> SyntheticPopulation:
     """Simulate a VRU population month by month and return its recorded data and truth.
 
@@ -160,6 +171,18 @@ def simulate_population(
     progress : callable, optional
         Called as ``progress(months_done, n_months)`` after each simulated year (after an
         unrecorded burn-in of 18 months that warms up the network).
+    interventions : bool
+        Simulate a monthly panel that lists people by a score from their recorded history and
+        refers them to a programme ("mentoring") under a capacity, with a known true effect (see
+        :mod:`vrurisk.data._synth_panel`). Off by default: the default output is unchanged.
+    intervention_effect : float
+        Reduction of an engaged person's violence hazards while the programme lasts (0-0.95).
+    intervention_months : int
+        How long the programme lasts, in months (1-24).
+    intervention_places : int, optional
+        Referral places on each monthly list (default ``n_people // 500``).
+    intervention_adherence : float
+        Share of referred people who engage (0-1); the others drop out with no effect.
 
     Examples
     --------
@@ -196,6 +219,13 @@ def simulate_population(
         "a number between 0 and 1",
         lambda v: isinstance(v, numbers.Real) and 0 <= v <= 1,
     )
+    settings = _intervention_settings(
+        n_people,
+        intervention_effect,
+        intervention_months,
+        intervention_places,
+        intervention_adherence,
+    )
     try:
         end = pd.Timestamp(end_date if end_date is not None else P.DEFAULT_END_DATE).normalize()
     except (ValueError, TypeError) as exc:
@@ -222,6 +252,12 @@ def simulate_population(
     sim_months = np.arange(-burn_in, n_months)
     mids = start + pd.to_timedelta(np.floor((sim_months + 0.5) * month_days), unit="D")
     over_recorded = P.ETHNICITIES[people.ethnicity] == P.OVER_RECORDED_ETHNICITY
+    born = np.round(total_days - 1 - people.age_end * DAYS_PER_YEAR)  # as in the people table
+    panel = (
+        Panel(seed, people.n, born_day=born, month_days=month_days, settings=settings)
+        if interventions
+        else None
+    )
     sim = MonthlySimulation(
         rng,
         people,
@@ -234,12 +270,17 @@ def simulate_population(
         recording_bias=float(recording_bias),
         over_recorded=over_recorded,
         keep_hazard=keep_hazard,
+        panel=panel,
     )
     result = sim.run(progress)
     ids = _person_ids(rng, people.n)
     order = np.argsort(ids)  # rows of people and truth sorted by person_id
     dataset = _build_dataset(people, ties, result, ids, order, start, end, float(total_days))
     truth = _build_truth(people, result, ids, order, over_recorded)
+    if panel is not None:
+        referrals, lists, columns = panel.tables(ids, start, total_days - 1)
+        dataset = dataset.with_tables(interventions=referrals, lists=lists)
+        truth = truth.assign(**{name: values[order] for name, values in columns.items()})
     hazard = result.hazard[:, order] if result.hazard is not None else None
     boost = result.boost[:, order] if result.boost is not None else None
     parameters = {
@@ -251,8 +292,48 @@ def simulate_population(
         "risk_homophily": float(risk_homophily),
         "end_date": str(end.date()),
     }
+    if panel is not None:
+        parameters["interventions"] = {
+            "programme": settings.programme,
+            "effect": settings.effect,
+            "months": settings.months,
+            "places": settings.places,
+            "adherence": settings.adherence,
+        }
     return SyntheticPopulation(
         dataset, truth, pd.DatetimeIndex(month_starts), hazard, boost, parameters
+    )
+
+
+def _intervention_settings(n_people, effect, months, places, adherence) -> InterventionSettings:
+    _check(
+        "intervention_effect",
+        effect,
+        "a number between 0 and 0.95",
+        lambda v: isinstance(v, numbers.Real) and 0 <= v <= 0.95,
+    )
+    _check(
+        "intervention_months",
+        months,
+        "an integer between 1 and 24",
+        lambda v: isinstance(v, numbers.Integral) and 1 <= v <= 24,
+    )
+    if places is None:
+        places = max(5, int(n_people) // 500) if isinstance(n_people, numbers.Integral) else 5
+    _check(
+        "intervention_places",
+        places,
+        "an integer >= 1",
+        lambda v: isinstance(v, numbers.Integral) and v >= 1,
+    )
+    _check(
+        "intervention_adherence",
+        adherence,
+        "a number between 0 and 1",
+        lambda v: isinstance(v, numbers.Real) and 0 <= v <= 1,
+    )
+    return InterventionSettings(
+        effect=float(effect), months=int(months), places=int(places), adherence=float(adherence)
     )
 
 

@@ -100,8 +100,11 @@ class MonthlySimulation:
         recording_bias: float,
         over_recorded: np.ndarray,
         keep_hazard: bool,
+        panel=None,
     ) -> None:
         self.rng, self.people, self.adj = rng, people, adjacency
+        self.panel = panel  # a _synth_panel.Panel when interventions are simulated
+        self.mult = None  # this month's hazard multiplier from the panel's programme
         self.n = people.n
         self.total_days, self.n_months = total_days, n_months
         self.month_days = total_days / n_months
@@ -190,6 +193,7 @@ class MonthlySimulation:
         if in_group.any():
             in_group &= people.group_formed[np.maximum(people.group, 0)] <= mid
         boost = 1 + self.contagion * P.CONTAGION_GAIN * np.minimum(self.exposure, P.CONTAGION_CAP)
+        self.mult = None if self.panel is None else self.panel.start_month(month, self.log)
 
         involved = self._violence(month, day0, day_end, age, age_index, risk, in_group, boost)
         self._other_crime(day0, day_end, age, age_index, risk, in_group)
@@ -212,6 +216,11 @@ class MonthlySimulation:
         serious_p = serious_p * (1 + 0.5 * in_group)
         h_suspect = self._rate("violence_suspect", age_index, risk) * boost * (1 + 0.5 * in_group)
         victim_w = self._rate("violence_victim", age_index, risk) * boost
+        pick_w, mult = victim_w, self.mult
+        if mult is not None:  # a programme lowers its engaged people's violence hazards
+            serious_v = np.minimum(0.6, P.SERIOUS_SHARE * np.exp(0.3 * people.latent))
+            self.panel.record_hazard(month, h_suspect * serious_p + victim_w * serious_v)
+            h_suspect, victim_w = h_suspect * mult, victim_w * mult
         if self.hazard is not None and month >= 0:
             serious_v = np.minimum(0.6, P.SERIOUS_SHARE * np.exp(0.3 * people.latent))
             self.hazard[month] = h_suspect * serious_p + victim_w * serious_v
@@ -227,10 +236,15 @@ class MonthlySimulation:
         self.from_contagion += np.bincount(prim, weights=1 - 1 / boost[prim], minlength=n)
 
         co_pick, co = self._co_offenders(prim, in_group, age, day_end, min_age=10)
+        if mult is not None:
+            keep = self.panel.accept(co)
+            co_pick, co = co_pick[keep], co[keep]
 
         vic_pick = np.flatnonzero(rng.random(k) < P.VICTIM_IN_POPULATION_P)
-        victim = self._pick_victims(prim[vic_pick], day_end, age, victim_w)
+        victim = self._pick_victims(prim[vic_pick], day_end, age, pick_w)
         ok = victim >= 0
+        if mult is not None:
+            ok[ok] = self.panel.accept(victim[ok])
         vic_pick, victim = vic_pick[ok], victim[ok]
 
         suspects = np.concatenate([prim, co])
@@ -253,6 +267,8 @@ class MonthlySimulation:
         second = self.adj.sample_neighbour(rng, outv[second_pick], day_end)
         ok = second >= 0
         ok[ok] = (second[ok] != outv[second_pick[ok]]) & (age[second[ok]] >= 8)
+        if mult is not None:
+            ok[ok] = self.panel.accept(second[ok])
         second_pick, second = second_pick[ok], second[ok]
         victims = np.concatenate([outv, second])
         v_inc = np.concatenate([np.arange(m), second_pick])
