@@ -425,12 +425,17 @@ def log_scoring_run(
             }
         )
         run_name = f"score {config.name} {pd.Timestamp(as_of).date()}"
-        with mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags) as run:
-            if params:
-                mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
-            if metrics:
-                mlflow.log_metrics(_finite(metrics))
-            mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
+        return _log_bundle_run(experiment_id, run_name, tags, bundle_dir, params, metrics)
+
+
+def _log_bundle_run(experiment_id, run_name, tags, bundle_dir, params, metrics) -> str:
+    """One run holding ``bundle_dir`` under ``bundle/``, with params and finite metrics."""
+    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags) as run:
+        if params:
+            mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
+        if metrics:
+            mlflow.log_metrics(_finite(metrics))
+        mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
     return run.info.run_id
 
 
@@ -475,10 +480,4 @@ def log_evaluation_run(
         tags = run_tags(config.config_hash, data_fingerprint, "evaluate")
         tags[f"{TAG_PREFIX}programme"] = programme
         run_name = f"evaluate {config.name} {programme}"
-        with mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags) as run:
-            if params:
-                mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
-            if metrics:
-                mlflow.log_metrics(_finite(metrics))
-            mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
-    return run.info.run_id
+        return _log_bundle_run(experiment_id, run_name, tags, bundle_dir, params, metrics)

@@ -128,3 +128,10 @@ def test_cli_validate_names_the_file_and_exits_2(tmp_path):
     code, out, err = run_cli("validate", write(tmp_path, interventions=bad))
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "interventions.csv: column 'end_date'" in err
+
+
+def test_cli_validate_summarises_the_optional_tables(tmp_path):
+    code, out, err = run_cli("validate", write(tmp_path))
+    assert code == 0, err
+    assert "  interventions     3 (ae_navigator 1, mentoring 2)" in out
+    assert "  lists             3 rows on 1 list dates" in out

@@ -71,6 +71,13 @@ def describe_dataset(dataset: Dataset) -> str:
     width = max((len(k) for k in s["links_by_type"]), default=0)
     for key, count in s["links_by_type"].items():
         lines.append(f"    {key:<{width}}  {count:>10,}")
+    if dataset.interventions is not None:
+        programmes = dataset.interventions["programme"].value_counts().sort_index()
+        counts = ", ".join(f"{k} {v:,}" for k, v in programmes.items())
+        lines.append(f"  interventions     {len(dataset.interventions):,} ({counts})")
+    if dataset.lists is not None:
+        rows, dates = len(dataset.lists), dataset.lists["list_date"].nunique()
+        lines.append(f"  lists             {rows:,} rows on {dates:,} list dates")
     lines.append(f"  fingerprint       {s['fingerprint']}")
     return "\n".join(lines)
 
