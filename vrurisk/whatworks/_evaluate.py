@@ -168,9 +168,10 @@ def _warnings(counts: dict, rd: EffectEstimate, dr: EffectEstimate) -> list[str]
     if density["manipulation_flag"]:
         out.append(
             f"The density of scores jumps at the cut-off (p = {density['p_value']:.3f}): scores "
-            "may have been nudged across it. Read this as a prompt to look, not as proof: on "
-            "synthetic lists where nobody nudged anything, the test flagged 16 of 40 "
-            "populations (benchmarks/what_works.py), far more than the 5% it should."
+            "may have been nudged across it. Read this as a prompt to look, not as proof: a "
+            "lumpy score (a few weighted events) has steps in its density that the test "
+            "cannot tell from a nudge; on synthetic lists where nobody nudged anything it "
+            "flagged 16 of 40 populations (benchmarks/what_works.py)."
         )
     first = rd.details["first_stage"]
     if first["ci_low"] <= 0:
