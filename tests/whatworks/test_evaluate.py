@@ -11,8 +11,9 @@ from vrurisk.whatworks import build_sample, evaluate_programme, planted_effect
 
 VIOLENCE = OutcomeConfig(event_types=("serious_violence", "violence"))
 #: A strong programme (60% lower violence hazards for 12 months, everyone engages) in 10,000
-#: people: about 4 seconds to simulate and 3-6 to evaluate. Seed 1 was checked once (seeds 0
-#: and 2 too; benchmarks/what_works.py measures coverage over ten seeds at 20,000 people).
+#: people: about 4 seconds to simulate and 3-6 to evaluate (plus importing rdrobust). One
+#: seed is not a coverage claim: benchmarks/what_works.py measures coverage over ten seeds at
+#: 20,000 people.
 STRONG = {
     "n_people": 10_000,
     "seed": 1,
