@@ -7,13 +7,13 @@ Simulates a population, writes each agency's person table with the people it has
 1 + D), links them with ``link_agencies`` and rebuilds the data contract on the linked ids:
 every event goes to the person its agency's record was linked to, network links to the linked
 person holding most of that person's events, and the people table comes from the clusters (area
-by majority, standing in for a postcode lookup). The demo config is trained on both datasets;
-the out-of-time AUC and precision@k of each (on its own labels) are printed side by side,
-with the share of people whose history is split over two or more linked ids, by ethnicity.
-
-The two sets of metrics are not a measure of harm: each dataset is scored against its own
-labels, and a split history changes the cohort, the features and the labels together. Scoring
-the linked-id model against the true outcomes of the true people is not done yet.
+by majority, standing in for a postcode lookup). Printed: the share of people whose history is
+split over two or more linked ids, by ethnicity; the out-of-time metrics of the demo config
+trained on each dataset (each on its own labels, so not comparable as harm); and the list each
+model makes at LIST_DATE, trained only on data extracted then, judged against the true people's
+outcomes in the following year: AUC, precision at k, the share of all true outcomes on the list
+and the selection-rate ratio of Black to White young people (a linked entity counts as the true
+person most of its records belong to).
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ from vrurisk.linkage import link_agencies, pairwise_precision_recall, simulate_a
 from vrurisk.models import train_experiment
 
 DEMO = Path(__file__).parents[1] / "configs" / "demo.yaml"
+#: The date of the list judged against true outcomes (its outcome year closes before extraction).
+LIST_DATE = pd.Timestamp("2024-07-01")
+LIST_SIZES = (100, 200)
 AGENCY_ORDER = ("police", "health", "education", "social_care")
 
 
@@ -90,24 +93,77 @@ def linked_dataset(dataset: Dataset, crosswalk: pd.DataFrame, truth: pd.DataFram
             f"    {group:<6} {row['mean']:6.1%} of {int(row['size']):,} people with events; "
             f"{split_violent.get(group, float('nan')):6.1%} of those with serious violence"
         )
-    return Dataset(
-        people=people,
-        events=events.reset_index(drop=True),
-        links=links.reset_index(drop=True),
+    index_columns = ["person_idx", "idx_a", "idx_b"]
+    return Dataset.from_frames(
+        people,
+        events.drop(columns=index_columns, errors="ignore").reset_index(drop=True),
+        links.drop(columns=index_columns, errors="ignore").reset_index(drop=True),
         extraction_date=dataset.extraction_date,
     )
 
 
-def train(dataset: Dataset, tmp: Path, name: str) -> pd.DataFrame:
-    from vrurisk.data import save_dataset
+def train_and_list(dataset: Dataset, tmp: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out-of-time metrics of the demo model, and its scores of the cohort at LIST_DATE.
 
-    save_dataset(dataset, tmp / name)
+    The model is trained on the data as extracted at LIST_DATE (events and links before it),
+    so the list it scores at LIST_DATE is out of time: its outcomes come later.
+    """
+    from vrurisk.data import save_dataset
+    from vrurisk.scoring import score_cohort
+
+    before = Dataset(
+        people=dataset.people,
+        events=dataset.events[dataset.events["event_date"] < LIST_DATE],
+        links=dataset.links[dataset.links["link_date"] < LIST_DATE],
+        extraction_date=LIST_DATE,
+    )
+    save_dataset(before, tmp / name)
     raw = yaml.safe_load(DEMO.read_text())
     raw["data"]["path"] = str(tmp / name)
     raw["models"] = {"lightgbm": raw["models"]["lightgbm"], "n_jobs": 1}
+    raw["temporal"]["end"] = "2023-07-01"
     config = validate_config(raw, base_dir=DEMO.parent, name=name)
     result = train_experiment(config, tracking=False)
-    return result.comparison()
+    scored = score_cohort(
+        dataset, result.champion, config, as_of=LIST_DATE, reveal_ids=True, audit=False
+    )
+    return result.comparison(), scored.scores[["person_id", "probability"]]
+
+
+def true_outcomes(dataset: Dataset) -> set[str]:
+    """People with serious violence (suspect or victim) in the year after LIST_DATE."""
+    events = dataset.events
+    window = (events["event_date"] > LIST_DATE) & (
+        events["event_date"] <= LIST_DATE + pd.Timedelta(days=365)
+    )
+    hit = (
+        window
+        & events["event_type"].astype(str).eq("serious_violence")
+        & events["role"].astype(str).isin(["suspect", "victim"])
+    )
+    return set(events.loc[hit, "person_id"].astype(str))
+
+
+def list_quality(scores: pd.DataFrame, owner: pd.Series, outcome: set, ethnicity: pd.Series):
+    """Precision, outcome recall and selection rates by ethnicity of the top-k list, judged
+    against the true people: each scored entity is the true person most of its records are."""
+    from sklearn.metrics import roc_auc_score
+
+    frame = scores.assign(person=scores["person_id"].astype(str).map(owner))
+    frame["outcome"] = frame["person"].isin(outcome)
+    rows = {"AUC (true outcomes)": roc_auc_score(frame["outcome"], frame["probability"])}
+    represented = set(frame["person"].dropna())
+    for k in LIST_SIZES:
+        top = frame.nlargest(k, "probability")
+        listed = set(top["person"].dropna())
+        rows[f"precision at {k} (true outcomes)"] = float(top["outcome"].mean())
+        rows[f"outcomes on the top {k}"] = len(listed & outcome) / max(1, len(outcome))
+        rates = {}
+        for group in ("Black", "White"):
+            members = {p for p in represented if ethnicity.get(p) == group}
+            rates[group] = len(listed & members) / max(1, len(members))
+        rows[f"selection rate Black / White at {k}"] = rates["Black"] / rates["White"]
+    return pd.Series(rows)
 
 
 def main() -> None:
@@ -146,10 +202,9 @@ def main() -> None:
             if r["flagged"]
         ]
         print(f"  linkage report flags: {', '.join(flags) or 'none'}")
-        true_metrics = train(dataset, tmp, "true_ids")
-        linked_metrics = train(
-            linked_dataset(dataset, linked.crosswalk, extracts.truth), tmp, "linked_ids"
-        )
+        true_metrics, true_scores = train_and_list(dataset, tmp, "true_ids")
+        relinked = linked_dataset(dataset, linked.crosswalk, extracts.truth)
+        linked_metrics, linked_scores = train_and_list(relinked, tmp, "linked_ids")
     columns = [c for c in true_metrics.columns if c.startswith(("roc_auc", "precision_at"))]
     columns = [c for c in columns if not c.endswith(("_low", "_high"))]
     table = pd.concat(
@@ -157,7 +212,28 @@ def main() -> None:
         axis=1,
     )
     table["change"] = table["linked ids"] - table["true ids"]
+    print("out-of-time metrics of each training run, on its own labels:")
     print(table.round(4).to_string())
+    outcome = true_outcomes(dataset)
+    ethnicity = dataset.people.set_index(dataset.people["person_id"].astype(str))["ethnicity"]
+    ethnicity = ethnicity.astype(str)
+    records = extracts.truth.merge(
+        linked.crosswalk, on=["agency", "agency_id"], suffixes=("_t", "")
+    )
+    owner = records.groupby("person_id")["person_id_t"].agg(lambda s: s.mode().iloc[0])
+    identity = pd.Series(
+        true_scores["person_id"].astype(str).to_numpy(), index=true_scores["person_id"].astype(str)
+    )
+    judged = pd.concat(
+        {
+            "true ids": list_quality(true_scores, identity, outcome, ethnicity),
+            "linked ids": list_quality(linked_scores, owner, outcome, ethnicity),
+        },
+        axis=1,
+    )
+    judged["change"] = judged["linked ids"] - judged["true ids"]
+    print(f"the list at {LIST_DATE.date()} judged against the true people's outcomes:")
+    print(judged.round(4).to_string())
     print(f"total {time.perf_counter() - started:.0f} s; load average {os.getloadavg()}")
 
 
