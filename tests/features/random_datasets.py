@@ -22,8 +22,14 @@ EXTRACTION = "2023-12-31"
 SPAN_DAYS = 6 * 365 - 10
 
 
-def random_frames(seed: int, n_people: int = 25, n_events: int = 80, n_links: int = 40):
-    """people, events and links frames with dates spread over 2018-2023."""
+def random_frames(
+    seed: int, n_people: int = 25, n_events: int = 80, n_links: int = 40, crowd_share: float = 0.0
+):
+    """people, events and links frames with dates spread over 2018-2023.
+
+    ``crowd_share`` of the events are moved into one of two crowd incidents (``c0``, ``c1``), so
+    incidents grow past a small ``max_incident_size`` at some date.
+    """
     rng = np.random.default_rng(seed)
     ids = [f"p{i:03d}" for i in range(n_people)]
     birth = START - rng.integers(8 * 365, 22 * 365, n_people).astype("timedelta64[D]")
@@ -60,6 +66,9 @@ def random_frames(seed: int, n_people: int = 25, n_events: int = 80, n_links: in
             "weight": np.where(rng.random(n_links) < 0.3, np.nan, rng.uniform(0.2, 2.0, n_links)),
         }
     )
+    if crowd_share > 0:
+        crowd = np.random.default_rng([seed, 1]).random(n_events) < crowd_share
+        events.loc[crowd, "incident_id"] = rng.choice(["c0", "c1"], int(crowd.sum()))
     return people, events, links
 
 

@@ -47,7 +47,7 @@ def reference_graph(ds, as_of: pd.Timestamp, net: NetworkConfig) -> nx.Graph:
         for (inc, person), date in first.items():
             by_incident.setdefault(inc, []).append((person, date))
         for members in by_incident.values():
-            if len(members) > net.max_incident_size:
+            if sum(date < as_of for _, date in members) > net.max_incident_size:
                 continue
             for i, (pa, da) in enumerate(members):
                 for pb, db in members[i + 1 :]:
@@ -150,12 +150,15 @@ NETWORK_CONFIGS = [
         max_hops=4,
         use_weight_column=False,
         exposure_half_life_days=200,
+        max_incident_size=5,
     ),
 ]
 
 
 def check_against_reference(seed: int, n_people: int, n_links: int, config_index: int, as_of):
-    frames = random_frames(seed, n_people=n_people, n_events=3 * n_people, n_links=max(1, n_links))
+    frames = random_frames(
+        seed, n_people, n_events=3 * n_people, n_links=max(1, n_links), crowd_share=0.2
+    )
     ds = make_dataset(*frames)
     net = NETWORK_CONFIGS[config_index]
     fast, manifest = build_network_features(ds, as_of, features=FeatureConfig(network=net))

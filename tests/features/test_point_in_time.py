@@ -12,6 +12,7 @@ from random_datasets import EVENT_TYPES, LINK_TYPES, make_dataset, random_frames
 from vrurisk.features import (
     CohortConfig,
     FeatureConfig,
+    NetworkConfig,
     OutcomeConfig,
     Stage1Config,
     build_feature_matrix,
@@ -19,10 +20,13 @@ from vrurisk.features import (
 )
 
 EVERYONE = CohortConfig(min_age=0, max_age=120, lookback_days=None)
-#: Stage 1 trained whenever there are a few outcomes, so its path is exercised too.
+#: Stage 1 trained whenever there are a few outcomes, so its path is exercised too; incidents of
+#: more than 4 people are not associations, so the crowd incidents of the random data cross it.
 FEATURES = FeatureConfig(
-    stage1=Stage1Config(model="logistic_regression", n_folds=2, min_positives=1)
+    network=NetworkConfig(max_incident_size=4),
+    stage1=Stage1Config(model="logistic_regression", n_folds=2, min_positives=1),
 )
+CROWD_SHARE = 0.15
 OUTCOME = OutcomeConfig(event_types=("serious_violence", "violence"), horizon_days=365)
 AS_OF_DATES = ["2019-03-01", "2020-06-15", "2021-11-30", "2022-12-01"]
 
@@ -76,7 +80,19 @@ def perturb_after(frames, as_of: pd.Timestamp, seed: int):
             "weight": rng.uniform(0.1, 3.0, n_new),
         }
     )
-    events = pd.concat([events, added_e], ignore_index=True)
+    # late members of the crowd incidents: an incident small before T grows past the size limit
+    n_crowd = int(rng.integers(1, 8))
+    added_crowd = pd.DataFrame(
+        {
+            "person_id": rng.choice(ids, n_crowd),
+            "event_date": _dates_from(rng, as_of, n_crowd),
+            "event_type": "asb",
+            "role": "suspect",
+            "source": "police",
+            "incident_id": rng.choice(["c0", "c1"], n_crowd),
+        }
+    )
+    events = pd.concat([events, added_e, added_crowd], ignore_index=True)
     links = pd.concat([links, added_l], ignore_index=True)
     return people, events, links
 
@@ -89,7 +105,9 @@ def perturb_after(frames, as_of: pd.Timestamp, seed: int):
 )
 def test_records_on_or_after_as_of_never_change_features(seed, n_people, as_of):
     as_of = pd.Timestamp(as_of)
-    frames = random_frames(seed, n_people=n_people, n_events=4 * n_people, n_links=2 * n_people)
+    frames = random_frames(
+        seed, n_people, n_events=4 * n_people, n_links=2 * n_people, crowd_share=CROWD_SHARE
+    )
     before = build_feature_matrix(
         make_dataset(*frames), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
     )
@@ -160,3 +178,27 @@ def test_open_label_windows_are_missing():
         ds, ["2022-06-01"], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
     )
     assert closed.y.dtype == np.int64
+
+
+def test_a_late_member_does_not_dissolve_an_earlier_incident():
+    """A 21st person joining a 20-person incident after T leaves the incident's links at T."""
+    ids = [f"p{i:02d}" for i in range(21)]
+    people = pd.DataFrame({"person_id": ids, "birth_date": "2000-01-01"})
+    events = pd.DataFrame(
+        {
+            "person_id": ids,
+            "event_date": ["2022-03-01"] * 20 + ["2022-09-01"],
+            "event_type": "asb",
+            "incident_id": "big",
+        }
+    )
+    links = pd.DataFrame({"person_a": ["p00"], "person_b": ["p01"], "link_date": ["2023-01-01"]})
+    as_of = pd.Timestamp("2022-07-01")
+
+    def degrees(events):
+        ds = make_dataset(people, events, links)
+        fm = build_feature_matrix(ds, [as_of], cohort=EVERYONE, outcome=OUTCOME)
+        return fm.X["net_degree"].to_numpy()
+
+    np.testing.assert_array_equal(degrees(events), degrees(events.head(20)))
+    assert degrees(events)[0] == 19

@@ -94,7 +94,7 @@ def _neighbourhood(parts: PartitionedDataset, day: int, flags: np.ndarray, netwo
     import dask.dataframe as dd
 
     n = parts.n_people
-    where = [("day", "<", day)]
+    where = [("day", "<", day), ("until", ">=", day)]
     if network.link_window_days is not None:
         where.append(("day", ">=", day - network.link_window_days))
     edges = dd.read_parquet(

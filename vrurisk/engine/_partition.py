@@ -89,6 +89,7 @@ def partition_dataset(
     directory = Path(directory)
     people_columns = tuple(c for c in dataset.people.columns if c != "person_idx")
     info = {
+        "edge_format": 2,  # 2: edges carry ``until`` (incident size counted at T)
         "n_partitions": n_partitions,
         "n_people": dataset.n_people,
         "n_events": len(dataset.events),
@@ -125,6 +126,7 @@ def partition_dataset(
                 "dst": np.concatenate([links.b, links.a]),
                 "day": np.concatenate([links.day, links.day]),
                 "weight": np.concatenate([links.weight, links.weight]),
+                "until": np.concatenate([links.until, links.until]),
             }
         )
         edges["bucket"] = bucket[edges["src"].to_numpy()]

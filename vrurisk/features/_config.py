@@ -92,7 +92,9 @@ class NetworkConfig(_Section):
     ``weight`` column when present, times ``0.5 ** (age / half_life)`` when
     ``decay_half_life_days`` is set. Only ``link_types`` are used (default: all).
     ``incident_links`` adds links between people whose events share an ``incident_id`` (type
-    ``incident``), dated by the later of the two events.
+    ``incident``), dated by the later of the two events, while at most ``max_incident_size``
+    people have an event in the incident dated before T (people joining it on or after T do not
+    count at T).
     """
 
     enabled: bool = True

@@ -39,6 +39,7 @@ class LinkIndex:
     b: np.ndarray
     day: np.ndarray
     weight: np.ndarray  # type weight x weight column, before decay
+    until: np.ndarray  # last as-of day at which the link counts (incident size limit)
     n_people: int
 
 
@@ -54,14 +55,22 @@ class Graph:
         return np.diff(self.adjacency.indptr)
 
 
+#: ``LinkIndex.until`` of a link that never expires.
+NEVER = np.iinfo(np.int64).max
+
+
 def incident_links(dataset: Dataset, max_size: int) -> pd.DataFrame:
     """Pairs of people whose events share an ``incident_id``, dated by the later event.
 
-    Incidents with more than ``max_size`` people are skipped (mass events are not
-    associations).
+    An incident counts as an association at T only while at most ``max_size`` people have an
+    event in it dated before T (mass events are not associations). Its size is counted at T, so
+    a person joining the incident on or after T never changes the network at T: each pair
+    carries ``until``, the last as-of day at which its incident is still small enough (the
+    first day of the incident's ``max_size + 1``-th person; :data:`NEVER` if it never grows
+    past the limit). Only the first ``max_size`` people of an incident can ever be linked by it.
     """
     events = dataset.events
-    empty = pd.DataFrame({"a": [], "b": [], "day": []}, dtype=np.int64)
+    empty = pd.DataFrame({"a": [], "b": [], "day": [], "until": []}, dtype=np.int64)
     if "incident_id" not in events.columns:
         return empty
     has = events["incident_id"].notna().to_numpy()
@@ -73,15 +82,22 @@ def incident_links(dataset: Dataset, max_size: int) -> pd.DataFrame:
         }
     )
     frame = frame.groupby(["inc", "p"], sort=False, observed=True)["day"].min().reset_index()
-    size = frame.groupby("inc", sort=False)["p"].transform("size")
-    frame = frame[(size >= 2) & (size <= max_size)]
-    pairs = frame.merge(frame, on="inc", suffixes=("_a", "_b"))
+    frame = frame.sort_values(["inc", "day", "p"], kind="stable")
+    rank = frame.groupby("inc", sort=False).cumcount().to_numpy()
+    inc = frame["inc"].to_numpy()
+    grows_on = np.full(int(inc.max()) + 1 if len(inc) else 0, NEVER, dtype=np.int64)
+    grows_on[inc[rank == max_size]] = frame["day"].to_numpy()[rank == max_size]
+    frame["until"] = grows_on[inc]
+    frame = frame[rank < max_size]
+    frame = frame[frame.groupby("inc", sort=False)["p"].transform("size").to_numpy() >= 2]
+    pairs = frame.merge(frame[["inc", "p", "day"]], on="inc", suffixes=("_a", "_b"))
     pairs = pairs[pairs["p_a"] < pairs["p_b"]]
     return pd.DataFrame(
         {
             "a": pairs["p_a"].to_numpy(),
             "b": pairs["p_b"].to_numpy(),
             "day": np.maximum(pairs["day_a"].to_numpy(), pairs["day_b"].to_numpy()),
+            "until": pairs["until"].to_numpy(),
         }
     )
 
@@ -109,6 +125,7 @@ def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
     a = links["idx_a"].to_numpy().astype(np.int64)
     b = links["idx_b"].to_numpy().astype(np.int64)
     day = day_array(links["link_date"])
+    until = np.full(len(day), NEVER, dtype=np.int64)
     use_incidents = network.incident_links and (
         network.link_types is None or "incident" in network.link_types
     )
@@ -117,23 +134,25 @@ def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
         a = np.concatenate([a, implied["a"].to_numpy()])
         b = np.concatenate([b, implied["b"].to_numpy()])
         day = np.concatenate([day, implied["day"].to_numpy()])
+        until = np.concatenate([until, implied["until"].to_numpy()])
         weight = np.concatenate(
             [weight, np.full(len(implied), network.link_weights.get("incident", 1.0))]
         )
     keep = weight > 0
     order = np.argsort(day[keep], kind="stable")
-    return LinkIndex(
-        a[keep][order], b[keep][order], day[keep][order], weight[keep][order], dataset.n_people
-    )
+    a, b, day, weight, until = (x[keep][order] for x in (a, b, day, weight, until))
+    return LinkIndex(a, b, day, weight, until, dataset.n_people)
 
 
 def graph_at(links: LinkIndex, day: int, network: NetworkConfig) -> Graph:
-    """The weighted, symmetric network of links dated before ``day``."""
+    """The weighted, symmetric network of links dated before ``day`` (and still counting at
+    ``day``: see :func:`incident_links`)."""
     hi = np.searchsorted(links.day, day, side="left")
     lo = 0
     if network.link_window_days is not None:
         lo = np.searchsorted(links.day, day - network.link_window_days, side="left")
-    a, b, d, w = (x[lo:hi] for x in (links.a, links.b, links.day, links.weight))
+    live = links.until[lo:hi] >= day
+    a, b, d, w = (x[lo:hi][live] for x in (links.a, links.b, links.day, links.weight))
     if network.decay_half_life_days is not None:
         w = w * np.exp2(-(day - d) / network.decay_half_life_days)
     n = links.n_people
