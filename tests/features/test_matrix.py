@@ -34,7 +34,11 @@ def test_matrix_rows_columns_and_manifest(dataset):
     assert len(set(fm.X.columns)) == fm.X.shape[1]
     assert (fm.X.dtypes == np.float32).all()
     assert np.isfinite(fm.X.to_numpy()).all()
-    assert len(fm.X) == len(fm.y) == len(fm.rows) == 2 * dataset.n_people
+    # everyone with an event before T (people first recorded later are not known at T)
+    first = dataset.events.groupby("person_idx")["event_date"].min()
+    known = sum(int((first < pd.Timestamp(d)).sum()) for d in dates)
+    assert 0 < known < 2 * dataset.n_people
+    assert len(fm.X) == len(fm.y) == len(fm.rows) == known
     assert list(fm.rows.columns) == ["person_idx", "person_id", "as_of"]
     assert sorted(fm.rows["as_of"].unique()) == [pd.Timestamp(d) for d in dates]
     assert {s.group for s in fm.manifest} == set(GROUPS)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from random_datasets import EVENT_TYPES, LINK_TYPES, make_dataset, random_frames
+from random_datasets import EVENT_TYPES, LINK_TYPES, START, make_dataset, random_frames
 
 from vrurisk.features import (
     CohortConfig,
@@ -202,3 +202,77 @@ def test_a_late_member_does_not_dissolve_an_earlier_incident():
 
     np.testing.assert_array_equal(degrees(events), degrees(events.head(20)))
     assert degrees(events)[0] == 19
+
+
+def add_people_after(frames, as_of: pd.Timestamp, seed: int):
+    """Add people whose every event and link is dated on or after ``as_of``."""
+    people, events, links = frames
+    rng = np.random.default_rng(seed)
+    n_new = int(rng.integers(1, 12))
+    new_ids = np.array([f"n{i:03d}" for i in range(n_new)])  # sorted before the others
+    birth = START - rng.integers(8 * 365, 22 * 365, n_new).astype("timedelta64[D]")
+    added_p = pd.DataFrame(
+        {
+            "person_id": new_ids,
+            "birth_date": birth,
+            "sex": rng.choice(["F", "M"], n_new),
+            "ethnicity": rng.choice(["White", "Black"], n_new),
+            "area": rng.choice(["E01", "E02", "E03", "E09"], n_new),
+        }
+    )
+    n_ev = int(rng.integers(1, 4 * n_new + 1))
+    types = rng.choice(list(EVENT_TYPES), n_ev)
+    added_e = pd.DataFrame(
+        {
+            "person_id": rng.choice(new_ids, n_ev),
+            "event_date": _dates_from(rng, as_of, n_ev),
+            "event_type": types,
+            "role": [EVENT_TYPES[t][0] for t in types],
+            "source": rng.choice(["police", "health"], n_ev),
+            "incident_id": np.where(
+                rng.random(n_ev) < 0.5, rng.choice(["0", "1", "c0"], n_ev), None
+            ),
+        }
+    )
+    old_ids = people["person_id"].to_numpy()
+    n_li = int(rng.integers(0, 3 * n_new + 1))
+    added_l = pd.DataFrame(
+        {
+            "person_a": rng.choice(new_ids, n_li),
+            "person_b": rng.choice(old_ids, n_li),
+            "link_date": _dates_from(rng, as_of, n_li),
+            "link_type": rng.choice(LINK_TYPES, n_li),
+            "weight": rng.uniform(0.1, 3.0, n_li),
+        }
+    )
+    return (
+        pd.concat([people, added_p], ignore_index=True),
+        pd.concat([events, added_e], ignore_index=True),
+        pd.concat([links, added_l], ignore_index=True),
+    )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    n_people=st.integers(2, 40),
+    as_of=st.sampled_from(AS_OF_DATES),
+)
+def test_people_first_recorded_on_or_after_as_of_change_nothing(seed, n_people, as_of):
+    """Cohort, every feature and every label at T are the same without people first recorded
+    on or after T (their events and links all dated on or after T)."""
+    as_of = pd.Timestamp(as_of)
+    frames = random_frames(
+        seed, n_people, n_events=4 * n_people, n_links=2 * n_people, crowd_share=CROWD_SHARE
+    )
+    before = build_feature_matrix(
+        make_dataset(*frames), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    added = add_people_after(frames, as_of, seed + 1)
+    after = build_feature_matrix(
+        make_dataset(*added), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+    )
+    keys = ["person_id", "as_of"]
+    pd.testing.assert_frame_equal(before.rows[keys], after.rows[keys])
+    pd.testing.assert_frame_equal(before.X, after.X, check_exact=True)
+    pd.testing.assert_series_equal(before.y, after.y)

@@ -54,6 +54,16 @@ def _persons_with_events(dataset: Dataset, mask: np.ndarray) -> np.ndarray:
     return hit
 
 
+def recorded_before(dataset: Dataset, day: int) -> np.ndarray:
+    """A boolean per person: first recorded before ``day`` (an event dated strictly before it).
+
+    Someone whose first event is on or after T is unknown at T: they are in no cohort and in no
+    denominator at T, so adding them to the tables changes nothing at T. (A link alone does not
+    make someone known: it records an association, not the person's own contact.)
+    """
+    return _persons_with_events(dataset, day_array(dataset.events["event_date"]) < day)
+
+
 def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -> np.ndarray:
     """Positions (``person_idx``) of the people eligible for scoring at ``as_of``.
 
@@ -61,7 +71,8 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     ----------
     dataset : Dataset
     as_of : date-like
-        The as-of date T. Only events dated strictly before T are looked at.
+        The as-of date T. Only events dated strictly before T are looked at: someone with no
+        event before T is never in the cohort.
     cohort : CohortConfig, optional
         Age range, activity look-back and exclusions (defaults: aged 10-25, any event in the
         last two years).
@@ -86,7 +97,7 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     cohort = cohort or CohortConfig()
     day = to_day(as_of)
     age = age_at(dataset, day)
-    keep = (age >= cohort.min_age) & (age <= cohort.max_age)
+    keep = (age >= cohort.min_age) & (age <= cohort.max_age) & recorded_before(dataset, day)
     events = dataset.events
     event_day = day_array(events["event_date"])
     before = event_day < day

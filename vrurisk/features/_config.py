@@ -41,7 +41,8 @@ def _positive_days(values: tuple[int, ...]) -> tuple[int, ...]:
 class CohortConfig(_Section):
     """Who is eligible for scoring at an as-of date T.
 
-    A person is in the cohort at T if their age at T is in ``[min_age, max_age]``, they have at
+    A person is in the cohort at T if they are known to the records before T (an event dated
+    before T), their age at T is in ``[min_age, max_age]``, they have at
     least one qualifying event in the ``lookback_days`` before T (any event type and source unless
     ``event_types`` / ``sources`` restrict it; ``lookback_days: null`` drops the activity rule),
     and they have no ``exclude_event_types`` event in the ``exclude_window_days`` before T (e.g.

@@ -1,8 +1,9 @@
 """Place context: recent violence rates in the person's area (``people.area``).
 
-Rates are per 1,000 residents and leave the person out (their own events are individual
-features), so a model can tell individual risk from living where violence is common, and the
-bias audit can check area as a possible proxy for protected characteristics.
+Rates are per 1,000 residents known to the records before T and leave the person out (their
+own events are individual features), so a model can tell individual risk from living where
+violence is common, and the bias audit can check area as a possible proxy for protected
+characteristics.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from vrurisk.data import Dataset
-from vrurisk.features._cohort import day_array
+from vrurisk.features._cohort import day_array, recorded_before
 from vrurisk.features._config import PlaceConfig
 from vrurisk.features._individual import window_words
 from vrurisk.features._manifest import FeatureSpec
@@ -34,11 +35,13 @@ def place_manifest(place: PlaceConfig) -> list[FeatureSpec]:
 def place_block(dataset: Dataset, place: PlaceConfig, day: int) -> np.ndarray:
     """Place features at ``day`` for every person, as a float64 (n_people, n_windows) array.
 
-    People with no recorded area get the rate of the whole population.
+    Residents are the people born and first recorded (an event) before ``day``: the
+    denominators never count someone the records only know about from T on. People with no
+    recorded area get the rate of the whole population.
     """
     people, events = dataset.people, dataset.events
     n = dataset.n_people
-    resident = day_array(people["birth_date"]) < day
+    resident = (day_array(people["birth_date"]) < day) & recorded_before(dataset, day)
     if "area" in people.columns:
         area_codes = people["area"].astype("category").cat.codes.to_numpy().astype(np.int64)
     else:
