@@ -97,24 +97,35 @@ def perturb_after(frames, as_of: pd.Timestamp, seed: int):
     return people, events, links
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**31),
-    n_people=st.integers(2, 40),
-    as_of=st.sampled_from(AS_OF_DATES),
-)
-def test_records_on_or_after_as_of_never_change_features(seed, n_people, as_of):
+def random_datasets_and_dates(test):
+    """20 hypothesis cases of (seed, n_people, as_of) for a before/after comparison."""
+    cases = given(
+        seed=st.integers(0, 2**31),
+        n_people=st.integers(2, 40),
+        as_of=st.sampled_from(AS_OF_DATES),
+    )
+    return settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])(
+        cases(test)
+    )
+
+
+def matrices_before_and_after(seed: int, n_people: int, as_of, change):
+    """Feature matrices at ``as_of`` of a random dataset and of ``change(frames, as_of, seed)``."""
     as_of = pd.Timestamp(as_of)
     frames = random_frames(
         seed, n_people, n_events=4 * n_people, n_links=2 * n_people, crowd_share=CROWD_SHARE
     )
-    before = build_feature_matrix(
-        make_dataset(*frames), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
-    )
-    changed = perturb_after(frames, as_of, seed + 1)
-    after = build_feature_matrix(
-        make_dataset(*changed), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
-    )
+    return [
+        build_feature_matrix(
+            make_dataset(*f), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
+        )
+        for f in (frames, change(frames, as_of, seed + 1))
+    ]
+
+
+@random_datasets_and_dates
+def test_records_on_or_after_as_of_never_change_features(seed, n_people, as_of):
+    before, after = matrices_before_and_after(seed, n_people, as_of, perturb_after)
     pd.testing.assert_frame_equal(before.X, after.X, check_exact=True)
     pd.testing.assert_frame_equal(before.rows, after.rows)
     assert before.manifest == after.manifest
@@ -252,26 +263,11 @@ def add_people_after(frames, as_of: pd.Timestamp, seed: int):
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**31),
-    n_people=st.integers(2, 40),
-    as_of=st.sampled_from(AS_OF_DATES),
-)
+@random_datasets_and_dates
 def test_people_first_recorded_on_or_after_as_of_change_nothing(seed, n_people, as_of):
     """Cohort, every feature and every label at T are the same without people first recorded
     on or after T (their events and links all dated on or after T)."""
-    as_of = pd.Timestamp(as_of)
-    frames = random_frames(
-        seed, n_people, n_events=4 * n_people, n_links=2 * n_people, crowd_share=CROWD_SHARE
-    )
-    before = build_feature_matrix(
-        make_dataset(*frames), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
-    )
-    added = add_people_after(frames, as_of, seed + 1)
-    after = build_feature_matrix(
-        make_dataset(*added), [as_of], cohort=EVERYONE, outcome=OUTCOME, features=FEATURES
-    )
+    before, after = matrices_before_and_after(seed, n_people, as_of, add_people_after)
     keys = ["person_id", "as_of"]
     pd.testing.assert_frame_equal(before.rows[keys], after.rows[keys])
     pd.testing.assert_frame_equal(before.X, after.X, check_exact=True)
