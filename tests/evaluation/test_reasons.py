@@ -188,3 +188,32 @@ def test_empty_explanations_give_an_empty_frame():
         list(plain_language_reasons(ex, pd.DataFrame(columns=NAMES), MANIFEST).columns)
         == REASON_COLUMNS
     )
+
+
+def test_strength_is_judged_on_the_calibrated_log_odds():
+    """A raw log-odds contribution of 1.0 is a doubling of the model's odds, but with a
+    calibration slope of 0.5 it moves the calibrated odds the panel sees by exp(0.5): moderate."""
+    ex = make_explanations({"count_knife_possession_suspect_365d": [1.0, 0.3]})
+    X = pd.DataFrame({"count_knife_possession_suspect_365d": [3.0, 1.0]}, index=[10, 11])
+    raw = plain_language_reasons(ex, X, MANIFEST, n=1)
+    assert list(raw["strength"]) == ["strong", "moderate"]
+    calibrated = plain_language_reasons(ex, X, MANIFEST, n=1, scale=0.5)
+    assert list(calibrated["strength"]) == ["moderate", "slight"]
+    assert list(calibrated["contribution"]) == [0.5, 0.15]
+    flipped = plain_language_reasons(ex, X, MANIFEST, n=1, scale=-1.0)
+    assert list(flipped["direction"]) == ["lowers", "lowers"]
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic"])
+def test_calibrator_slope_in_log_odds_is_measured(method):
+    """Outcomes drawn with calibrated logit = 0.5 x raw logit: both calibrators report a slope
+    near 0.5 (the scale applied to reason strengths)."""
+    from vrurisk.models._risk_model import CALIBRATORS
+
+    rng = np.random.default_rng(0)
+    raw_logit = rng.normal(-2.0, 1.5, 40_000)
+    raw = 1 / (1 + np.exp(-raw_logit))
+    y = (rng.random(raw.size) < 1 / (1 + np.exp(-(0.5 * raw_logit - 1.0)))).astype(int)
+    slope = CALIBRATORS[method]().fit(raw, y).log_odds_slope()
+    assert slope == pytest.approx(0.5, abs=0.1 if method == "sigmoid" else 0.2)
+    assert CALIBRATORS["none"]().fit(raw, y).log_odds_slope() == 1.0

@@ -25,6 +25,8 @@ import pandas as pd
 from vrurisk._errors import DataValidationError
 from vrurisk.data._schema import (
     CATEGORICAL_COLUMNS,
+    EVENTS,
+    LINKS,
     METADATA_FILE,
     OPTIONAL_TABLES,
     ROLES,
@@ -158,7 +160,7 @@ class Dataset:
             for column in CATEGORICAL_COLUMNS[table]:
                 if column in frame.columns:
                     frame[column] = frame[column].astype("category")
-        return cls(people_df, events_df, links_df, extraction, source)
+        return cls(*canonical_order(people_df, events_df, links_df), extraction, source)
 
     def with_tables(self, names: dict[str, str] | None = None, **frames) -> Dataset:
         """This dataset with optional tables (``interventions``, ``lists``) validated and attached.
@@ -199,8 +201,9 @@ class Dataset:
 
         Stored with every run so results can be traced back to the exact data they came from.
         The hash covers every input column (not the derived ``person_idx``, ``idx_a``, ``idx_b``);
-        the order of rows is part of it (reordering rows gives a new fingerprint), the order of
-        columns is not. Contract columns are hashed as their validated values (parsed dates,
+        it is taken over the tables in their canonical row order (see :func:`canonical_order`),
+        so the same records in another row order give the same fingerprint, as does another
+        order of columns. Contract columns are hashed as their validated values (parsed dates,
         numbers, text), extra columns as text, so the same records read from CSV or from
         Parquet give the same fingerprint.
         """
@@ -218,6 +221,49 @@ class Dataset:
                     digest.update(_hash_column(frame[column], spec))
             self._fingerprint.append(digest.hexdigest())
         return self._fingerprint[0]
+
+
+def _sort_key(values: pd.Series) -> np.ndarray:
+    """Integer codes that order ``values`` the same way whatever the order of the rows."""
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_integer_dtype(values):
+        return values.to_numpy().astype(np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    text = values.astype("string").fillna("")
+    return pd.factorize(text.to_numpy(dtype=object), sort=True)[0]
+
+
+def _sorted_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    keys = [_sort_key(frame[c]) for c in reversed(columns) if c in frame.columns]
+    return frame.iloc[np.lexsort(keys)].reset_index(drop=True) if keys else frame
+
+
+def canonical_order(
+    people: pd.DataFrame, events: pd.DataFrame, links: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three tables in an order that does not depend on the order of the input rows.
+
+    People by ``person_id``; events by person, date and then every other contract column; links
+    by both people, date and the other contract columns. ``person_idx``, ``idx_a`` and ``idx_b``
+    are renumbered to match. Everything downstream (cohort order, person-grouped folds,
+    training-row order, float sums) therefore sees the same tables however the rows came, so
+    permuting input rows changes no feature, score or metric. Rows equal on every contract
+    column keep their input order between them (they differ at most in extra columns, which no
+    computation reads).
+    """
+    order = np.argsort(_sort_key(people["person_id"]), kind="stable")
+    new_idx = np.empty(len(people), dtype=np.int32)
+    new_idx[order] = np.arange(len(people), dtype=np.int32)
+    people = people.iloc[order].reset_index(drop=True)
+    people["person_idx"] = np.arange(len(people), dtype=np.int32)
+    events = events.copy()
+    events["person_idx"] = new_idx[events["person_idx"].to_numpy()]
+    events = _sorted_rows(events, ("person_idx", "event_date", *EVENTS.known))
+    links = links.copy()
+    links["idx_a"] = new_idx[links["idx_a"].to_numpy()]
+    links["idx_b"] = new_idx[links["idx_b"].to_numpy()]
+    links = _sorted_rows(links, ("idx_a", "idx_b", "link_date", *LINKS.known))
+    return people, events, links
 
 
 def _hash_column(values: pd.Series, spec: TableSpec) -> bytes:

@@ -17,9 +17,9 @@ import pandas as pd
 
 from vrurisk.evaluation._explanations import Explanations
 
-#: Contribution sizes (absolute, in the explanation's units) at which a reason is called
-#: "strong" or "moderate"; below the second it is "slight". In log-odds 0.7 is about a doubling
-#: of the odds and 0.25 a rise of a quarter.
+#: Contribution sizes (absolute, in the explanation's units after ``scale``) at which a reason is
+#: called "strong" or "moderate"; below the second it is "slight". In log-odds 0.7 is about a
+#: doubling of the odds and 0.25 a rise of a quarter.
 STRENGTH_THRESHOLDS = {
     "log-odds": (0.7, 0.25),
     "probability": (0.05, 0.015),
@@ -44,6 +44,8 @@ def plain_language_reasons(
     X: pd.DataFrame,
     manifest: Iterable | Mapping,
     n: int = 3,
+    *,
+    scale: float = 1.0,
 ) -> pd.DataFrame:
     """The ``n`` largest contributions of each explained person, in plain language.
 
@@ -59,6 +61,12 @@ def plain_language_reasons(
     n : int, default 3
         Reasons per person, largest absolute contribution first. Features contributing exactly
         nothing are never given as reasons.
+    scale : float, default 1.0
+        Multiplies each contribution before its direction and strength are judged. Scoring
+        passes :attr:`vrurisk.models.RiskModel.reason_scale` (the calibrator's slope in
+        log-odds), so "strong" means about a doubling of the odds of the *calibrated*
+        probability the panel sees, not of the uncalibrated model's. The ``contribution``
+        column holds the scaled value.
 
     Returns
     -------
@@ -94,7 +102,7 @@ def plain_language_reasons(
     for i, label in enumerate(contributions.index):
         rank = 0
         for j in order[i]:
-            contribution = values[i, j]
+            contribution = values[i, j] * scale
             if contribution == 0 or not math.isfinite(contribution):
                 continue
             rank += 1

@@ -140,8 +140,9 @@ class Stage1Config(_Section):
     """Stage 1 of the Avon and Somerset shape: an individual-only model whose scores are
     propagated over the network (neighbours' mean, max and weighted sum).
 
-    The stage-1 model for features at T is trained on individual features at ``T - horizon``
-    with outcomes in ``(T - horizon, T]`` (so nothing on or after T is used), out-of-fold over
+    The stage-1 model for features at T is trained on individual features at
+    ``T1 = T - horizon - 1 day`` with outcomes in ``(T1, T1 + horizon] = (T - horizon - 1 day,
+    T - 1 day]`` (so nothing on or after T is used), out-of-fold over
     ``n_folds`` person folds: a person's neighbours are scored by the model that never saw that
     person's own label.
     """

@@ -64,6 +64,10 @@ class SigmoidCalibrator:
     def transform(self, raw: np.ndarray) -> np.ndarray:
         return self.model_.predict_proba(_logit(raw)[:, None])[:, 1]
 
+    def log_odds_slope(self) -> float:
+        """Calibrated log-odds per unit of raw log-odds (exact: Platt scaling is linear)."""
+        return float(self.model_.coef_[0, 0])
+
 
 class IsotonicCalibrator:
     """A non-decreasing step function of the raw probability."""
@@ -76,6 +80,16 @@ class IsotonicCalibrator:
     def transform(self, raw: np.ndarray) -> np.ndarray:
         return self.model_.predict(raw)
 
+    def log_odds_slope(self) -> float:
+        """Calibrated log-odds per unit of raw log-odds, on average: the least-squares slope of
+        the step function's logit against the raw logit over its steps strictly inside (0, 1)
+        (1.0 when fewer than two such steps)."""
+        x, y = self.model_.X_thresholds_, self.model_.y_thresholds_
+        inside = (x > 0) & (x < 1) & (y > 0) & (y < 1)
+        if len(np.unique(x[inside])) < 2:
+            return 1.0
+        return float(np.polyfit(_logit(x[inside]), _logit(y[inside]), 1)[0])
+
 
 class IdentityCalibrator:
     """No calibration: the estimator's own probability."""
@@ -85,6 +99,9 @@ class IdentityCalibrator:
 
     def transform(self, raw: np.ndarray) -> np.ndarray:
         return np.asarray(raw, dtype=float)
+
+    def log_odds_slope(self) -> float:
+        return 1.0
 
 
 CALIBRATORS = {
@@ -195,15 +212,27 @@ class RiskModel:
         """Calibrated probability of the outcome for each row of X (1-d)."""
         return self.calibrator_.transform(self.raw_score(X))
 
-    def rank_order(self, X) -> np.ndarray:
+    @property
+    def reason_scale(self) -> float:
+        """What turns the base model's log-odds contributions into the calibrated score's
+        log-odds (the calibrator's slope), so a reason called "strong" (about a doubling of the
+        odds) is strong on the probability the panel sees."""
+        return self.calibrator_.log_odds_slope()
+
+    def rank_order(self, X, tiebreak=None) -> np.ndarray:
         """Row positions from highest to lowest risk.
 
         Sorted by calibrated probability, ties (isotonic calibration is a step function)
-        broken by the raw score, then by row position, so the order is deterministic.
+        broken by the raw score, then by ``tiebreak`` (ascending; scoring passes the
+        pseudonymised keys, so a list never follows the order of the input rows), then by row
+        position, so the order is deterministic.
         """
         raw = self.raw_score(X)
         proba = self.calibrator_.transform(raw)
-        return np.lexsort((np.arange(len(raw)), -raw, -proba))
+        keys = [np.arange(len(raw))]
+        if tiebreak is not None:
+            keys.append(pd.factorize(np.asarray(tiebreak, dtype=object), sort=True)[0])
+        return np.lexsort((*keys, -raw, -proba))
 
 
 def held_out_model(model: RiskModel, list_date, *, horizon_days: int, recording_lag_days: int = 0):

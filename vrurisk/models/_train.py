@@ -201,12 +201,19 @@ def selection_note(selection: dict) -> str:
 
 
 def _rank_score(model: RiskModel, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrated probability and a strictly ordered ranking score (list position reversed)."""
+    """Calibrated probability and the ranking score every ranking metric uses.
+
+    The ranking score orders people as the panel list does: by calibrated probability, people
+    on the same step of an isotonic calibrator by the model's raw score. People equal on both
+    share one score and stay tied (ROC AUC, average precision and precision@k count them as
+    ties, see :mod:`vrurisk.evaluation._metrics`), never ordered by row position.
+    """
     raw = model.raw_score(X)
     proba = model.calibrator_.transform(raw)
-    order = np.lexsort((np.arange(len(raw)), -raw, -proba))
+    order = np.lexsort((raw, proba))
+    step = np.r_[0, (np.diff(proba[order]) != 0) | (np.diff(raw[order]) != 0)]
     score = np.empty(len(raw))
-    score[order] = np.arange(len(raw), 0, -1, dtype=float)
+    score[order] = np.cumsum(step)
     return proba, score
 
 
@@ -489,7 +496,7 @@ def format_comparison(result: TrainingResult) -> str:
     for k in ks:
         size = int(table.iloc[0][f"k_{k}"])
         columns[f"prec@{k} (k={size})"] = lambda r, k=k: _interval(r, f"precision_at_{k}")
-        columns[f"recall@{k}"] = lambda r, k=k: f"{r[f'recall_at_{k}']:.3f}"
+        columns[f"recall@{k}"] = lambda r, k=k: _interval(r, f"recall_at_{k}")
     columns["Brier"] = lambda r: f"{r['brier']:.4f}"
     columns["ECE"] = lambda r: f"{r['ece']:.4f}"
     columns[f"stability@{ks[0]}"] = lambda r: (

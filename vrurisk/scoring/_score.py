@@ -200,13 +200,12 @@ def score_cohort(
     X = fm.X[current].reset_index(drop=True)
     rows = fm.rows[current].reset_index(drop=True)
     t = time.perf_counter()
-    probability = model.predict_proba(X)
-    order = model.rank_order(X)
-    timings["predict"] = time.perf_counter() - t
-
     person_ids = rows["person_id"].astype(str).to_numpy()
     key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
     key = np.asarray(key_of(person_ids), dtype=object)
+    probability = model.predict_proba(X)
+    order = model.rank_order(X, tiebreak=key)  # equal scores: by pseudonymised key
+    timings["predict"] = time.perf_counter() - t
     scores = _score_table(key, probability, order, person_ids if reveal_ids else None)
     k = resolve_k(panel_k if panel_k is not None else config.panel_size, len(X))
     if explain_top is None:
@@ -218,7 +217,8 @@ def score_cohort(
     ex = explain(model, X, rows=top_rows, sample_size=IMPORTANCE_SAMPLE, seed=config.seed)
     ex = _keyed(ex, key)
     X_keyed = X.set_axis(pd.Index(key, name="key"))
-    reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_REASONS)
+    scale = model.reason_scale if ex.units == "log-odds" else 1.0
+    reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_REASONS, scale=scale)
     wide = reasons_by_person(reasons, n=N_REASONS)
     scores = scores.join(wide, on="key")
     for column in wide.columns:
