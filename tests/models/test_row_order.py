@@ -19,7 +19,7 @@ from vrurisk.models import train_experiment
 
 def _config():
     raw = tiny_raw_config(
-        temporal={"start": "2022-07-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
+        temporal={"start": "2022-01-01", "end": "2024-07-01", "step_months": 6, "test_dates": 2},
         models={
             "lightgbm": {"n_estimators": 15, "num_leaves": 7, "min_child_samples": 30},
             "logistic_regression": {"C": 0.1},
