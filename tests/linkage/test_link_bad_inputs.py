@@ -120,3 +120,16 @@ def test_an_excel_table_without_openpyxl_is_one_line(extracts_dir, tmp_path):
         "or save as CSV"
     )
     assert not (tmp_path / "linked").exists()
+
+
+def test_a_parquet_table_reads_like_its_csv(extracts_dir, tmp_path):
+    from vrurisk.linkage import load_linkage_config
+    from vrurisk.linkage._prepare import read_agency_tables
+
+    directory = tmp_path / "extracts"
+    shutil.copytree(extracts_dir, directory)
+    from_csv = read_agency_tables(load_linkage_config(directory / "linkage.yaml"))
+    pd.read_csv(directory / "police.csv", dtype=str).to_parquet(directory / "police.parquet")
+    edit_config(directory, lambda r: r["agencies"]["police"].update(path="police.parquet"))
+    from_parquet = read_agency_tables(load_linkage_config(directory / "linkage.yaml"))
+    pd.testing.assert_frame_equal(from_parquet["police"], from_csv["police"])

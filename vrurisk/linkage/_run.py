@@ -73,6 +73,18 @@ def link_agencies(
     ------
     ConfigError, DataValidationError
         One line naming the config key, or the file, column and rows at fault.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from vrurisk.linkage import link_agencies, simulate_agency_extracts
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> config = simulate_agency_extracts(300, seed=2).write(folder / "extracts")
+    >>> result = link_agencies(config)  # nothing written without ``out``
+    >>> list(result.crosswalk.columns)
+    ['agency', 'agency_id', 'person_id']
+    >>> "first_name" in result.people.columns
+    False
     """
     from vrurisk.linkage._model import fit_and_link
 
