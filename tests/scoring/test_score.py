@@ -344,3 +344,19 @@ def test_a_sensitive_attribute_that_is_not_a_column_is_an_error(scoring_setup):
         "fairness.sensitive_attributes lists 'faith', which is not a column of the people table; "
         "its columns: person_id, birth_date, "
     )
+
+
+def test_recording_lag_moves_the_closed_list_back_and_tightens_the_held_out_rule(scoring_setup):
+    s = scoring_setup
+    temporal = s["config"].temporal.model_copy(update={"recording_lag_days": 30})
+    config = s["config"].model_copy(update={"temporal": temporal})
+    scored = score_cohort(s["dataset"], s["model"], config, keys=fake_keys, explain_top=10)
+    assert scored.outcome_as_of == s["dataset"].extraction_date - pd.Timedelta(days=365 + 30)
+    assert scored.audit_model["role"] == "held-out"
+    # without the lag the held-out model (last trained on 2023-06-30) audits 2024-06-30; with
+    # 30 days of lag its last window is only recorded by 2024-07-29
+    lagged = score_cohort(
+        s["dataset"], s["model"], config, as_of="2024-06-30", keys=fake_keys, explain_top=10
+    )
+    assert lagged.audit is None
+    assert lagged.audit_note.endswith("; score a list dated 2024-07-30 or later")
