@@ -112,3 +112,5 @@ def test_degenerate_audits_judge_nothing(outcome, config, reason):
     assert any(reason in f for f in audit.findings)
     assert not any("inside the" in f for f in audit.findings)
     assert audit.multiplicity["n_judged"] == 0
+    assert any("No comparison could be judged" in f for f in audit.findings)
+    assert not any("simultaneous interval" in f for f in audit.findings)

@@ -66,6 +66,12 @@ def _method_sentence(audit, band: str, level: str) -> str:
             if a not in audit.config.reference_groups
         )
         within = f" Intersections: {pairs}." if pairs else ""
+    if not judged:
+        return (
+            "Ratios compare each group with a reference group (the largest unless configured)."
+            f"{within} No comparison could be judged, so this audit neither flags nor clears any "
+            "disparity."
+        )
     return (
         "Ratios compare each group with a reference group (the largest unless configured)."
         f"{within} The audit-wide false-flag rate is controlled: the "
