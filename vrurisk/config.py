@@ -16,14 +16,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import yaml
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -37,7 +34,10 @@ from vrurisk._errors import ConfigError
 from vrurisk.evaluation._fairness_config import FairnessConfig
 from vrurisk.evaluation._k import k_label, parse_k
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
+from vrurisk.models._models_config import EMPTY_GRID_MESSAGE as EMPTY_GRID  # noqa: F401
+from vrurisk.models._models_config import ModelsConfig
 from vrurisk.models._splits import refit_split, temporal_splits
+from vrurisk.models.kinds import DEFAULT_RISK_FACTORS, BaselineConfig, Section, as_list  # noqa: F401
 from vrurisk.reports._governance import GovernanceConfig
 
 if TYPE_CHECKING:
@@ -49,10 +49,6 @@ NOT_FOUND = "{path}: config file not found"
 NOT_YAML = "{path}: not valid YAML ({reason})"
 NOT_MAPPING = "{path}: a config must be a YAML mapping of sections, got {kind}"
 BAD_VERSION = "config_version must be {version}, got {value!r}"
-EMPTY_GRID = (
-    "models: the grid is empty; configure at least one of lightgbm, logistic_regression, "
-    "random_forest, baseline"
-)
 DATES_XOR_RANGE = "temporal: give either as_of_dates or start, end and step_months (got {given})"
 FEW_DATES = "temporal: needs at least 2 as-of dates, got {n}"
 RANGE_ORDER = "temporal.end ({end}) must be after temporal.start ({start})"
@@ -80,41 +76,7 @@ UNJUSTIFIED_ATTRIBUTE = (
     "justification; add privacy.sensitive_features: [{{name: {name}, justification: ...}}]"
 )
 
-#: The baseline's default risk factors (event type and role) and weights: what forces' ad-hoc
-#: tools typically count.
-DEFAULT_RISK_FACTORS = {
-    "serious_violence_suspect": 2.0,
-    "serious_violence_victim": 1.0,
-    "violence_suspect": 1.0,
-    "violence_victim": 1.0,
-    "knife_possession_suspect": 2.0,
-    "drug_supply_suspect": 1.0,
-    "custody_subject": 1.0,
-    "missing_episode_subject": 1.0,
-    "school_exclusion_subject": 1.0,
-    "ae_assault_victim": 1.0,
-    "social_care_referral_subject": 1.0,
-    "domestic_abuse_subject": 1.0,
-    "parental_imprisonment_subject": 1.0,
-}
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _as_list(value: Any) -> Any:
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def Grid(inner):  # noqa: N802 - reads like a type in the field declarations
-    """A non-empty list of hyperparameter values (a single value is a list of one)."""
-    return Annotated[tuple[inner, ...], BeforeValidator(_as_list), Field(min_length=1)]
-
-
-PositiveInt = Annotated[int, Field(gt=0)]
-PositiveFloat = Annotated[float, Field(gt=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+_Section = Section
 
 
 class DataConfig(_Section):
@@ -165,73 +127,6 @@ class TemporalConfig(_Section):
         return out
 
 
-class LightGBMGrid(_Section):
-    n_estimators: Grid(PositiveInt) = (200,)
-    learning_rate: Grid(PositiveFloat) = (0.05,)
-    num_leaves: Grid(Annotated[int, Field(gt=1)]) = (31,)
-    min_child_samples: Grid(PositiveInt) = (20,)
-    max_depth: Grid(int) = (-1,)
-    subsample: Grid(Fraction) = (1.0,)
-    colsample_bytree: Grid(Fraction) = (1.0,)
-    reg_lambda: Grid(Annotated[float, Field(ge=0)]) = (0.0,)
-
-
-class LogisticRegressionGrid(_Section):
-    C: Grid(PositiveFloat) = (1.0,)
-    penalty: Grid(Literal["l2", "l1"]) = ("l2",)
-
-
-class RandomForestGrid(_Section):
-    n_estimators: Grid(PositiveInt) = (200,)
-    max_depth: Grid(PositiveInt | None) = (None,)
-    min_samples_leaf: Grid(PositiveInt) = (5,)
-    max_features: Grid(Literal["sqrt", "log2"] | Fraction) = ("sqrt",)
-
-
-class BaselineConfig(_Section):
-    """The risk-factor-count baseline: ``factors`` maps ``<event_type>_<role>`` to a weight; a
-    factor is present when the person has such an event in the last ``window_days``."""
-
-    factors: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_FACTORS))
-    window_days: int = Field(365, gt=0)
-
-    @field_validator("factors")
-    @classmethod
-    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        if not value:
-            raise ValueError("models.baseline.factors must name at least one risk factor")
-        return value
-
-
-class ModelsConfig(_Section):
-    """The grid. The baseline is always trained beside the others (defaults if omitted)."""
-
-    lightgbm: LightGBMGrid | None = None
-    logistic_regression: LogisticRegressionGrid | None = None
-    random_forest: RandomForestGrid | None = None
-    baseline: BaselineConfig | None = None
-    n_jobs: int = Field(1, ge=1, le=64)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ModelsConfig:
-        if all(
-            getattr(self, k) is None
-            for k in ("lightgbm", "logistic_regression", "random_forest", "baseline")
-        ):
-            raise ValueError(EMPTY_GRID)
-        return self
-
-    def grid(self) -> dict[str, dict[str, tuple]]:
-        out = {}
-        for kind in ("lightgbm", "logistic_regression", "random_forest"):
-            section = getattr(self, kind)
-            if section is not None:
-                out[kind] = section.model_dump()
-        baseline = self.baseline or BaselineConfig()
-        out["baseline"] = {"factors": (dict(baseline.factors),)}
-        return out
-
-
 class CalibrationConfig(_Section):
     method: Literal["isotonic", "sigmoid", "none"] = "sigmoid"
 
@@ -247,7 +142,7 @@ class EvaluationConfig(_Section):
     @field_validator("k", mode="before")
     @classmethod
     def _listify(cls, value):
-        return _as_list(value)
+        return as_list(value)
 
     @field_validator("k")
     @classmethod

@@ -229,9 +229,16 @@ def _finite(metrics: dict) -> dict[str, float]:
     return out
 
 
-def _requirements() -> list[str]:
+#: Packages every logged model pins; a model kind adds its own (``ModelKind.requirements``).
+CORE_REQUIREMENTS = ("scikit-learn", "pandas", "numpy", "scipy")
+
+
+def _requirements(kind: str) -> list[str]:
+    from vrurisk.models.kinds import MODEL_KINDS
+
     pins = []
-    for package in ("scikit-learn", "lightgbm", "pandas", "numpy", "scipy"):
+    extra = MODEL_KINDS[kind].requirements
+    for package in CORE_REQUIREMENTS[:1] + extra + CORE_REQUIREMENTS[1:]:
         with contextlib.suppress(PackageNotFoundError):
             pins.append(f"{package}=={version(package)}")
     return pins
@@ -330,7 +337,7 @@ def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> 
             artifacts={"risk_model": path},
             signature=signature,
             input_example=example,
-            pip_requirements=_requirements(),
+            pip_requirements=_requirements(champion.kind),
         )
     registered = mlflow.register_model(
         info.model_uri,

@@ -77,7 +77,7 @@ def test_contributions_add_up_to_the_raw_margin(data, models, kind):
 def test_deep_forests_fall_back_to_additive_saabas_values(data, models, monkeypatch):
     X, _ = data
     exact = explain(models["random_forest"], X, rows=[0, 1], sample_size=10)
-    monkeypatch.setattr("vrurisk.evaluation._explanations.EXACT_TREE_BUDGET", 0)
+    monkeypatch.setattr("vrurisk.models.kinds._random_forest.EXACT_TREE_BUDGET", 0)
     fast = explain(models["random_forest"], X, rows=[0, 1], sample_size=10)
     assert (exact.method, fast.method) == ("tree_shap", "saabas")
     np.testing.assert_allclose(fast.raw_margin, exact.raw_margin, atol=1e-9)

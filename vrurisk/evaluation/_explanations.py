@@ -7,7 +7,8 @@ class for a random forest (scikit-learn forests average probabilities, so there 
 to split). Calibration is a monotone map applied afterwards; it changes the
 probability shown to a panel, never the order of the reasons.
 
-One small function per kind of model, chosen from a dict (see ``_CONTRIBUTORS``):
+Each kind of model brings its own explainer on its
+:class:`~vrurisk.models.kinds.ModelKind` (the registry :data:`~vrurisk.models.kinds.MODEL_KINDS`):
 
 * ``lightgbm``: LightGBM's own TreeSHAP (``Booster.predict(..., pred_contrib=True)``);
 * ``random_forest`` (and any other tree ensemble shap supports): ``shap.TreeExplainer``;
@@ -21,35 +22,18 @@ One small function per kind of model, chosen from a dict (see ``_CONTRIBUTORS``)
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from vrurisk._errors import ModelError
-
-KINDS = ("lightgbm", "logistic_regression", "random_forest", "baseline")
-UNITS = {
-    "lightgbm": "log-odds",
-    "logistic_regression": "log-odds",
-    "random_forest": "probability",
-    "baseline": "log-odds",
-}
+from vrurisk.models.kinds import MODEL_KINDS, split_pipeline
+from vrurisk.models.kinds import infer_kind as _infer_final_kind
 
 UNKNOWN_KIND = "The 'kind' parameter of explain must be one of {allowed}. Got {value!r} instead."
-CANNOT_INFER_KIND = (
-    "cannot tell what kind of model {name} is; pass kind= one of {allowed} to explain()"
-)
 FEATURES_DIFFER = "X does not have the model's features: missing {missing}, extra {extra}"
-NOT_ONE_TO_ONE = (
-    "the logistic regression pipeline turns {n_in} features into {n_out}; explanations need "
-    "one output column per feature"
-)
-NO_BASELINE_WEIGHTS = (
-    "the baseline estimator {name} is not a fitted RiskFactorCountClassifier; cannot explain it"
-)
 NOT_ADDITIVE = (
     "explanations of the {kind} model do not add up to its raw margin "
     "(largest error {error:.2g}); this is a bug in vrurisk"
@@ -65,8 +49,6 @@ METHODS = {
     "linear_shap": "exact linear SHAP, coef * (z - E[z]) on the scaled inputs",
     "risk_factor_count": "exact: slope * weight for each risk factor present",
 }
-#: Above this estimated work (rows x trees x leaves x depth^2), forests use Saabas values.
-EXACT_TREE_BUDGET = 2e9
 
 
 @dataclass(frozen=True)
@@ -82,7 +64,7 @@ class Explanations:
         The model's expected raw output; ``contributions.sum(axis=1) + base_value`` is each
         person's raw margin.
     kind : str
-        The model kind explained (one of :data:`KINDS`).
+        The model kind explained (a key of :data:`~vrurisk.models.kinds.MODEL_KINDS`).
     units : str
         Scale of the contributions: ``"log-odds"``, ``"probability"`` or ``"risk-factor points"``.
     global_importance : pandas.Series
@@ -150,7 +132,8 @@ def explain(
         The cohort's feature matrix, with the model's feature columns (extra columns are an
         error, order does not matter).
     kind : str, optional
-        One of :data:`KINDS`. Defaults to ``model.kind``, else is inferred from the estimator.
+        A key of :data:`~vrurisk.models.kinds.MODEL_KINDS`. Defaults to ``model.kind``, else
+        is inferred from the estimator.
     rows : sequence of int, optional
         Positions (not labels) in ``X`` of the people to explain, e.g. the top k of the list.
         Defaults to everyone.
@@ -182,8 +165,8 @@ def explain(
     True
     """
     estimator, kind = _unwrap(model, kind)
-    if kind not in _CONTRIBUTORS:
-        raise ValueError(UNKNOWN_KIND.format(allowed=list(KINDS), value=kind))
+    if kind not in MODEL_KINDS:
+        raise ValueError(UNKNOWN_KIND.format(allowed=list(MODEL_KINDS), value=kind))
     if not X.index.is_unique:
         raise ValueError(DUPLICATE_INDEX)
     names = _feature_names(model, estimator, X)
@@ -193,7 +176,7 @@ def explain(
     sample = np.sort(np.random.default_rng(seed).permutation(n)[: min(sample_size, n)])
     needed = np.union1d(explained, sample)
 
-    values, base, method = _CONTRIBUTORS[kind](estimator, X.iloc[needed])
+    values, base, method = MODEL_KINDS[kind].explain(estimator, X.iloc[needed])
     values = np.asarray(values, dtype=float)
     if check_additivity:
         _check_additivity(kind, estimator, X.iloc[needed], values, base)
@@ -210,7 +193,7 @@ def explain(
         contributions=contributions,
         base_value=float(base),
         kind=kind,
-        units=UNITS[kind],
+        units=MODEL_KINDS[kind].units,
         global_importance=importance,
         n_sample=len(sample),
         method=method,
@@ -220,24 +203,13 @@ def explain(
 def raw_margin(model, X: pd.DataFrame, *, kind: str | None = None) -> np.ndarray:
     """The uncalibrated base estimator's raw output (the scale contributions add up to)."""
     estimator, kind = _unwrap(model, kind)
-    transform, final = _split_pipeline(estimator)
-    return np.asarray(_MARGINS[kind](final, transform(X)), dtype=float)
+    transform, final = split_pipeline(estimator)
+    return np.asarray(MODEL_KINDS[kind].margin(final, transform(X)), dtype=float)
 
 
 def infer_kind(estimator) -> str:
     """Guess the model kind from the (final step of the) estimator's class."""
-    _, final = _split_pipeline(estimator)
-    name = type(final).__name__
-    module = type(final).__module__
-    if module.startswith("lightgbm"):
-        return "lightgbm"
-    if name == "LogisticRegression":
-        return "logistic_regression"
-    if "Forest" in name or "Trees" in name:
-        return "random_forest"
-    if "RiskFactor" in name or "Baseline" in name:
-        return "baseline"
-    raise ModelError(CANNOT_INFER_KIND.format(name=name, allowed=list(KINDS)))
+    return _infer_final_kind(split_pipeline(estimator)[1])
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -266,148 +238,11 @@ def _feature_names(model, estimator, X: pd.DataFrame) -> list[str]:
     return names
 
 
-def _split_pipeline(estimator) -> tuple[Callable[[pd.DataFrame], object], object]:
-    """(transform of X up to the final step, final step) for a pipeline; identity otherwise."""
-    steps = getattr(estimator, "steps", None)
-    if not steps or len(steps) == 1:
-        final = steps[0][1] if steps else estimator
-        return (lambda X: X), final
-    head = estimator[:-1]
-    return head.transform, steps[-1][1]
-
-
-def _as_array(Z) -> np.ndarray:
-    return np.asarray(Z.to_numpy() if hasattr(Z, "to_numpy") else Z, dtype=float)
-
-
-def _as_fitted(final, Z):
-    """Z as the final step saw it in fit: a frame with its column names, else an array."""
-    names = getattr(final, "feature_names_in_", None)
-    if names is None:
-        return _as_array(Z)
-    return pd.DataFrame(_as_array(Z), columns=list(names))
-
-
-def _booster(final):
-    return getattr(final, "booster_", final)
-
-
-def _lightgbm_contributions(estimator, X: pd.DataFrame):
-    transform, final = _split_pipeline(estimator)
-    out = np.asarray(_booster(final).predict(_as_array(transform(X)), pred_contrib=True))
-    # The last column of LightGBM's output is the expected value, the same for every row.
-    base = float(out[0, -1]) if len(out) else _lightgbm_base(final, X.shape[1])
-    return out[:, :-1], base, "tree_shap_lightgbm"
-
-
-def _lightgbm_base(final, n_features: int) -> float:
-    zero = np.zeros((1, n_features))
-    return float(np.asarray(_booster(final).predict(zero, pred_contrib=True))[0, -1])
-
-
-def _tree_contributions(estimator, X: pd.DataFrame):
-    shap = _import_shap()
-    transform, final = _split_pipeline(estimator)
-    explainer = shap.TreeExplainer(final)
-    exact = len(X) * _tree_work(final) <= EXACT_TREE_BUDGET
-    values = explainer.shap_values(
-        _as_array(transform(X)), check_additivity=False, approximate=not exact
-    )
-    values = np.asarray(values)
-    expected = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
-    if values.ndim == 3:  # (rows, features, classes) for classifiers: explain the positive class
-        values, expected = values[:, :, -1], expected[-1:]
-    return values, float(expected[-1]), "tree_shap" if exact else "saabas"
-
-
-def _tree_work(final) -> float:
-    """Per-row cost of exact TreeSHAP, trees x leaves x depth^2 (0 when unknown)."""
-    trees = getattr(final, "estimators_", None)
-    if trees is None:
-        return 0.0
-    return float(sum(t.get_n_leaves() * max(t.get_depth(), 1) ** 2 for t in np.ravel(trees)))
-
-
-def _linear_contributions(estimator, X: pd.DataFrame):
-    transform, final = _split_pipeline(estimator)
-    Z = _as_array(transform(X))
-    if Z.shape[1] != X.shape[1]:
-        raise ModelError(NOT_ONE_TO_ONE.format(n_in=X.shape[1], n_out=Z.shape[1]))
-    coef = np.asarray(final.coef_, dtype=float).ravel()
-    intercept = float(np.asarray(final.intercept_, dtype=float).ravel()[0])
-    mean = _training_mean(estimator, Z)
-    return coef * (Z - mean), intercept + float(coef @ mean), "linear_shap"
-
-
-def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
-    """E[z]: zero when the last transform is a fitted centring StandardScaler, else Z's mean."""
-    steps = getattr(estimator, "steps", None) or []
-    if len(steps) >= 2:
-        scaler = steps[-2][1]
-        if type(scaler).__name__ == "StandardScaler" and getattr(scaler, "with_mean", False):
-            return np.zeros(Z.shape[1])
-    return np.nanmean(Z, axis=0) if len(Z) else np.zeros(Z.shape[1])
-
-
-def _baseline_contributions(estimator, X: pd.DataFrame):
-    """Exact: each present factor adds ``slope * weight`` to the link's log-odds."""
-    transform, final = _split_pipeline(estimator)
-    try:
-        index, weight = final.factor_index_, final.factor_weight_
-        slope = float(np.ravel(final.link_.coef_)[0])
-        intercept = float(np.ravel(final.link_.intercept_)[0])
-    except AttributeError as exc:
-        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__)) from exc
-    Z = _as_array(transform(X))
-    values = np.zeros_like(Z)
-    values[:, index] = (Z[:, index] > final.threshold) * (slope * np.asarray(weight, dtype=float))
-    return values, intercept, "risk_factor_count"
-
-
-def _lightgbm_margin(final, Z) -> np.ndarray:
-    return _booster(final).predict(_as_array(Z), raw_score=True)
-
-
-def _linear_margin(final, Z) -> np.ndarray:
-    return final.decision_function(_as_fitted(final, Z))
-
-
-def _forest_margin(final, Z) -> np.ndarray:
-    return final.predict_proba(_as_fitted(final, Z))[:, -1]
-
-
-def _baseline_margin(final, Z) -> np.ndarray:
-    return final.decision_function(_as_fitted(final, Z))
-
-
-_CONTRIBUTORS = {
-    "lightgbm": _lightgbm_contributions,
-    "logistic_regression": _linear_contributions,
-    "random_forest": _tree_contributions,
-    "baseline": _baseline_contributions,
-}
-_MARGINS = {
-    "lightgbm": _lightgbm_margin,
-    "logistic_regression": _linear_margin,
-    "random_forest": _forest_margin,
-    "baseline": _baseline_margin,
-}
-
-
 def _check_additivity(kind, estimator, X, values, base) -> None:
     if not len(X):
         return
-    transform, final = _split_pipeline(estimator)
-    margin = np.asarray(_MARGINS[kind](final, transform(X)), dtype=float)
+    transform, final = split_pipeline(estimator)
+    margin = np.asarray(MODEL_KINDS[kind].margin(final, transform(X)), dtype=float)
     error = float(np.max(np.abs(values.sum(axis=1) + base - margin)))
     if not error <= 1e-6 * max(1.0, float(np.max(np.abs(margin)))):
         raise RuntimeError(NOT_ADDITIVE.format(kind=kind, error=error))
-
-
-def _import_shap():
-    """Import shap, silencing the matplotlib deprecation its plotting module triggers on import."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PendingDeprecationWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import shap
-    return shap

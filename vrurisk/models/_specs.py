@@ -2,72 +2,25 @@
 
 Specs are built once when the config is loaded (nothing is fitted), so a hyperparameter the
 estimator rejects fails in the first second rather than an hour into training. Each model kind
-has one small builder function; :data:`BUILDERS` chooses between them.
+has one builder, on its :class:`~vrurisk.models.kinds.ModelKind` in the registry.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from vrurisk.models._baseline import RiskFactorCountClassifier
+from vrurisk.models.kinds import MODEL_KINDS, signed_log1p
 
-#: Model kinds, in the order comparisons list them (the baseline last, beside the others).
-KINDS = ("lightgbm", "logistic_regression", "random_forest", "baseline")
+#: The built-in model kinds, in the order comparisons list them (the baseline last); the
+#: registry :data:`vrurisk.models.kinds.MODEL_KINDS` also holds any kind registered later.
+KINDS = tuple(MODEL_KINDS)
 
-
-def _lightgbm(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
-    from lightgbm import LGBMClassifier
-
-    return LGBMClassifier(**params, random_state=seed, n_jobs=n_jobs, verbosity=-1)
-
-
-def signed_log1p(X):
-    """``sign(x) * log(1 + |x|)``: tames heavy-tailed counts, keeps signs (trends)."""
-    return np.sign(X) * np.log1p(np.abs(X))
-
-
-def _logistic_regression(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
-    params = dict(params)
-    penalty = params.pop("penalty", "l2")
-    l1_ratio = {"l2": 0.0, "l1": 1.0}[penalty]
-    model = LogisticRegression(
-        **params, l1_ratio=l1_ratio, solver="saga" if penalty == "l1" else "lbfgs", max_iter=2000
-    )
-    return Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("log", FunctionTransformer(signed_log1p, feature_names_out="one-to-one")),
-            ("scale", StandardScaler()),
-            ("model", model),
-        ]
-    )
-
-
-def _random_forest(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
-    return RandomForestClassifier(**params, random_state=seed, n_jobs=n_jobs)
-
-
-def _baseline(params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
-    return RiskFactorCountClassifier(**params)
-
-
-#: One builder per model kind: ``builder(params, seed, n_jobs) -> unfitted estimator``.
-BUILDERS: dict[str, Callable[[Mapping, int, int], BaseEstimator]] = {
-    "lightgbm": _lightgbm,
-    "logistic_regression": _logistic_regression,
-    "random_forest": _random_forest,
-    "baseline": _baseline,
-}
+# Pickled logistic-regression pipelines name ``vrurisk.models._specs.signed_log1p``.
+__all__ = ["KINDS", "ModelSpec", "build_model_specs", "signed_log1p"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +52,7 @@ def build_model_specs(
     ['random_forest(max_depth=4)', 'random_forest(max_depth=8)', 'baseline']
     """
     specs = []
-    for kind in KINDS:
+    for kind in MODEL_KINDS:
         if kind not in grid:
             continue
         axes = {name: list(values) for name, values in grid[kind].items()}
@@ -108,6 +61,6 @@ def build_model_specs(
             params = dict(zip(axes, combo, strict=True))
             label = ", ".join(f"{name}={params[name]}" for name in varying)
             name = f"{kind}({label})" if label else kind
-            template = BUILDERS[kind](params, seed, n_jobs)
+            template = MODEL_KINDS[kind].build(params, seed, n_jobs)
             specs.append(ModelSpec(name, kind, params, template))
     return specs

@@ -1,0 +1,123 @@
+"""What a model kind is: one object carrying everything vrurisk needs to know about it.
+
+A :class:`ModelKind` bundles the hyperparameter section of the config (a pydantic model),
+the builder of an unfitted estimator, the exact explainer (contributions that add up to the
+raw margin) and what an MLflow model of that kind needs installed. The registry in
+:mod:`vrurisk.models.kinds` holds one per kind; config, model specs, explanations and
+tracking read it instead of keeping their own string-keyed tables.
+
+Nothing here imports scikit-learn or LightGBM: builders and explainers import them when
+called, so validating a config stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
+
+#: ``builder(params, seed, n_jobs) -> unfitted estimator``.
+Builder = Callable[[Mapping, int, int], "BaseEstimator"]
+#: ``explainer(estimator, X) -> (contributions, base value, method name)``.
+Explainer = Callable[[Any, pd.DataFrame], tuple[np.ndarray, float, str]]
+#: ``margin(final step, transformed X) -> raw output`` (the scale contributions add up to).
+Margin = Callable[[Any, Any], np.ndarray]
+
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors and the validated section is frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def as_list(value: Any) -> Any:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def Grid(inner):  # noqa: N802 - reads like a type in the field declarations
+    """A non-empty list of hyperparameter values (a single value is a list of one)."""
+    return Annotated[tuple[inner, ...], BeforeValidator(as_list), Field(min_length=1)]
+
+
+PositiveInt = Annotated[int, Field(gt=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+
+
+def _dump(section: BaseModel) -> dict[str, tuple]:
+    return section.model_dump()
+
+
+@dataclass(frozen=True)
+class ModelKind:
+    """One kind of model, everything about it in one place.
+
+    Parameters
+    ----------
+    name : str
+        The config key under ``models`` and the ``kind`` of its specs and fitted models.
+    grid : type of pydantic.BaseModel
+        The ``models.<name>`` section: each field a hyperparameter (a list is a grid axis).
+    build : callable
+        ``build(params, seed, n_jobs)`` returns an unfitted estimator for one grid point.
+    explain : callable
+        ``explain(estimator, X)`` returns ``(contributions, base, method)`` whose row sums plus
+        ``base`` equal ``margin``'s output.
+    margin : callable
+        ``margin(final_step, Z)``: the raw output of the pipeline's final step on transformed
+        inputs.
+    units : str
+        The scale of ``margin`` (``"log-odds"`` or ``"probability"``).
+    matches : callable
+        ``matches(final_step)`` is true when a bare estimator is of this kind.
+    requirements : tuple of str
+        Packages (beyond vrurisk's core) an MLflow model of this kind must pin.
+    always_trained : bool
+        Trained with its defaults even when the config leaves it out (the baseline).
+    grid_values : callable
+        ``grid_values(section) -> {param: (values, ...)}`` (default: the section's fields).
+    """
+
+    name: str
+    grid: type[BaseModel]
+    build: Builder
+    explain: Explainer
+    margin: Margin
+    units: str
+    matches: Callable[[Any], bool]
+    requirements: tuple[str, ...] = ()
+    always_trained: bool = False
+    grid_values: Callable[[BaseModel], dict[str, tuple]] = field(default=_dump)
+
+
+# --- helpers shared by the kinds' explainers ------------------------------------------------
+
+
+def split_pipeline(estimator) -> tuple[Callable[[pd.DataFrame], object], object]:
+    """(transform of X up to the final step, final step) for a pipeline; identity otherwise."""
+    steps = getattr(estimator, "steps", None)
+    if not steps or len(steps) == 1:
+        final = steps[0][1] if steps else estimator
+        return (lambda X: X), final
+    head = estimator[:-1]
+    return head.transform, steps[-1][1]
+
+
+def as_array(Z) -> np.ndarray:
+    """``Z`` as a float array (frames by their values)."""
+    return np.asarray(Z.to_numpy() if hasattr(Z, "to_numpy") else Z, dtype=float)
+
+
+def as_fitted(final, Z):
+    """Z as the final step saw it in fit: a frame with its column names, else an array."""
+    names = getattr(final, "feature_names_in_", None)
+    if names is None:
+        return as_array(Z)
+    return pd.DataFrame(as_array(Z), columns=list(names))

@@ -1,0 +1,87 @@
+"""The risk-factor-count baseline: what forces' ad-hoc tools count, explained exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, field_validator
+
+from vrurisk._errors import ModelError
+from vrurisk.models.kinds._base import ModelKind, Section, as_array, as_fitted, split_pipeline
+
+NO_BASELINE_WEIGHTS = (
+    "the baseline estimator {name} is not a fitted RiskFactorCountClassifier; cannot explain it"
+)
+
+#: The baseline's default risk factors (event type and role) and weights: what forces' ad-hoc
+#: tools typically count.
+DEFAULT_RISK_FACTORS = {
+    "serious_violence_suspect": 2.0,
+    "serious_violence_victim": 1.0,
+    "violence_suspect": 1.0,
+    "violence_victim": 1.0,
+    "knife_possession_suspect": 2.0,
+    "drug_supply_suspect": 1.0,
+    "custody_subject": 1.0,
+    "missing_episode_subject": 1.0,
+    "school_exclusion_subject": 1.0,
+    "ae_assault_victim": 1.0,
+    "social_care_referral_subject": 1.0,
+    "domestic_abuse_subject": 1.0,
+    "parental_imprisonment_subject": 1.0,
+}
+
+
+class BaselineConfig(Section):
+    """The risk-factor-count baseline: ``factors`` maps ``<event_type>_<role>`` to a weight; a
+    factor is present when the person has such an event in the last ``window_days``."""
+
+    factors: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_FACTORS))
+    window_days: int = Field(365, gt=0)
+
+    @field_validator("factors")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("models.baseline.factors must name at least one risk factor")
+        return value
+
+
+def _build(params: Mapping, seed: int, n_jobs: int):
+    from vrurisk.models._baseline import RiskFactorCountClassifier
+
+    return RiskFactorCountClassifier(**params)
+
+
+def _explain(estimator, X: pd.DataFrame):
+    """Exact: each present factor adds ``slope * weight`` to the link's log-odds."""
+    transform, final = split_pipeline(estimator)
+    try:
+        index, weight = final.factor_index_, final.factor_weight_
+        slope = float(np.ravel(final.link_.coef_)[0])
+        intercept = float(np.ravel(final.link_.intercept_)[0])
+    except AttributeError as exc:
+        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__)) from exc
+    Z = as_array(transform(X))
+    values = np.zeros_like(Z)
+    values[:, index] = (Z[:, index] > final.threshold) * (slope * np.asarray(weight, dtype=float))
+    return values, intercept, "risk_factor_count"
+
+
+def _margin(final, Z) -> np.ndarray:
+    return final.decision_function(as_fitted(final, Z))
+
+
+BASELINE = ModelKind(
+    name="baseline",
+    grid=BaselineConfig,
+    build=_build,
+    explain=_explain,
+    margin=_margin,
+    units="log-odds",
+    matches=lambda final: any(word in type(final).__name__ for word in ("RiskFactor", "Baseline")),
+    always_trained=True,
+    grid_values=lambda section: {"factors": (dict(section.factors),)},
+)
