@@ -14,6 +14,7 @@ __all__ = [
     "AgencyExtracts",
     "LinkageConfig",
     "LinkageResult",
+    "attach_to_people",
     "link_agencies",
     "load_linkage_config",
     "pairwise_precision_recall",
@@ -24,6 +25,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "_attach": ("attach_to_people",),
         "_config": ("LinkageConfig", "load_linkage_config", "validate_linkage_config"),
         "_evaluate": ("pairwise_precision_recall",),
         "_run": ("LinkageResult", "link_agencies"),
