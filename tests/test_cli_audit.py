@@ -213,8 +213,8 @@ def test_refuses_to_replace_a_directory_with_other_files(tmp_path, monkeypatch, 
     code, _, stderr = run_cli(*_args(scores_csv, out, "--top-k", "10"))
     assert code == 2
     assert stderr.strip() == (
-        f"error: --out {out} exists and holds files other than a bias audit (notes.txt); "
-        "choose a new or empty directory"
+        f"error: {out} exists and is not a bias audit (it holds notes.txt); refusing to "
+        "replace it: choose a new or empty directory, or force it (--force)"
     )
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
 

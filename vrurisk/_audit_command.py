@@ -16,16 +16,14 @@ from pydantic import ValidationError
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
 from vrurisk._serialise import file_sha256
+from vrurisk.data._output import OutputKind
 
 NO_SUCH_FILE = "{path}: no such file"
 ONE_OPERATING_POINT = "give exactly one of --flag-values, --threshold or --top-k, got {given}"
 BAD_REFERENCE = "--reference must look like ATTRIBUTE=GROUP (e.g. race=Caucasian), got {value!r}"
 NO_ATTRIBUTES = "--sensitive needs at least one column name, got {value!r}"
-OUT_NOT_EMPTY = (
-    "--out {path} exists and holds files other than {what} ({examples}); choose a new or "
-    "empty directory"
-)
-OUTPUT_FILES = {"fairness.json", "bias_audit.html"}
+#: A previous ``vrurisk audit`` output: fairness.json and the HTML report.
+BIAS_AUDIT = OutputKind("a bias audit", "fairness.json", frozenset({"bias_audit.html"}))
 DIFFERENT_DUPLICATES = (
     "{path}: column {column!r} appears more than once with different values; rename the copies"
 )
@@ -45,16 +43,19 @@ def run_audit(
     seed: int,
     out: Path,
     audit_log_path: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> dict:
     """Read ``data``, audit it, write ``fairness.json`` + ``bias_audit.html`` to ``out``.
 
     One audit-log entry (command ``audit``: the scores file and its SHA-256, the columns and
     operating point used, how many rows, the output) is appended before the bundle is moved
-    into place, so an audit that cannot be logged writes nothing. Returns the JSON-safe summary.
+    into place, so an audit that cannot be logged writes nothing. An existing ``out`` that is not
+    a previous audit is refused unless ``force``; the scores file's directory (or anything
+    holding it) always. Returns the JSON-safe summary.
     Every user error is a :class:`vrurisk.VruriskError`.
     """
     from vrurisk import audit_log
-    from vrurisk.data import write_directory_atomically
+    from vrurisk.data import check_output_directory, write_directory_atomically
     from vrurisk.evaluation import FairnessConfig, audit_scores
     from vrurisk.reports import write_bias_audit
 
@@ -89,7 +90,7 @@ def run_audit(
         )
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, FairnessConfig)) from exc
-    check_out_directory(out, OUTPUT_FILES, "a bias audit")
+    check_output_directory(out, BIAS_AUDIT, force=force, protected=(data,))
     if not data.is_file():
         raise DataValidationError(NO_SUCH_FILE.format(path=data))
     table = read_scores_table(data, used=[score_col, label_col, *attributes])
@@ -122,19 +123,8 @@ def run_audit(
             },
         )
 
-    write_directory_atomically(out, write)
+    write_directory_atomically(out, write, output=BIAS_AUDIT, force=force, protected=(data,))
     return result.to_dict()
-
-
-def check_out_directory(out: Path, ours: set[str], what: str) -> None:
-    """Refuse to replace a directory holding anything but a previous output (names in ``ours``)."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(OUT_NOT_EMPTY.format(path=out, what=what, examples="it is a file"))
-    if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if p.name not in ours)
-        if others:
-            examples = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
-            raise ConfigError(OUT_NOT_EMPTY.format(path=out, what=what, examples=examples))
 
 
 def read_scores_table(path: Path, *, used: list[str]) -> pd.DataFrame:

@@ -5,24 +5,33 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-OUTPUT_NAMES = {"comparison.json", "comparison.html", "audits"}
+from vrurisk.data._output import OutputKind
+
+#: A previous ``vrurisk compare`` output.
+SCORE_COMPARISON = OutputKind(
+    "a score comparison", "comparison.json", frozenset({"comparison.html", "audits"})
+)
 
 
-def run_compare(config_path: Path, out: Path, *, progress=None, audit_log_path=None) -> dict:
+def run_compare(
+    config_path: Path, out: Path, *, progress=None, audit_log_path=None, force: bool = False
+) -> dict:
     """Load the config, train and compare, write the bundle atomically; return the summary.
 
     One audit-log entry (command ``compare``: the config's hash, the table and its SHA-256, the
     scorers, train and test rows, the output) is appended before the bundle is moved into place.
+    An existing ``out`` that is not a previous comparison is refused unless ``force``; the
+    config and its data file (or anything holding them) always.
     """
     from vrurisk import audit_log
-    from vrurisk._audit_command import check_out_directory
     from vrurisk._serialise import file_sha256
-    from vrurisk.data import write_directory_atomically
+    from vrurisk.data import check_output_directory, write_directory_atomically
     from vrurisk.models import compare_with_existing_score, load_comparison_config
     from vrurisk.reports import comparison_summary, write_bias_audit, write_score_comparison
 
     config = load_comparison_config(config_path)
-    check_out_directory(out, OUTPUT_NAMES, "a score comparison")
+    protected = (config_path, config.data.path)
+    check_output_directory(out, SCORE_COMPARISON, force=force, protected=protected)
     comparison = compare_with_existing_score(config, progress=progress)
 
     def write(directory: Path) -> None:
@@ -45,7 +54,9 @@ def run_compare(config_path: Path, out: Path, *, progress=None, audit_log_path=N
             },
         )
 
-    write_directory_atomically(out, write)
+    write_directory_atomically(
+        out, write, output=SCORE_COMPARISON, force=force, protected=protected
+    )
     return comparison_summary(comparison)
 
 

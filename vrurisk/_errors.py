@@ -22,3 +22,7 @@ class ConfigError(VruriskError, ValueError):
 
 class ModelError(VruriskError):
     """A model cannot be loaded or does not match the features that can be built."""
+
+
+class OutputError(VruriskError, OSError):
+    """An output cannot or must not be written (unwritable place, or it would destroy data)."""

@@ -76,15 +76,18 @@ def _synthesise(
     end_date: str | None = None,
     risk_homophily: float = 1.0,
     interventions: dict | None = None,
+    force: bool = False,
 ):
     """Simulate a population and write people/events/links/truth + dataset.json atomically."""
     import time
 
     from vrurisk._errors import ConfigError
-    from vrurisk.data import save_dataset, simulate_population
+    from vrurisk.data import check_output_directory, save_dataset, simulate_population
+    from vrurisk.data._output import SYNTHETIC_DATASET
 
     if fmt not in SYNTH_FORMATS:
         raise ConfigError(BAD_SYNTH_FORMAT.format(allowed=list(SYNTH_FORMATS), value=fmt))
+    check_output_directory(out, SYNTHETIC_DATASET, force=force)  # before any work
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -103,7 +106,14 @@ def _synthesise(
         progress=progress,
         **(interventions or {}),
     )
-    save_dataset(population.dataset, out, format=fmt, extra_tables={"truth": population.truth})
+    save_dataset(
+        population.dataset,
+        out,
+        format=fmt,
+        extra_tables={"truth": population.truth},
+        output=SYNTHETIC_DATASET,
+        force=force,
+    )
     elapsed = time.perf_counter() - started
     echo_err(f"synth: wrote {out} ({fmt}, {elapsed:.1f} s)")
     return population
@@ -120,6 +130,9 @@ def _synthesise(
 )
 def synth(
     out: Path = typer.Option(..., "--out", help="Directory to write (replaced atomically)."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace --out even if it is not a previous output of this command."
+    ),
     people: int = typer.Option(20_000, "--people", help="Number of people (aged about 8-30)."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same data."),
     years: float = typer.Option(6.0, "--years", help="Years of events to simulate."),
@@ -199,6 +212,7 @@ def synth(
             if interventions
             else None
         ),
+        force=force,
     )
 
 
@@ -292,6 +306,9 @@ def audit(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the intervals and top-k tie-breaking."),
     out: Path = typer.Option(Path("bias-audit"), "--out", help="Directory to write."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace --out even if it is not a previous output of this command."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print fairness.json to stdout."),
 ) -> None:
     """Audit an existing score for bias: rates by group, disparity ratios, verdicts.
@@ -312,6 +329,7 @@ def audit(
         intersections=intersections,
         seed=seed,
         out=out,
+        force=force,
     )
     if as_json:
         import json
@@ -329,6 +347,9 @@ def audit(
 def compare(
     config: Path = typer.Argument(..., help="A score-comparison config (kind: score_comparison)."),
     out: Path = typer.Option(Path("comparison"), "--out", help="Directory to write."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace --out even if it is not a previous output of this command."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print comparison.json to stdout."),
 ) -> None:
     """Train vrurisk's models on a flat table and compare them with an existing score.
@@ -338,7 +359,7 @@ def compare(
     """
     from vrurisk._compare_command import run_compare
 
-    summary = run_compare(config, out, progress=echo_err)
+    summary = run_compare(config, out, progress=echo_err, force=force)
     if as_json:
         import json
 
@@ -411,6 +432,9 @@ def score(
     out: Path = typer.Option(
         None, "--out", help="Bundle directory, replaced atomically (default scores/NAME-DATE)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace --out even if it is not a previous output of this command."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object to stdout."),
     reveal_ids: bool = typer.Option(
         False,
@@ -447,6 +471,7 @@ def score(
         explain_top=explain_top,
         track=not no_tracking,
         progress=lambda m: echo_err(f"score: {m}"),
+        force=force,
     )
     if as_json:
         import json

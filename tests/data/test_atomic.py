@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from vrurisk.data import _dataset
+from vrurisk.data import _output
 from vrurisk.data import write_directory_atomically as write_atomically
 
 
@@ -29,7 +29,7 @@ def contents(path) -> dict[str, str]:
 @pytest.mark.parametrize("exchange", [True, False])
 def test_replaces_the_previous_directory_and_leaves_nothing_behind(tmp_path, monkeypatch, exchange):
     if not exchange:
-        monkeypatch.setattr(_dataset, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(_output, "_exchange", lambda a, b: False)
     target = tmp_path / "bundle"
     write_atomically(target, fill({"a.txt": "1", "b.txt": "2"}))
     write_atomically(target, fill({"c.txt": "3"}))
@@ -65,7 +65,7 @@ def test_directories_are_swapped_in_one_step_on_linux(tmp_path):
     b.mkdir()
     (a / "x").write_text("a")
     (b / "y").write_text("b")
-    assert _dataset._exchange(a, b)
+    assert _output._exchange(a, b)
     assert contents(a) == {"y": "b"} and contents(b) == {"x": "a"}
 
 

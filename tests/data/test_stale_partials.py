@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from vrurisk.data import _dataset
+from vrurisk.data import _output
 from vrurisk.data import write_directory_atomically as write_atomically
 
 WAITING_WRITER = textwrap.dedent(
@@ -73,10 +73,10 @@ def test_other_hosts_other_targets_and_unreadable_names_are_left_alone(tmp_path)
     keep = [
         f".bundle.partial-00000000-{dead_pid}-abc",  # another host
         ".bundle.partial-0123456789ab",  # no pid in the name (older vrurisk)
-        f".other.partial-{_dataset._HOST}-{dead_pid}-abc",  # another target
+        f".other.partial-{_output._HOST}-{dead_pid}-abc",  # another target
     ]
-    stale = f".bundle.partial-{_dataset._HOST}-{dead_pid}-abc"
+    stale = f".bundle.partial-{_output._HOST}-{dead_pid}-abc"
     for name in [*keep, stale]:
         (tmp_path / name).mkdir()
-    assert _dataset.remove_stale_partials(tmp_path / "bundle") == [tmp_path / stale]
+    assert _output.remove_stale_partials(tmp_path / "bundle") == [tmp_path / stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep)

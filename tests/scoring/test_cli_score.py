@@ -150,3 +150,75 @@ def test_ctrl_c_exits_130_not_0(registered_setup, keyed, monkeypatch, capsys):
     code, out, err = run_cli("score", str(registered_setup["config_path"]))
     assert code == 130 and out == ""
     assert err.strip().splitlines()[-1] == "error: interrupted"
+
+
+# --- --out never destroys what vrurisk did not write; unwritable --out is one line (issue 17)
+
+
+def _score_to(registered_setup, out, *extra):
+    return [
+        "score",
+        str(registered_setup["config_path"]),
+        "--out",
+        str(out),
+        "--no-tracking",
+        *extra,
+    ]
+
+
+def test_score_refuses_a_directory_it_did_not_write_before_loading_the_model(
+    registered_setup, keyed, monkeypatch, capsys, tmp_path
+):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "notes").write_text("x")
+    args = _score_to(registered_setup, out, "--model", "models:/no-such-model@champion")
+    code, stdout, stderr = run_cli(*args)
+    assert code == 2 and stdout == "" and "loading model" not in stderr
+    assert [line for line in stderr.splitlines() if not line.startswith("score: ")] == [
+        f"error: {out} exists and is not a score bundle (it holds notes); refusing to replace "
+        "it: choose a new or empty directory, or force it (--force)"
+    ]
+    assert (out / "notes").read_text() == "x"
+
+
+def test_score_replaces_its_own_bundle_and_a_forced_directory(
+    registered_setup, keyed, monkeypatch, capsys, tmp_path
+):
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "notes").write_text("x")
+    code, _, stderr = run_cli(*_score_to(registered_setup, out, "--force"))
+    assert code == 0, stderr
+    assert not (out / "notes").exists() and (out / "manifest.json").is_file()
+    code, _, stderr = run_cli(*_score_to(registered_setup, out))
+    assert code == 0, stderr  # a previous bundle is recognised by its manifest
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("where", ["data", "parent", "inside"])
+def test_score_never_replaces_the_input_data_even_forced(
+    registered_setup, keyed, monkeypatch, capsys, where
+):
+    data = registered_setup["config"].data.path
+    out = {"data": data, "parent": data.parent, "inside": data / "people.parquet"}[where]
+    before = sorted(p.name for p in data.iterdir())
+    code, _, stderr = run_cli(*_score_to(registered_setup, out, "--force"))
+    assert code == 2 and "loading model" not in stderr
+    assert stderr.splitlines()[-1].startswith("error: ")
+    assert "refusing to replace it, even when forced" in stderr.splitlines()[-1]
+    assert sorted(p.name for p in data.iterdir()) == before
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "proc"])
+def test_score_to_an_unwritable_out_is_one_line_before_any_work(
+    registered_setup, keyed, monkeypatch, capsys, tmp_path, where
+):
+    (tmp_path / "file").write_text("x")
+    out = {"under_a_file": tmp_path / "file" / "out", "proc": "/proc/vrurisk-out/bundle"}[where]
+    args = _score_to(registered_setup, out, "--model", "models:/no-such-model@champion")
+    code, stdout, stderr = run_cli(*args)
+    assert code == 2 and stdout == "" and "loading model" not in stderr
+    last = stderr.splitlines()[-1]
+    assert last.startswith(f"error: cannot write {out}: ")
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]

@@ -11,11 +11,6 @@ import datetime
 import hashlib
 import json
 import os
-import secrets
-import shutil
-import socket
-import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vrurisk._errors import DataValidationError
+from vrurisk.data._output import OutputKind, write_directory_atomically
 from vrurisk.data._schema import (
     CATEGORICAL_COLUMNS,
     EVENTS,
@@ -505,11 +501,15 @@ def save_dataset(
     *,
     format: str = "parquet",
     extra_tables: dict[str, pd.DataFrame] | None = None,
+    output: OutputKind | None = None,
+    force: bool = False,
 ) -> Path:
     """Write a dataset's tables (and optional extra tables) to ``directory`` atomically.
 
     Everything is written to a temporary directory beside the target and moved into place only
-    when complete, so an interrupted write leaves the previous contents or nothing.
+    when complete, so an interrupted write leaves the previous contents or nothing. ``output``
+    and ``force`` are passed to :func:`~vrurisk.data.write_directory_atomically` (what an
+    existing ``directory`` may be replaced as).
     """
     if format not in FORMATS:
         raise ValueError(BAD_FORMAT.format(allowed=list(FORMATS), value=format))
@@ -537,100 +537,4 @@ def save_dataset(
                 out.to_csv(tmp / f"{name}.csv", index=False)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
 
-    return write_directory_atomically(target, write)
-
-
-def write_directory_atomically(target: str | os.PathLike, write) -> Path:
-    """Call ``write(tmp_dir)`` and move ``tmp_dir`` to ``target`` only if it returns.
-
-    A previous ``target`` is replaced only after the new one is complete. On Linux the two are
-    swapped in one atomic step (``renameat2(RENAME_EXCHANGE)``), so ``target`` always names a
-    complete directory, even if the process is killed; elsewhere the old one is moved aside
-    first, so a kill at that instant leaves no ``target`` (never a partial one).
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_partials(target)
-    # Name the temporary directory before creating it, inside the try: a Ctrl-C landing just
-    # after the directory is made (even inside mkdir) still removes it.
-    tmp = target.parent / f"{_partial_prefix(target)}{_HOST}-{os.getpid()}-{secrets.token_hex(6)}"
-    try:
-        tmp.mkdir(mode=0o700)
-        write(tmp)
-        if target.is_dir() and _exchange(tmp, target):
-            shutil.rmtree(tmp, ignore_errors=True)  # ``tmp`` now holds the previous contents
-        elif target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
-
-
-#: This machine in temporary directory names, so a writer on another host sharing the
-#: filesystem is never taken for a dead local process.
-_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
-
-
-def _partial_prefix(target: Path) -> str:
-    return f".{target.name}.partial-"
-
-
-def remove_stale_partials(target: str | os.PathLike) -> list[Path]:
-    """Remove ``.NAME.partial-HOST-PID-*`` directories beside ``target`` left by dead writers.
-
-    A writer killed before it could clean up (SIGKILL, power loss) leaves its temporary
-    directory behind. Only directories made on this host by a process that no longer exists
-    are removed; a live writer's directory, another host's and any name without a pid are
-    left alone. Returns the directories removed.
-    """
-    target = Path(target)
-    prefix = _partial_prefix(target)
-    removed = []
-    try:
-        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
-    except OSError:
-        return removed
-    for path in candidates:
-        host, _, rest = path.name[len(prefix) :].partition("-")
-        pid = rest.partition("-")[0]
-        if host != _HOST or not pid.isdigit() or _process_alive(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid() or sys.platform == "win32":  # os.kill(pid, 0) kills on Windows
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by another user
-        return True
-    except OSError:
-        return True  # cannot tell: keep the directory
-    return True
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories (Linux ``renameat2``); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):  # no renameat2 in this C library
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return done == 0
+    return write_directory_atomically(target, write, output=output, force=force)

@@ -15,7 +15,7 @@ from pathlib import Path
 from vrurisk._errors import ModelError
 from vrurisk._serialise import file_sha256, json_safe
 from vrurisk._text import duration_words, plural
-from vrurisk.data import write_directory_atomically
+from vrurisk.data._output import OutputKind, write_directory_atomically
 
 SCORES = "scores"
 EXPLANATIONS = "explanations.parquet"
@@ -23,6 +23,8 @@ IMPORTANCE = "global_importance.parquet"
 PANEL = "panel.html"
 MODEL_CARD = "model_card.html"
 MANIFEST = "manifest.json"
+#: A previous bundle is recognised by its manifest, which lists every other file in it.
+SCORE_BUNDLE = OutputKind("a score bundle", MANIFEST)
 NO_AUDIT = "refusing to write scores without a bias audit ({reason})"
 
 
@@ -34,12 +36,16 @@ def write_score_bundle(
     metrics: Sequence[dict] = (),
     extra_manifest: dict | None = None,
     before_commit=None,
+    force: bool = False,
+    protected: Sequence = (),
 ) -> Path:
     """Write ``scored`` (a :class:`~vrurisk.scoring.ScoredCohort`) to ``out`` atomically.
 
     ``before_commit(manifest)``, if given, runs once every file is written and before the
     bundle is moved into place (e.g. to append the audit-log entry): if it raises, nothing is
-    written.
+    written. An existing ``out`` that is not a previous bundle is refused unless ``force``;
+    ``protected`` paths (the input data) are never replaced (see
+    :func:`~vrurisk.data.check_output_directory`).
 
     Raises
     ------
@@ -113,7 +119,9 @@ def write_score_bundle(
         if before_commit is not None:
             before_commit(manifest)
 
-    return write_directory_atomically(out, write)
+    return write_directory_atomically(
+        out, write, output=SCORE_BUNDLE, force=force, protected=protected
+    )
 
 
 def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None = None) -> dict:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from vrurisk.scoring._bundle import SCORES, write_score_bundle
+from vrurisk.data._output import check_output_directory
+from vrurisk.scoring._bundle import SCORE_BUNDLE, SCORES, write_score_bundle
 from vrurisk.scoring._score import parse_as_of, score_cohort
 
 
@@ -38,13 +39,16 @@ def run_scoring(
     track: bool = True,
     audit_log_path: str | os.PathLike | None = None,
     progress=None,
+    force: bool = False,
 ) -> dict:
     """Score the config's cohort with a registered model and write the bundle.
 
     Steps: load the data (unless given) and the model (``models:/NAME@ALIAS``, default from
     ``config.tracking``), score at ``as_of`` (default: the data's extraction date), explain and
     audit, write the bundle atomically to ``out``, log it to MLflow (tagged with the model
-    version, data fingerprint and as-of date) and record an audit-log entry.
+    version, data fingerprint and as-of date) and record an audit-log entry. ``out`` is
+    checked before the model is loaded: an existing directory that is not a previous bundle is
+    refused unless ``force``, the data directory (and anything holding it) always.
 
     Returns
     -------
@@ -67,6 +71,9 @@ def run_scoring(
         dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
     as_of = parse_as_of(as_of, dataset)
     timings["load_data"] = time.perf_counter() - started
+    target = Path(out) if out is not None else default_out(config, as_of)
+    protected = (config.data.path,)
+    check_output_directory(target, SCORE_BUNDLE, force=force, protected=protected)
     uri = model_uri or default_model_uri(config)
     say(f"loading model {uri}")
     t = time.perf_counter()
@@ -89,7 +96,6 @@ def run_scoring(
         model_info={"uri": uri, "version": version},
     )
     timings.update({f"score_{k}": v for k, v in scored.timings.items()})
-    target = Path(out) if out is not None else default_out(config, as_of)
     say(f"writing the bundle to {target}")
     t = time.perf_counter()
     write_score_bundle(
@@ -101,6 +107,8 @@ def run_scoring(
         before_commit=lambda manifest: _audit_log(
             config, dataset, target, manifest, audit_log_path
         ),
+        force=force,
+        protected=protected,
     )
     timings["write_bundle"] = time.perf_counter() - t
     summary = {
