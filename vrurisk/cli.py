@@ -6,6 +6,7 @@ with no traceback and nothing half-written.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def validate(
         ..., help="Directory holding people, events and links (CSV or Parquet)."
     ),
     extraction_date: str = typer.Option(
-        None, help="Date the extract was taken (default: dataset.json, else today)."
+        None,
+        help="Date the extract was taken, YYYY-MM-DD (default: dataset.json, else the last "
+        "record date, with a warning).",
     ),
 ) -> None:
     """Check a data directory against the data contract and print a summary.
@@ -556,7 +559,9 @@ def reidentify(
         None, "--out", help="Write key,person_id as CSV here (owner-only) instead of stdout."
     ),
     extraction_date: str = typer.Option(
-        None, help="Date the extract was taken (default: dataset.json, else today)."
+        None,
+        help="Date the extract was taken, YYYY-MM-DD (default: dataset.json, else the last "
+        "record date, with a warning).",
     ),
 ) -> None:
     """Map pseudonymised keys back to person ids (authorised key holders only).
@@ -671,8 +676,23 @@ def synth_agencies(
     typer.echo(f"Wrote {extracts.write(out)} and {len(extracts.tables)} agency tables")
 
 
+class _WarningLines(logging.Handler):
+    """The library's logged data warnings as ``warning: ...`` lines on (the current) stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        echo_err(f"warning: {' '.join(record.getMessage().split())}")
+
+
+def _say_data_warnings() -> None:
+    """E.g. an extraction date inferred from the data, which changes which outcomes count."""
+    data_logger = logging.getLogger("vrurisk.data")
+    if not any(isinstance(h, _WarningLines) for h in data_logger.handlers):
+        data_logger.addHandler(_WarningLines(logging.WARNING))
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
+    _say_data_warnings()
     try:
         # Outside standalone mode typer turns Ctrl-C (and typer.Exit) into a returned exit code.
         code = app(standalone_mode=False)

@@ -484,7 +484,7 @@ def test_bad_extraction_date_argument(tmp_path):
         load_dataset(directory, extraction_date="31/12/2023")
     assert (
         str(info.value)
-        == "extraction_date: extraction_date '31/12/2023' is not a date (YYYY-MM-DD)"
+        == "extraction_date: extraction_date '31/12/2023' is not YYYY-MM-DD; write it as 2023-12-31"
     )
 
 
@@ -494,9 +494,45 @@ def test_extraction_date_with_time_zone_is_compared_by_day():
     assert ds.extraction_date == pd.Timestamp("2024-01-01")
 
 
-def test_extraction_date_defaults_to_today(tmp_path):
-    directory = write_tables(tmp_path / "d", tiny_frames(), "csv", extraction_date=None)
-    assert load_dataset(directory).extraction_date == pd.Timestamp.today().normalize()
+def test_without_an_extraction_date_it_is_the_last_record_date_said_loudly(tmp_path, caplog):
+    """Issue 10 defect 2: never today (which counts the unrecorded future as zeros)."""
+    frames = tiny_frames()
+    directory = write_tables(tmp_path / "d", frames, "csv", extraction_date=None)
+    last = max(
+        pd.to_datetime(frames["events"]["event_date"]).max(),
+        pd.to_datetime(frames["links"]["link_date"]).max(),
+    )
+    with caplog.at_level("WARNING", logger="vrurisk.data"):
+        assert load_dataset(directory).extraction_date == last
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{directory}: no extraction date (no dataset.json and none given), so it is taken to be "
+        f"the last record date, {last.date()}: outcome windows ending after it count as open, "
+        "never as zeros. Say when the extract was taken (dataset.json, extraction_date) to be sure"
+    ]
+
+
+def test_the_base_rate_at_late_dates_does_not_drop_without_dataset_json(
+    tmp_path, small_population, caplog
+):
+    """Copying the tables without dataset.json must not turn unknown outcomes into zeros."""
+    from vrurisk.data import save_dataset
+    from vrurisk.features import OutcomeConfig, build_labels
+
+    original = small_population.dataset
+    directory = save_dataset(original, tmp_path / "copy", format="csv")
+    (directory / "dataset.json").unlink()
+    with caplog.at_level("WARNING", logger="vrurisk.data"):
+        copy = load_dataset(directory)
+    everyone = np.arange(original.n_people)
+    outcome = OutcomeConfig(horizon_days=365)
+    for months_before in (6, 12, 18, 24):
+        as_of = original.extraction_date - pd.DateOffset(months=months_before)
+        full = build_labels(original, as_of, everyone, outcome)
+        copied = build_labels(copy, as_of, everyone, outcome)
+        if full.isna().all():  # open window on the real data: must stay unknown, not 0
+            assert copied.isna().all(), as_of
+        else:
+            assert copied.mean() == full.mean(), as_of
 
 
 # --- fingerprint ---

@@ -74,7 +74,7 @@ def test_unknown_static_attribute_is_a_config_error(dataset):
 def test_bad_as_of_date_is_a_config_error(dataset):
     with pytest.raises(ConfigError) as err:
         build_feature_matrix(dataset, ["not a date"])
-    assert str(err.value) == "The as-of date 'not a date' is not a date (expected YYYY-MM-DD)."
+    assert str(err.value) == "as_of 'not a date' is not a date (YYYY-MM-DD)"
 
 
 def test_cohort_age_and_activity(dataset):

@@ -222,3 +222,26 @@ def test_score_to_an_unwritable_out_is_one_line_before_any_work(
     last = stderr.splitlines()[-1]
     assert last.startswith(f"error: cannot write {out}: ")
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        (
+            "01/06/2025",
+            "as_of '01/06/2025' is ambiguous: 2025-06-01 (day first, UK) or 2025-01-06 "
+            "(month first); write it as YYYY-MM-DD",
+        ),
+        ("13/06/2025", "as_of '13/06/2025' is not YYYY-MM-DD; write it as 2025-06-13"),
+        ("June 2025", "as_of 'June 2025' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_score_refuses_a_uk_date_instead_of_misreading_it(
+    registered_setup, keyed, tmp_path, as_of, message
+):
+    """Issue 17 critical 2: 01/06/2025 used to score at 2025-01-06."""
+    out = tmp_path / "bundle"
+    code, stdout, stderr = run_cli(*_score_to(registered_setup, out, "--as-of", as_of))
+    assert code == 2 and stdout == ""
+    assert stderr.splitlines()[-1] == f"error: {message}"
+    assert not out.exists()

@@ -19,7 +19,7 @@ from vrurisk.evaluation._explanations import raw_margin
 from vrurisk.models._risk_model import FEATURE_MISMATCH
 from vrurisk.scoring import score_cohort, write_score_bundle
 from vrurisk.scoring._bundle import NO_AUDIT
-from vrurisk.scoring._score import AFTER_EXTRACTION, BAD_DATE, NO_HELD_OUT
+from vrurisk.scoring._score import AFTER_EXTRACTION, NO_HELD_OUT
 
 BUNDLE_FILES = {
     "scores.parquet",
@@ -114,7 +114,7 @@ def test_as_of_dates_are_checked(scoring_setup):
     assert str(info.value) == AFTER_EXTRACTION.format(as_of="2031-01-01", extraction="2025-12-31")
     with pytest.raises(ConfigError) as info:
         score_cohort(s["dataset"], s["model"], s["config"], as_of="last tuesday")
-    assert str(info.value) == BAD_DATE.format(value="last tuesday")
+    assert str(info.value) == "as_of 'last tuesday' is not a date (YYYY-MM-DD)"
 
 
 def test_a_model_whose_features_differ_from_the_configs_is_refused(scoring_setup):

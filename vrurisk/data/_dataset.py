@@ -10,6 +10,7 @@ import csv
 import datetime
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vrurisk._dates import date_problem
 from vrurisk._errors import DataValidationError
 from vrurisk.data._output import OutputKind, write_directory_atomically
 from vrurisk.data._schema import (
@@ -62,6 +64,17 @@ EVENT_BEFORE_BIRTH = (
 BAD_FORMAT = "The 'format' parameter must be one of {allowed}. Got {value!r} instead."
 BAD_EXTRACTION_DATE = "extraction_date {value!r} is not a date (YYYY-MM-DD)"
 EXTRACTION_OUT_OF_RANGE = "extraction_date {value!r} is outside {earliest} to {latest}"
+EXTRACTION_INFERRED = (
+    "{source}: no extraction date (no dataset.json and none given), so it is taken to be the "
+    "last record date, {date}: outcome windows ending after it count as open, never as zeros. "
+    "Say when the extract was taken (dataset.json, extraction_date) to be sure"
+)
+NO_EXTRACTION_DATE = (
+    "{source}: no extraction date (no dataset.json and none given) and no dated events or "
+    "links to infer it from; give extraction_date"
+)
+
+logger = logging.getLogger(__name__)
 
 #: Columns added by validation (integer positions into ``people``), not part of the input.
 DERIVED_COLUMNS = ("person_idx", "idx_a", "idx_b")
@@ -125,18 +138,25 @@ class Dataset:
     ) -> Dataset:
         """Validate three frames against the data contract and build a :class:`Dataset`.
 
-        ``extraction_date`` defaults to today. ``names`` maps table names to the file names used
-        in error messages (defaults to the table names).
+        Without ``extraction_date`` it is inferred as the last event or link date, with a
+        warning logged (``vrurisk.data``) that names it: never today, which would count the
+        unrecorded future as outcomes that did not happen. ``names`` maps table names to the
+        file names used in error messages (defaults to the table names).
         """
         names = names or {name: name for name in TABLES}
-        extraction = _parse_extraction_date(
-            extraction_date, names.get("metadata", "extraction_date")
+        inferred = extraction_date is None
+        extraction = (
+            LATEST_DATE
+            if inferred
+            else _parse_extraction_date(extraction_date, names.get("metadata", "extraction_date"))
         )
         frames = {"people": people, "events": events, "links": links}
         clean = {
             name: _validate_table(frames[name], TABLES[name], names[name], extraction)
             for name in ("people", "events", "links")
         }
+        if inferred:
+            extraction = _last_record_date(clean, source)
         people_df = clean["people"]
         check_unique(people_df, "person_id", names["people"])
         index = pd.Index(people_df["person_id"])
@@ -272,13 +292,36 @@ def _hash_column(values: pd.Series, spec: TableSpec) -> bytes:
     return pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes()
 
 
+def _last_record_date(tables: dict[str, pd.DataFrame], source: str) -> pd.Timestamp:
+    """The latest event or link date, logged loudly as the inferred extraction date."""
+    dates = [
+        tables[table][column].max()
+        for table, column in (("events", "event_date"), ("links", "link_date"))
+        if len(tables[table])
+    ]
+    dates = [d for d in dates if not pd.isna(d)]
+    if not dates:
+        raise DataValidationError(NO_EXTRACTION_DATE.format(source=source))
+    last = pd.Timestamp(max(dates)).normalize().as_unit("ns")
+    logger.warning(EXTRACTION_INFERRED.format(source=source, date=last.date()))
+    return last
+
+
 def _parse_extraction_date(value, where: str) -> pd.Timestamp:
-    """The extraction date: a date, a datetime or ISO 8601 text (never a bare number)."""
-    if value is None:
-        return pd.Timestamp.today().normalize()
+    """The extraction date: a date, a datetime or ISO 8601 text (never a bare number).
+
+    Text is ``YYYY-MM-DD`` (a time and zone may follow); ``01/06/2025`` is refused with both of
+    its readings rather than guessed.
+    """
     bad = DataValidationError(BAD_METADATA.format(file=where, reason=_bad_date_reason(value)))
     if isinstance(value, str):
-        stamp = pd.to_datetime(value.strip(), errors="coerce", format="ISO8601")
+        text = value.strip()
+        problem = date_problem(text[:10], "extraction_date")
+        if problem is not None or (len(text) > 10 and text[10] not in "T "):
+            problem = date_problem(text, "extraction_date")
+            reason = problem or _bad_date_reason(value)
+            raise DataValidationError(BAD_METADATA.format(file=where, reason=reason))
+        stamp = pd.to_datetime(text, errors="coerce", format="ISO8601")
     elif isinstance(value, datetime.date):
         stamp = pd.Timestamp(value)
     else:
@@ -453,7 +496,8 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
     """Load and validate ``people``, ``events`` and ``links`` from a directory.
 
     Each table is ``<name>.parquet`` or ``<name>.csv``. The extraction date comes from the
-    argument, else from ``dataset.json`` beside the tables, else today.
+    argument, else from ``dataset.json`` beside the tables, else it is inferred as the last
+    event or link date with a logged warning naming it (never today).
 
     Raises
     ------

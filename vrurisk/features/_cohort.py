@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vrurisk._errors import ConfigError
+from vrurisk._dates import parse_date
 from vrurisk.data import Dataset
 from vrurisk.features._config import CohortConfig, OutcomeConfig
 
-BAD_AS_OF = "The as-of date {value!r} is not a date (expected YYYY-MM-DD)."
 NO_AS_OF = "At least one as-of date is needed."
 
 DAYS_PER_YEAR = 365.25
@@ -22,13 +21,8 @@ DAYS_PER_YEAR = 365.25
 
 def to_day(as_of) -> int:
     """An as-of date as integer days since 1970-01-01."""
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(BAD_AS_OF.format(value=as_of)) from exc
-    if pd.isna(stamp):
-        raise ConfigError(BAD_AS_OF.format(value=as_of))
-    return int(np.datetime64(stamp.normalize().date(), "D").astype(np.int64))
+    stamp = parse_date(as_of, "as_of")  # YYYY-MM-DD only: 01/06/2025 is refused, not guessed
+    return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
 def day_array(values: pd.Series) -> np.ndarray:

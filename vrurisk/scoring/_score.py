@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from vrurisk._dates import parse_date
 from vrurisk._errors import ConfigError, ModelError
 from vrurisk._serialise import json_safe
 from vrurisk.config import DEFAULT_EXPLAIN_TOP
@@ -30,7 +31,6 @@ AFTER_EXTRACTION = (
     "--as-of {as_of} is after the data's extraction date {extraction}; "
     "score on or before the extraction date"
 )
-BAD_DATE = "--as-of {value!r} is not a date (expected YYYY-MM-DD)"
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
 NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
 NO_HELD_OUT = (
@@ -110,13 +110,7 @@ def parse_as_of(value, dataset) -> pd.Timestamp:
     """Validate an as-of date against the data (one-line :class:`ConfigError` otherwise)."""
     if value is None:
         return default_as_of(dataset)
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(BAD_DATE.format(value=value)) from exc
-    if pd.isna(stamp):
-        raise ConfigError(BAD_DATE.format(value=value))
-    stamp = stamp.normalize()
+    stamp = parse_date(value, "as_of")  # YYYY-MM-DD only: 01/06/2025 is refused, not guessed
     extraction = default_as_of(dataset)
     if stamp > extraction:
         raise ConfigError(AFTER_EXTRACTION.format(as_of=stamp.date(), extraction=extraction.date()))
