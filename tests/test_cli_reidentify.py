@@ -28,6 +28,7 @@ def setup(tmp_path, monkeypatch):
     save_dataset(ds, tmp_path / "data", format="csv")
     monkeypatch.setenv("VRURISK_PSEUDONYM_KEY", SECRET)
     monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    monkeypatch.chdir(tmp_path)  # a default output file never lands in the repository
     keys = pseudonymise(["007", "p2"], load_key())
     (tmp_path / "keys.txt").write_text(f"{keys[0]}\n\n{keys[1]}\nffffffffffffffff\n")
     return {"root": tmp_path, "data": tmp_path / "data", "keys": keys, "dataset": ds}
@@ -35,7 +36,9 @@ def setup(tmp_path, monkeypatch):
 
 def test_keys_file_to_stdout_and_audit_log(setup, monkeypatch, capsys):
     root = setup["root"]
-    code, out, err = run_cli("reidentify", "--keys", root / "keys.txt", "--data", setup["data"])
+    code, out, err = run_cli(
+        "reidentify", "--keys", root / "keys.txt", "--data", setup["data"], "--stdout"
+    )
     assert code == 0
     assert out.splitlines() == [
         "key,person_id",
@@ -83,6 +86,7 @@ def test_key_file_option(setup, monkeypatch, capsys):
     code, out, _ = run_cli(
         "reidentify",
         *("--keys", root / "keys.txt", "--data", setup["data"], "--key-file", root / "secret.key"),
+        "--stdout",
     )
     assert code == 0 and ",007" in out
 
@@ -127,6 +131,31 @@ def test_demo_keys_use_the_demo_key_only_when_no_key_is_set(setup, monkeypatch, 
     monkeypatch.delenv("VRURISK_PSEUDONYM_KEY")
     demo_keys = pseudonymise(["p3"], load_key(demo=True))
     (root / "demo.txt").write_text(demo_keys[0] + "\n")
-    code, out, _ = run_cli("reidentify", "--keys", root / "demo.txt", "--data", setup["data"])
+    code, out, _ = run_cli(
+        "reidentify", "--keys", root / "demo.txt", "--data", setup["data"], "--stdout"
+    )
     assert code == 0 and out.splitlines()[1] == f"{demo_keys[0]},p3"
     assert audit_log.read_log(root / "audit.jsonl")[0]["details"]["key_source"] == "DEMO KEY"
+
+
+def test_ids_go_to_an_owner_only_file_unless_stdout_is_asked_for(setup, monkeypatch):
+    """Issue 17: reidentify used to print every raw id to the terminal by default."""
+    root = setup["root"]
+    monkeypatch.chdir(root)
+    code, out, err = run_cli("reidentify", "--keys", root / "keys.txt", "--data", setup["data"])
+    assert code == 0 and out == ""
+    written = root / "reidentified-ids.csv"
+    assert err.splitlines()[-1] == "reidentify: wrote reidentified-ids.csv (owner-only)"
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert written.read_text().splitlines()[1] == f"{setup['keys'][0]},007"
+    both = run_cli(
+        "reidentify",
+        "--keys",
+        root / "keys.txt",
+        "--data",
+        setup["data"],
+        "--stdout",
+        "--out",
+        root / "x.csv",
+    )
+    assert both.code == 2 and both.err == "error: give --out or --stdout, not both\n"

@@ -61,7 +61,7 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
     assert config.name == "experiment"
     assert config.data.path == (tmp_path / "data").resolve()
     assert config.outcome.horizon_days == 365
-    assert config.tracking.uri == "sqlite:///mlflow.db"
+    assert config.tracking.uri == f"sqlite:///{(tmp_path / 'mlflow.db').resolve()}"
     assert config.evaluation.selection == "precision_at_50"
     assert [spec.name for spec in config.model_specs] == [
         "lightgbm(num_leaves=15)",

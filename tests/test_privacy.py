@@ -74,7 +74,8 @@ def test_missing_key_is_one_clear_line(monkeypatch):
         load_key(ENV)
     assert str(info.value) == (
         f"no pseudonymisation key: set the environment variable {ENV} (at least 16 characters) "
-        "or name a key file in the config's privacy.key_file"
+        f"or name a key file in the config's privacy.key_file (or in {ENV}_FILE; 'vrurisk "
+        "keygen' makes one)"
     )
 
 
@@ -234,3 +235,21 @@ def test_config_listed_proxies():
     policy = check_feature_policy(["static_school_id_12", "age"], [], proxies=["school_id"])
     assert policy.proxy_features == {"static_school_id_12": "school_id"}
     assert check_feature_policy(["place_area_rate"], [], proxies=[]).warnings == []
+
+
+def test_keygen_writes_an_owner_only_key_that_the_key_file_variable_reads(tmp_path, monkeypatch):
+    """Issue 17: `export VRURISK_PSEUDONYM_KEY=...` taken literally failed as too short."""
+    from cli_helpers import run_cli
+
+    path = tmp_path / "secrets" / "vrurisk.key"
+    code, out, err = run_cli("keygen", "--out", path)
+    assert code == 0, err
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert out.splitlines()[-1] == f"  export VRURISK_PSEUDONYM_KEY_FILE={path.resolve()}"
+    monkeypatch.delenv("VRURISK_PSEUDONYM_KEY", raising=False)
+    monkeypatch.setenv("VRURISK_PSEUDONYM_KEY_FILE", str(path))
+    key = load_key()
+    assert key.source == f"key file {path}" and len(key.secret) >= 32
+    again = run_cli("keygen", "--out", path)  # never overwrites a key
+    assert again.code == 2 and "already exists; refusing to overwrite" in again.err
+    assert load_key().key_id == key.key_id

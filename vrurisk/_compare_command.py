@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from vrurisk._errors import DataValidationError
 from vrurisk.data._output import OutputKind
+
+NO_TABLE = "{path}: no such file (data.path in {config}){source}"
 
 #: A previous ``vrurisk compare`` output.
 SCORE_COMPARISON = OutputKind(
@@ -30,6 +33,11 @@ def run_compare(
     from vrurisk.reports import comparison_summary, write_bias_audit, write_score_comparison
 
     config = load_comparison_config(config_path)
+    if not Path(config.data.path).is_file():
+        source = f"; {' '.join(config.data.source.split())}" if config.data.source else ""
+        raise DataValidationError(
+            NO_TABLE.format(path=config.data.path, config=config_path, source=source)
+        )
     protected = (config_path, config.data.path)
     check_output_directory(out, SCORE_COMPARISON, force=force, protected=protected)
     comparison = compare_with_existing_score(config, progress=progress)

@@ -39,6 +39,26 @@ def _root(
         raise typer.Exit()
 
 
+@app.command(epilog="Example:\n\n  vrurisk init vru-project && cd vru-project")
+def init(
+    directory: Path = typer.Argument(..., help="Project directory (new, or without configs/)."),
+) -> None:
+    """Write a starter project: configs for the synthetic demo, a template and COMPAS.
+
+    configs/demo.yaml, configs/template.yaml (every key, commented) and configs/compas.yaml;
+    their relative paths (data, MLflow store) are relative to the config files, so they work
+    from the project directory or any other. Never overwrites a file.
+    """
+    from vrurisk._init_command import write_starter_project
+
+    for path in write_starter_project(directory):
+        typer.echo(f"Wrote {path}")
+    typer.echo(
+        f"Next: cd {directory} && vrurisk synth --out data/synthetic --people 3000 && "
+        "vrurisk train configs/demo.yaml"
+    )
+
+
 @app.command()
 def validate(
     data: Path = typer.Argument(
@@ -491,6 +511,28 @@ def score(
         typer.echo(f"  {Path(summary['out']) / name}")
 
 
+#: Where ``vrurisk reidentify`` writes the ids unless --out or --stdout says otherwise.
+REIDENTIFIED = "reidentified-ids.csv"
+
+
+@app.command(epilog="Examples:\n\n  vrurisk keygen\n\n  vrurisk keygen --out /secure/vrurisk.key")
+def keygen(
+    out: Path = typer.Option(
+        Path("vrurisk.key"), "--out", help="Key file to create (never overwritten)."
+    ),
+) -> None:
+    """Make a new pseudonymisation key file, readable by its owner only, and say how to use it.
+
+    Keep the file secret and backed up: keys made with it can be re-identified only with it.
+    """
+    from vrurisk.privacy import KEY_ENV_VAR, write_key_file
+
+    key = write_key_file(out)
+    typer.echo(f"Wrote {out} (owner-only; key id {key.key_id}). Keep it secret and backed up.")
+    typer.echo("Use it in this shell, or name it in the config (privacy: {key_file: PATH}):")
+    typer.echo(f"  export {KEY_ENV_VAR}_FILE={out.resolve()}")
+
+
 @app.command(
     epilog=(
         "Examples:\n\n"
@@ -556,7 +598,12 @@ def reidentify(
         None, "--key-file", help="File holding the secret (default: $VRURISK_PSEUDONYM_KEY)."
     ),
     out: Path = typer.Option(
-        None, "--out", help="Write key,person_id as CSV here (owner-only) instead of stdout."
+        None,
+        "--out",
+        help=f"CSV of key,person_id to write, owner-only (default {REIDENTIFIED}).",
+    ),
+    to_stdout: bool = typer.Option(
+        False, "--stdout", help="Print key,person_id to the terminal instead of a file."
     ),
     extraction_date: str = typer.Option(
         None,
@@ -569,9 +616,14 @@ def reidentify(
     Every use is recorded in the audit log (who, when, which data, how many keys) before any
     id is shown; keys that match nobody are left blank.
     """
+    from vrurisk._errors import ConfigError
     from vrurisk._reidentify_command import run_reidentify
     from vrurisk._text import plural
 
+    if to_stdout and out is not None:
+        raise ConfigError("give --out or --stdout, not both")
+    if not to_stdout and out is None:
+        out = Path(REIDENTIFIED)
     table, entry = run_reidentify(
         keys, data, key_file=key_file, out=out, extraction_date=extraction_date
     )
@@ -582,6 +634,8 @@ def reidentify(
     )
     if out is None:
         typer.echo(table.to_csv(index=False), nl=False)
+    else:
+        echo_err(f"reidentify: wrote {out} (owner-only)")
 
 
 log_app = typer.Typer(

@@ -283,6 +283,11 @@ class ExperimentConfig(_Section):
             value = data.get(section)
             if isinstance(value, dict) and isinstance(value.get(key), str):
                 data[section] = {**value, key: str(Path(base, value[key]).resolve())}
+        tracking = data.get("tracking", {})
+        if isinstance(tracking, dict):
+            uri = tracking.get("uri", TrackingConfig.model_fields["uri"].default)
+            if isinstance(uri, str):
+                data["tracking"] = {**tracking, "uri": resolve_tracking_uri(uri, base)}
         return data
 
     @model_validator(mode="after")
@@ -331,6 +336,8 @@ class ExperimentConfig(_Section):
         # config hashes the same on one machine and on Dask, whatever those sections say
         unhashed = ("execution", "scoring", "governance")
         raw = {k: v for k, v in self.to_dict().items() if k not in unhashed}
+        # nor where runs are logged (an absolute store path once resolved against the config)
+        raw["tracking"] = {k: v for k, v in raw["tracking"].items() if k != "uri"}
         text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -340,6 +347,30 @@ class ExperimentConfig(_Section):
     def history_length(self) -> pd.DateOffset | None:
         days = self.temporal.history_length_days
         return None if days is None else pd.DateOffset(days=days)
+
+
+def resolve_tracking_uri(uri: str, base_dir: str | os.PathLike) -> str:
+    """A relative local tracking store (``sqlite:///mlflow.db``, a bare path) made absolute.
+
+    Relative paths in a config are relative to the config file, so scoring from another
+    directory finds the store training wrote (not a new, empty ``mlflow.db``). Server URIs
+    (``http://...``) and absolute paths are returned unchanged.
+
+    Examples
+    --------
+    >>> resolve_tracking_uri("sqlite:///mlflow.db", "/srv/vru/configs")
+    'sqlite:////srv/vru/configs/mlflow.db'
+    >>> resolve_tracking_uri("http://mlflow.internal:5000", "/srv/vru/configs")
+    'http://mlflow.internal:5000'
+    """
+    if uri.startswith("sqlite:///"):
+        path, sep, query = uri.removeprefix("sqlite:///").partition("?")
+        if path and not path.startswith((":", "/")):
+            return f"sqlite:///{Path(base_dir, path).resolve()}{sep}{query}"
+        return uri
+    if "://" not in uri and ":" not in uri[:2] and not Path(uri).is_absolute():
+        return str(Path(base_dir, uri).resolve())
+    return uri
 
 
 def check_against_data(config: ExperimentConfig, extraction_date) -> None:

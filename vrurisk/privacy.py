@@ -48,6 +48,7 @@ __all__ = [
     "feature_policy_for_config",
     "generate_secret",
     "load_key",
+    "write_key_file",
     "pseudonymise",
     "reidentify",
 ]
@@ -67,8 +68,14 @@ DEMO_LABEL = (
 
 MISSING_KEY = (
     "no pseudonymisation key: set the environment variable {env_var} (at least {min} "
-    "characters) or name a key file in the config's privacy.key_file"
+    "characters) or name a key file in the config's privacy.key_file (or in {env_var}_FILE; "
+    "'vrurisk keygen' makes one)"
 )
+KEY_FILE_EXISTS = (
+    "{path} already exists; refusing to overwrite a pseudonymisation key (the keys made with "
+    "it could no longer be re-identified): choose another path"
+)
+KEY_FILE_SUFFIX = "_FILE"
 SHORT_KEY = "the pseudonymisation key from {source} is too short ({n} bytes; at least {min} needed)"
 UNREADABLE_KEY = "cannot read the pseudonymisation key file {path} ({reason})"
 MISSING_IDS = "cannot pseudonymise {n} empty person id(s)"
@@ -151,7 +158,9 @@ def load_key(
         ``key_env`` and ``key_file`` attributes (``ExperimentConfig.privacy``) is accepted too.
     key_file : path, optional
         A file whose contents (surrounding whitespace stripped) are the secret. Takes
-        precedence over the environment variable.
+        precedence over the environment variable, which takes precedence over a key file
+        named in ``<env_var>_FILE`` (e.g. ``VRURISK_PSEUDONYM_KEY_FILE``; see
+        :func:`write_key_file`).
     demo : bool
         Fall back to the built-in demo key (loudly labelled, ``DEMO-`` keys) when neither is
         set. Also on inside :func:`allow_demo_key`.
@@ -174,6 +183,9 @@ def load_key(
         section = env_var
         env_var = section.key_env
         key_file = key_file if key_file is not None else getattr(section, "key_file", None)
+    value = os.environ.get(env_var, "").strip()
+    if key_file is None and not value and os.environ.get(env_var + KEY_FILE_SUFFIX, "").strip():
+        key_file = os.environ[env_var + KEY_FILE_SUFFIX].strip()
     if key_file is not None:
         path = Path(key_file)
         try:
@@ -182,7 +194,6 @@ def load_key(
             reason = exc.strerror or type(exc).__name__
             raise ConfigError(UNREADABLE_KEY.format(path=path, reason=reason)) from exc
         return _checked(secret, f"key file {path}")
-    value = os.environ.get(env_var, "").strip()
     if value:
         return _checked(value.encode("utf-8"), f"environment variable {env_var}")
     if demo or _demo_allowed.get():
@@ -194,6 +205,41 @@ def _checked(secret: bytes, source: str) -> PseudonymKey:
     if len(secret) < MIN_SECRET_BYTES:
         raise ConfigError(SHORT_KEY.format(source=source, n=len(secret), min=MIN_SECRET_BYTES))
     return PseudonymKey(secret, source)
+
+
+def write_key_file(path: str | os.PathLike) -> PseudonymKey:
+    """Write a new random secret to ``path``, readable and writable by its owner only (0600).
+
+    An existing file is never overwritten: keys made with a lost secret cannot be
+    re-identified. Parent directories are created (owner-only).
+
+    Raises
+    ------
+    ConfigError
+        If ``path`` exists or cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     key = write_key_file(os.path.join(tmp, "vrurisk.key"))
+    ...     oct(os.stat(os.path.join(tmp, "vrurisk.key")).st_mode & 0o777)
+    '0o600'
+    """
+    path = Path(path)
+    secret = generate_secret()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise ConfigError(KEY_FILE_EXISTS.format(path=path)) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"cannot write the key file {path} ({reason})") from exc
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # whatever the umask
+        handle.write(secret + "\n")
+    return _checked(secret.encode("utf-8"), f"key file {path}")
 
 
 def generate_secret() -> str:

@@ -10,7 +10,7 @@
 - :func:`log_scoring_run`: a scoring bundle logged as a run tagged with the model version, the
   data fingerprint and the as-of date.
 
-Any tracking URI works: the default ``sqlite:///mlflow.db`` (a file in the working directory)
+Any tracking URI works: the default ``sqlite:///mlflow.db`` (a file beside the config)
 or a shared server, e.g. ``mlflow server --backend-store-uri postgresql://... \\
 --artifacts-destination s3://...`` and ``tracking.uri: http://mlflow.internal:5000``.
 

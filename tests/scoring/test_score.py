@@ -22,6 +22,7 @@ from vrurisk.scoring._bundle import NO_AUDIT
 from vrurisk.scoring._score import AFTER_EXTRACTION, NO_HELD_OUT
 
 BUNDLE_FILES = {
+    "audit_table.csv",
     "scores.parquet",
     "scores.csv",
     "explanations.parquet",

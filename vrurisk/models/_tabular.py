@@ -61,6 +61,8 @@ class TableData(_Section):
     filter: Literal["none", "propublica"] = "none"
     date_column: str
     label_column: str
+    #: Where the table comes from (e.g. a download address): said when the file is missing.
+    source: str = ""
 
 
 class TableFeatures(_Section):

@@ -2,7 +2,9 @@
 
 Files: ``scores.parquet`` and ``scores.csv``, ``explanations.parquet``,
 ``global_importance.parquet``, ``fairness.json`` and ``bias_audit.html``, ``panel.html``,
-``model_card.html`` and ``manifest.json`` (what produced the bundle, with a SHA-256 of each file).
+``model_card.html``, ``audit_table.csv`` (the audited closed list: score, outcome and sensitive
+attributes per person, no key, for ``vrurisk audit``) and ``manifest.json`` (what produced the
+bundle, with a SHA-256 of each file).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ IMPORTANCE = "global_importance.parquet"
 PANEL = "panel.html"
 MODEL_CARD = "model_card.html"
 MANIFEST = "manifest.json"
+AUDIT_TABLE = "audit_table.csv"
 #: A previous bundle is recognised by its manifest, which lists every other file in it.
 SCORE_BUNDLE = OutputKind("a score bundle", MANIFEST)
 NO_AUDIT = "refusing to write scores without a bias audit ({reason})"
@@ -114,6 +117,8 @@ def write_score_bundle(
         )
         (tmp / PANEL).write_text(panel, encoding="utf-8")
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
+        if scored.audit_table is not None:
+            scored.audit_table.to_csv(tmp / AUDIT_TABLE, index=False)
         manifest = bundle_manifest(scored, tmp, config=config, extra=extra_manifest)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if before_commit is not None:

@@ -80,6 +80,9 @@ class ScoredCohort:
         What scored and on what data (for the manifest, model card and tracking).
     timings : dict
         Seconds per stage.
+    audit_table : pandas.DataFrame or None
+        The audited closed list, one row per person (``score``, ``outcome`` and the sensitive
+        attributes, no key): what ``vrurisk audit`` reads to re-audit it at other settings.
     """
 
     as_of: pd.Timestamp
@@ -95,6 +98,7 @@ class ScoredCohort:
     audit_note: str = ""
     audit_model: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    audit_table: pd.DataFrame | None = None
 
     @property
     def n_explained(self) -> int:
@@ -220,9 +224,9 @@ def score_cohort(
     timings["explain"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    bias_audit, note, audit_model = (None, "bias audit turned off", {})
+    bias_audit, note, audit_model, audit_table = (None, "bias audit turned off", {}, None)
     if audit:
-        bias_audit, note, audit_model = _audit(
+        bias_audit, note, audit_model, audit_table = _audit(
             dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k
         )
     timings["audit"] = time.perf_counter() - t
@@ -242,6 +246,7 @@ def score_cohort(
         audit_note=note,
         audit_model=audit_model,
         timings=timings,
+        audit_table=audit_table,
     )
 
 
@@ -288,7 +293,10 @@ def _sensitive_frame(dataset, person_idx: np.ndarray, attributes) -> pd.DataFram
 
 
 def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k):
-    """(audit, note, audited model) of the list at ``as_of``; (None, reason, {}) if impossible.
+    """(audit, note, audited model, audit table) of the list at ``as_of``.
+
+    (None, reason, {}, None) if it cannot be audited. The audit table is the closed list as
+    audited: score, outcome and the sensitive attributes per person, no key.
 
     Selection rates come from the champion's list at ``as_of``. Error rates, precision and
     calibration come from the closed list at ``outcome_as_of``, scored by a model that never saw
@@ -307,22 +315,28 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
                 "sensitive attributes to the people table"
             ),
             {},
+            None,
         )
     current = _sensitive_frame(dataset, rows["person_idx"].to_numpy(), attributes)
     current["score"] = probability
     if outcome_as_of is None:
-        return None, "no as-of date with a closed outcome window in the data; fix the dates", {}
+        return (
+            None,
+            "no as-of date with a closed outcome window in the data; fix the dates",
+            {},
+            None,
+        )
     past = np.asarray(fm.rows["as_of"] == outcome_as_of)
     labels = fm.y[past]
     if not past.any() or labels.isna().any():
-        return None, f"no closed outcome window at {outcome_as_of.date()}; fix the dates", {}
+        return None, f"no closed outcome window at {outcome_as_of.date()}; fix the dates", {}, None
     rule = dict(
         horizon_days=config.outcome.horizon_days,
         recording_lag_days=config.temporal.recording_lag_days,
     )
     scorer = held_out_model(model, outcome_as_of, **rule)
     if scorer is None:
-        return None, _no_held_out(model, outcome_as_of, **rule), {}
+        return None, _no_held_out(model, outcome_as_of, **rule), {}, None
     audit_model = _audit_model(scorer, model, outcome_as_of)
     X_past = fm.X[past].reset_index(drop=True)
     outcome = _sensitive_frame(dataset, fm.rows["person_idx"].to_numpy()[past], attributes)
@@ -349,7 +363,7 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
         f"calibration from the list at {outcome_as_of.date()}, whose outcome window has closed, "
         f"scored by {audit_model['description']}"
     )
-    return result, note, audit_model
+    return result, note, audit_model, outcome[["score", "outcome", *attributes]]
 
 
 def _audit_model(scorer, champion, list_date: pd.Timestamp) -> dict:
