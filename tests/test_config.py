@@ -80,13 +80,13 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
             {"modles": {}},
             "config: unknown key 'modles'; allowed keys: calibration, cohort, config_version, "
             "data, evaluation, execution, fairness, features, governance, models, name, outcome, "
-            "privacy, scoring, seed, temporal, tracking",
+            "privacy, scoring, seed, temporal, tracking; did you mean 'models'?",
         ),
         (
             {"models": {"lightgbm": {"num_leafs": [3]}}},
             "models.lightgbm: unknown key 'num_leafs'; allowed keys: colsample_bytree, "
             "learning_rate, max_depth, min_child_samples, n_estimators, num_leaves, reg_lambda, "
-            "subsample",
+            "subsample; did you mean 'num_leaves'?",
         ),
         (
             {"models": {"lightgbm": {"num_leaves": ["abc"]}}},
@@ -309,3 +309,12 @@ def test_scoring_section_errors_name_the_key(scoring, message):
         assert str(info.value) == message
     else:
         assert str(info.value).startswith("scoring: unknown key 'explain'")
+
+
+def test_a_typod_section_is_named_not_hidden_behind_the_missing_one(tmp_path):
+    """Issue 17: 'modles:' was reported as 'models is required', the typo hidden."""
+    raw = with_changes()
+    raw["modles"] = raw.pop("models")
+    message = load_error(tmp_path, raw)
+    assert message.startswith("config: unknown key 'modles'; allowed keys: calibration, ")
+    assert message.endswith("; did you mean 'models'? (and 1 more problem(s) in the config)")

@@ -8,6 +8,7 @@ from the field's own type and constraints, so messages stay right when fields ch
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import types
 import typing
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 UNKNOWN_KEY = "{section}: unknown key {key!r}; allowed keys: {allowed}"
+DID_YOU_MEAN = "; did you mean {suggestion!r}?"
 MISSING_KEY = "{key} is required ({expected})"
 BAD_VALUE = "{key} must be {expected}, got {value!r}"
 MORE_ERRORS = "{message} (and {n} more problem(s) in the config)"
@@ -40,7 +42,9 @@ _CONSTRAINT_WORDS = (
 
 def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> str:
     """One line describing the first problem of ``exc`` (and how many others there are)."""
-    errors = exc.errors(include_url=False)
+    # an unknown key first: a typo'd section ('modles') also makes 'models' missing, and the
+    # typo is the problem to name
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     keys = {tuple(_resolve(root, error["loc"])[2]) for error in errors}
     message = _describe(errors[0], root)
     if len(keys) > 1:
@@ -53,8 +57,12 @@ def _describe(error: dict, root: type[BaseModel]) -> str:
     key = ".".join(path) or "config"
     if error["type"] == "extra_forbidden":
         section = ".".join(path[:-1]) or "config"
-        allowed = ", ".join(sorted(owner.model_fields)) if owner is not None else "none"
-        return UNKNOWN_KEY.format(section=section, key=path[-1], allowed=allowed)
+        names = sorted(owner.model_fields) if owner is not None else []
+        message = UNKNOWN_KEY.format(
+            section=section, key=path[-1], allowed=", ".join(names) or "none"
+        )
+        close = difflib.get_close_matches(str(path[-1]), names, n=1, cutoff=0.75)
+        return message + (DID_YOU_MEAN.format(suggestion=close[0]) if close else "")
     if error["type"] == "value_error" and "error" in error.get("ctx", {}):
         message = " ".join(str(error["ctx"]["error"]).split())
         section = path[0] if path else ""

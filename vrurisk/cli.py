@@ -761,8 +761,9 @@ def main() -> None:
     except Exception as exc:
         # Usage errors from typer's bundled click: bad options, missing arguments.
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            hint = " (see 'vrurisk --help')"
-            echo_err(f"error: {' '.join(exc.format_message().split())}{hint}")
+            message = " ".join(exc.format_message().split())
+            if message:  # bare 'vrurisk' (or a bare group) has printed its usage: no empty error
+                echo_err(f"error: {message} (see 'vrurisk --help')")
             sys.exit(2)
         if type(exc).__name__ == "Abort":
             echo_err("error: aborted")

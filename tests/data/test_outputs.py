@@ -103,3 +103,9 @@ def test_an_input_and_its_parents_are_refused_even_forced(tmp_path):
             check_output_directory(out, SYNTHETIC_DATASET, force=True, protected=[data])
     # a new directory inside the input does not touch it
     assert check_output_directory(data / "new", SYNTHETIC_DATASET, protected=[data]).name == "new"
+
+
+def test_bare_vrurisk_prints_usage_and_no_empty_error():
+    code, out, err = run_cli()
+    assert code == 2
+    assert "Usage:" in out + err and "error:" not in err

@@ -122,6 +122,7 @@ def test_the_governance_config_section_rejects_unknown_keys_and_bad_values():
     assert str(info.value) == (
         "governance: unknown key 'lawful_basiss'; allowed keys: contact, controller, "
         "dpia_reference, lawful_basis, retention_months, review_date, special_category_condition"
+        "; did you mean 'lawful_basis'?"
     )
     with pytest.raises(ConfigError, match=r"^governance.retention_months must be"):
         validate_config(tiny_raw_config(governance={"retention_months": 0}))
