@@ -52,7 +52,9 @@ def test_packaged_configs_are_the_repositorys(tmp_path):
     """One set of configs: the packaged copies differ only in where COMPAS's file lives."""
     packaged = resources.files("vrurisk").joinpath("configs")
     for name in ("demo.yaml", "template.yaml"):
-        assert packaged.joinpath(name).read_text() == (REPO_CONFIGS / name).read_text(), name
+        assert packaged.joinpath(name).read_text() == (REPO_CONFIGS / name).read_text(), (
+            f"configs/{name} changed: copy it to vrurisk/configs/{name} (what vrurisk init writes)"
+        )
     repo = yaml.safe_load((REPO_CONFIGS / "compas.yaml").read_text())
     ours = yaml.safe_load(packaged.joinpath("compas.yaml").read_text())
     assert ours["data"].pop("path") == "../data/compas/compas-scores-two-years.csv"

@@ -118,6 +118,17 @@ def test_as_of_dates_are_checked(scoring_setup):
     assert str(info.value) == "as_of 'last tuesday' is not a date (YYYY-MM-DD)"
 
 
+def test_an_as_of_date_before_the_data_says_there_is_no_cohort(scoring_setup):
+    """Issue 17: it used to be a 4 KB 'features do not match the model's manifest' line."""
+    s = scoring_setup
+    first = s["dataset"].events["event_date"].min().date()
+    with pytest.raises(ConfigError) as info:
+        score_cohort(s["dataset"], s["model"], s["config"], as_of="2000-01-01")
+    assert str(info.value) == (
+        f"no cohort at 2000-01-01: it is before the data's first event ({first})"
+    )
+
+
 def test_a_model_whose_features_differ_from_the_configs_is_refused(scoring_setup):
     s = scoring_setup
     raw = tiny_config(s["root"] / "data", "sqlite:///unused.db")

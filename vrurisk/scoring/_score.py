@@ -32,6 +32,7 @@ AFTER_EXTRACTION = (
     "score on or before the extraction date"
 )
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
+BEFORE_DATA = "no cohort at {as_of}: it is before the data's first event ({first})"
 NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
 NO_HELD_OUT = (
     "no model held out from the outcomes of the closed list at {date}: {models} trained on "
@@ -190,11 +191,13 @@ def score_cohort(
         seed=config.seed,
     )
     timings["features"] = time.perf_counter() - started
-    model.check_features(list(fm.X.columns))
-
     current = np.asarray(fm.rows["as_of"] == as_of)
-    if not current.any():
+    if not current.any():  # before comparing features: an empty cohort has none to compare
+        first = dataset.events["event_date"].min()
+        if not pd.isna(first) and as_of <= first:
+            raise ConfigError(BEFORE_DATA.format(as_of=as_of.date(), first=first.date()))
         raise ConfigError(EMPTY_COHORT.format(as_of=as_of.date()))
+    model.check_features(list(fm.X.columns))
     X = fm.X[current].reset_index(drop=True)
     rows = fm.rows[current].reset_index(drop=True)
     t = time.perf_counter()
