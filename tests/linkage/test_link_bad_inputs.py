@@ -95,12 +95,13 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(case, extracts_dir, tm
     previous = tmp_path / "linked"
     previous.mkdir()
     (previous / "crosswalk.csv").write_text("kept\n", encoding="utf-8")
+    (previous / "linkage_report.json").write_text("{}\n", encoding="utf-8")  # an earlier run
     code, out, err = run_cli("link", directory / "linkage.yaml", "--out", previous)
     assert code == 2, (out, err)
     assert err.count("\n") == 1 and err.startswith("error: "), err
     assert "Traceback" not in err
     assert re.search(message, err), err
-    assert sorted(p.name for p in previous.iterdir()) == ["crosswalk.csv"]
+    assert sorted(p.name for p in previous.iterdir()) == ["crosswalk.csv", "linkage_report.json"]
     assert (previous / "crosswalk.csv").read_text(encoding="utf-8") == "kept\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]
 

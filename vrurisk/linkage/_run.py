@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from vrurisk.data._output import OutputKind, check_output_directory
 from vrurisk.linkage._audit import NOT_RECORDED, age_bands, linkage_rates_by_group
 from vrurisk.linkage._config import LinkageConfig, load_linkage_config
 from vrurisk.linkage._prepare import read_agency_tables
@@ -24,6 +25,12 @@ CROSSWALK_FILE = "crosswalk.csv"
 PEOPLE_FILE = "people.csv"
 REPORT_HTML = "linkage_report.html"
 REPORT_JSON = "linkage_report.json"
+#: A previous ``vrurisk link`` output, recognised by its report (see vrurisk.data._output).
+LINKAGE_OUTPUT = OutputKind(
+    "a linkage output (vrurisk link)",
+    REPORT_JSON,
+    frozenset({CROSSWALK_FILE, PEOPLE_FILE, REPORT_HTML}),
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,9 @@ def link_agencies(
     started = time.perf_counter()
     if not isinstance(config, LinkageConfig):
         config = load_linkage_config(config)
+    inputs = [table.path for table in config.agencies.values()]
+    if out is not None:  # refuse an --out that would replace the agency tables before any work
+        check_output_directory(out, LINKAGE_OUTPUT, protected=inputs)
     records = read_agency_tables(config)
     model = fit_and_link(records, config)
     key = os.environ.get(KEY_ENV_VAR)
@@ -120,7 +130,7 @@ def link_agencies(
     )
     result = LinkageResult(crosswalk=crosswalk, people=people, summary=summary)
     if out is not None:
-        write_linkage(result, out)
+        write_linkage(result, out, protected=inputs)
         from vrurisk import audit_log
 
         audit_log.record(
@@ -138,8 +148,12 @@ def link_agencies(
     return result
 
 
-def write_linkage(result: LinkageResult, out: str | os.PathLike) -> Path:
-    """Write a :class:`LinkageResult` to ``out`` atomically (CSV tables, HTML and JSON report)."""
+def write_linkage(result: LinkageResult, out: str | os.PathLike, *, protected=()) -> Path:
+    """Write a :class:`LinkageResult` to ``out`` atomically (CSV tables, HTML and JSON report).
+
+    An existing ``out`` that is not a previous linkage output is refused, and so are the
+    ``protected`` paths (the agency tables) and anything holding them.
+    """
     import json
 
     from vrurisk.data import write_directory_atomically
@@ -156,7 +170,7 @@ def write_linkage(result: LinkageResult, out: str | os.PathLike) -> Path:
         )
         (tmp / REPORT_HTML).write_text(html, encoding="utf-8")
 
-    return write_directory_atomically(out, write)
+    return write_directory_atomically(out, write, output=LINKAGE_OUTPUT, protected=protected)
 
 
 def _crosswalk(clusters: pd.DataFrame, secret: bytes) -> pd.DataFrame:

@@ -167,12 +167,13 @@ class AgencyExtracts:
     def write(self, directory: str | os.PathLike, *, match_threshold: float | None = None) -> Path:
         """Write ``<agency>.csv``, ``linkage.yaml`` and ``truth/`` (kept apart) to ``directory``.
 
-        The directory is replaced atomically. Returns the path of ``linkage.yaml``, a config
-        ``vrurisk link`` runs as it is.
+        The directory is replaced atomically, but only if it is new, empty or an earlier
+        output of this function. Returns the path of ``linkage.yaml``, a config ``vrurisk link``
+        runs as it is.
         """
         import yaml
 
-        from vrurisk.data import write_directory_atomically
+        from vrurisk.data import OutputKind, write_directory_atomically
 
         agencies = {
             agency: {"path": f"{agency}.csv", **self.columns[agency]} for agency in self.tables
@@ -192,7 +193,12 @@ class AgencyExtracts:
             text = yaml.safe_dump(config, sort_keys=False)
             (tmp / "linkage.yaml").write_text(text, encoding="utf-8")
 
-        return write_directory_atomically(directory, write) / "linkage.yaml"
+        kind = OutputKind(
+            "simulated agency extracts (vrurisk synth-agencies)",
+            "linkage.yaml",
+            frozenset({"truth", *(f"{agency}.csv" for agency in AGENCIES)}),
+        )
+        return write_directory_atomically(directory, write, output=kind) / "linkage.yaml"
 
 
 def simulate_agency_extracts(
