@@ -407,6 +407,12 @@ def train(
     no_tracking: bool = typer.Option(
         False, "--no-tracking", help="Do not log to MLflow or register the champion."
     ),
+    extraction_date: str = typer.Option(
+        None,
+        "--extraction-date",
+        help="Date the extract was taken, YYYY-MM-DD (default: data.extraction_date, else "
+        "dataset.json, else the last record date, with a warning).",
+    ),
 ) -> None:
     """Train and compare the config's models with temporal cross-validation.
 
@@ -417,6 +423,8 @@ def train(
     from vrurisk.config import load_config
 
     experiment = load_config(config)  # config errors answer before training code is imported
+    if extraction_date is not None:
+        experiment = experiment.with_extraction_date(extraction_date)
     from vrurisk.models._train import format_comparison, train_experiment
 
     result = train_experiment(
@@ -473,6 +481,12 @@ def score(
     no_tracking: bool = typer.Option(
         False, "--no-tracking", help="Do not log the bundle to MLflow."
     ),
+    extraction_date: str = typer.Option(
+        None,
+        "--extraction-date",
+        help="Date the extract was taken, YYYY-MM-DD (default: data.extraction_date, else "
+        "dataset.json, else the last record date, with a warning).",
+    ),
 ) -> None:
     """Score the cohort with a registered model and write the bundle.
 
@@ -482,6 +496,8 @@ def score(
     from vrurisk.config import load_config
 
     experiment = load_config(config)  # config errors answer before scoring code is imported
+    if extraction_date is not None:
+        experiment = experiment.with_extraction_date(extraction_date)
     from vrurisk._text import plural
     from vrurisk.scoring._run import run_scoring
 

@@ -341,6 +341,24 @@ class ExperimentConfig(_Section):
         text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
+    def with_extraction_date(self, value) -> ExperimentConfig:
+        """This config with ``data.extraction_date`` set (``YYYY-MM-DD`` text or a date).
+
+        Examples
+        --------
+        >>> from vrurisk.config import validate_config
+        >>> raw = {"config_version": 1, "data": {"path": "d"}, "models": {"baseline": {}},
+        ...        "temporal": {"as_of_dates": ["2023-01-01", "2024-01-01"]}}
+        >>> validate_config(raw).with_extraction_date("2025-06-01").data.extraction_date
+        datetime.date(2025, 6, 1)
+        """
+        from vrurisk._dates import parse_date
+
+        day = parse_date(value, "extraction_date").date()
+        return self.model_copy(
+            update={"data": self.data.model_copy(update={"extraction_date": day})}
+        )
+
     def horizon(self) -> pd.DateOffset:
         return pd.DateOffset(days=self.outcome.horizon_days)
 

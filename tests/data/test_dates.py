@@ -72,3 +72,35 @@ def test_validate_says_when_it_infers_the_extraction_date(tmp_path):
     code, out, err = run_cli("validate", directory)
     assert code == 0, err
     assert err.startswith(f"warning: {directory}: no extraction date (no dataset.json")
+
+
+@pytest.mark.parametrize("command", ["train", "score"])
+def test_train_and_score_take_an_iso_extraction_date_only(tmp_path, command):
+    import yaml
+    from config_helpers import tiny_raw_config
+
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(tiny_raw_config()))
+    code, _, err = run_cli(command, path, "--extraction-date", "01/06/2025")
+    assert code == 2
+    assert err.splitlines() == [
+        "error: extraction_date '01/06/2025' is ambiguous: 2025-06-01 (day first, UK) or "
+        "2025-01-06 (month first); write it as YYYY-MM-DD"
+    ]
+
+
+def test_synth_end_date_is_iso_only():
+    code, _, err = run_cli("synth", "--out", "unused", "--end-date", "31/12/2025")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "error: end_date '31/12/2025' is not YYYY-MM-DD; write it as 2025-12-31"
+    )
+
+
+def test_a_config_takes_the_extraction_date_flag(tmp_path):
+    from config_helpers import tiny_raw_config
+
+    from vrurisk.config import validate_config
+
+    config = validate_config(tiny_raw_config()).with_extraction_date("2025-06-01")
+    assert config.data.extraction_date == datetime.date(2025, 6, 1)

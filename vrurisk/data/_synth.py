@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vrurisk._dates import parse_date
 from vrurisk._errors import ConfigError
 from vrurisk.data import _synth_params as P
 from vrurisk.data._dataset import Dataset
@@ -226,12 +227,7 @@ def simulate_population(
         intervention_places,
         intervention_adherence,
     )
-    try:
-        end = pd.Timestamp(end_date if end_date is not None else P.DEFAULT_END_DATE).normalize()
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(
-            BAD_PARAMETER.format(name="end_date", rule="a date", value=end_date)
-        ) from exc
+    end = parse_date(end_date if end_date is not None else P.DEFAULT_END_DATE, "end_date")
 
     n_months = max(1, int(round(years * 12)))
     total_days = int(round(n_months * DAYS_PER_YEAR / 12))
