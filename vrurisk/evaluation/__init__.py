@@ -7,9 +7,12 @@ scikit-learn, fairlearn or shap.
 from vrurisk._lazy import lazy_exports
 
 __all__ = [
+    "FAIRNESS_RATE",
+    "FAIRNESS_RATES",
     "BiasAudit",
     "Explanations",
     "FairnessConfig",
+    "FairnessRate",
     "OperatingPoint",
     "audit_scores",
     "average_precision",
@@ -36,6 +39,7 @@ __getattr__, __dir__ = lazy_exports(
         "_fairness": ("BiasAudit", "audit_scores"),
         "_fairness_config": ("FairnessConfig",),
         "_fairness_metrics": ("OperatingPoint", "top_k_flags"),
+        "_fairness_rates": ("FAIRNESS_RATE", "FAIRNESS_RATES", "FairnessRate"),
         "_metrics": (
             "average_precision",
             "base_rate",

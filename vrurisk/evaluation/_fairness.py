@@ -21,6 +21,7 @@ from vrurisk.evaluation._fairness_inputs import AuditTable, validated_table
 from vrurisk.evaluation._fairness_judgement import judge_disparities, power_summary
 from vrurisk.evaluation._fairness_metrics import (
     DISPARITY_METRICS,
+    FAIRNESS_RATES,
     OUTCOME_METRICS,
     RATE_DENOMINATORS,
     OperatingPoint,
@@ -480,14 +481,8 @@ def _events_of(cells: pd.DataFrame, group: str) -> dict[str, int]:
     """The numerator of each rate for one group's cell counts."""
     if group not in cells.index:
         return dict.fromkeys(RATE_DENOMINATORS, 0)
-    tp, fp, fn = (int(cells.at[group, c]) for c in ("tp", "fp", "fn"))
-    return {
-        "selection_rate": tp + fp,
-        "false_positive_rate": fp,
-        "false_negative_rate": fn,
-        "precision": tp,
-        "base_rate": tp + fn,
-    }
+    counts = tuple(int(cells.at[group, c]) for c in ("tp", "fp", "fn", "tn"))
+    return {rate.name: rate.events(*counts) for rate in FAIRNESS_RATES}
 
 
 def _disparity(row: dict, ref: dict, metric: str, sizes: dict) -> dict:

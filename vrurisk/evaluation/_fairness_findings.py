@@ -5,22 +5,8 @@ from __future__ import annotations
 import math
 
 from vrurisk._text import level_label, plural
+from vrurisk.evaluation._fairness_rates import METRIC_LABELS, METRIC_MEANINGS
 
-#: Short names of the rates, and what each is a share of, in the words a board would use.
-METRIC_LABELS = {
-    "selection_rate": "selection rate",
-    "false_positive_rate": "false positive rate",
-    "false_negative_rate": "false negative rate",
-    "precision": "precision",
-    "base_rate": "outcome rate",
-}
-METRIC_MEANINGS = {
-    "selection_rate": "the share of people who were flagged",
-    "false_positive_rate": "the share of people without the outcome who were flagged",
-    "false_negative_rate": "the share of people with the outcome who were not flagged",
-    "precision": "the share of flagged people who had the outcome",
-    "base_rate": "the share of people who had the outcome",
-}
 MAX_FLAG_SENTENCES = 25
 
 

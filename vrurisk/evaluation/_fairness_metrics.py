@@ -24,18 +24,12 @@ import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
 
-#: Rates the audit reports per group, in display order, with what each is a share of.
-RATE_DENOMINATORS = {
-    "selection_rate": "n",
-    "false_positive_rate": "negatives",
-    "false_negative_rate": "positives",
-    "precision": "flagged",
-    "base_rate": "n",
-}
-#: Rates compared between groups (base rate is context, not a property of the list).
-DISPARITY_METRICS = ("selection_rate", "false_positive_rate", "false_negative_rate", "precision")
-#: Rates that need outcomes (they come from the closed outcome window in a current-list audit).
-OUTCOME_METRICS = ("false_positive_rate", "false_negative_rate", "precision", "base_rate")
+from vrurisk.evaluation._fairness_rates import (  # noqa: F401 - the audit's names for them
+    DISPARITY_METRICS,
+    FAIRNESS_RATES,
+    OUTCOME_METRICS,
+    RATE_DENOMINATORS,
+)
 
 
 @dataclass(frozen=True)
@@ -121,19 +115,8 @@ def rates_from_counts(counts) -> dict[str, float]:
     """Group size, rates and mean score from ``tp, fp, fn, tn, score_sum`` (NaN if 0/0)."""
     tp, fp, fn, tn, score_sum = (float(c) for c in counts)
     n = tp + fp + fn + tn
-
-    def share(numerator: float, denominator: float) -> float:
-        return numerator / denominator if denominator else float("nan")
-
-    return {
-        "n": int(n),
-        "selection_rate": share(tp + fp, n),
-        "false_positive_rate": share(fp, fp + tn),
-        "false_negative_rate": share(fn, fn + tp),
-        "precision": share(tp, tp + fp),
-        "base_rate": share(tp + fn, n),
-        "mean_score": share(score_sum, n),
-    }
+    rates = {rate.name: rate.value(tp=tp, fp=fp, fn=fn, tn=tn) for rate in FAIRNESS_RATES}
+    return {"n": int(n), **rates, "mean_score": score_sum / n if n else float("nan")}
 
 
 def disaggregated_counts(sensitive: pd.DataFrame, flags, labels=None, scores=None) -> pd.DataFrame:
@@ -200,21 +183,15 @@ def bootstrap_rates(cells: pd.Series, n_samples: int, *, seed: int, key: str) ->
     denominator is zero are NaN. ``key`` names the group (and operating point) so each group
     gets its own reproducible stream whatever other groups exist.
     """
-    tp, fp, fn, tn = (int(cells[c]) for c in ("tp", "fp", "fn", "tn"))
-    parts = {
-        "selection_rate": (tp + fp, fn + tn),
-        "false_positive_rate": (fp, tn),
-        "false_negative_rate": (fn, tp),
-        "precision": (tp, fp),
-        "base_rate": (tp + fn, fp + tn),
-    }
+    counts = tuple(int(cells[c]) for c in ("tp", "fp", "fn", "tn"))
     rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
     draws = {}
-    for metric, (events, others) in parts.items():
+    for rate in FAIRNESS_RATES:
+        events, others = rate.events(*counts), rate.others(*counts)
         if events + others == 0:
-            draws[metric] = np.full(n_samples, np.nan)
+            draws[rate.name] = np.full(n_samples, np.nan)
         else:
-            draws[metric] = rng.beta(events + 0.5, others + 0.5, size=n_samples)
+            draws[rate.name] = rng.beta(events + 0.5, others + 0.5, size=n_samples)
     return draws
 
 

@@ -10,10 +10,9 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from vrurisk._text import level_label
+from vrurisk.evaluation import FAIRNESS_RATE, FAIRNESS_RATES
 from vrurisk.evaluation._fairness import VERDICTS, BiasAudit
 from vrurisk.evaluation._fairness_config import INTERSECTION_SEPARATOR
-from vrurisk.evaluation._fairness_findings import METRIC_LABELS, METRIC_MEANINGS
-from vrurisk.evaluation._fairness_metrics import DISPARITY_METRICS
 from vrurisk.reports._render import (
     MUTED,
     PALETTE,
@@ -79,8 +78,8 @@ def render_bias_audit(
         sections=sections,
         calibration=calibration,
         intersections=intersections,
-        metrics=[(m, METRIC_LABELS[m], METRIC_MEANINGS[m]) for m in DISPARITY_METRICS],
-        outcome_meaning=METRIC_MEANINGS["base_rate"],
+        metrics=[(r.name, r.label, r.meaning) for r in FAIRNESS_RATES if r.compared],
+        outcome_meaning=FAIRNESS_RATE["base_rate"].meaning,
         verdicts=VERDICTS,
         has_current="n_current" in audit.groups.columns,
         score_format="pct" if _probabilities(audit.calibration) else "num",
@@ -126,12 +125,13 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
     figure.subplots_adjust(
         left=label_width, right=0.97, top=1 - 0.62 / height, bottom=0.4 / height, wspace=0.2
     )
-    axes = figure.subplots(1, len(DISPARITY_METRICS), sharey=True)  # each its own x scale
+    compared = [rate.name for rate in FAIRNESS_RATES if rate.compared]
+    axes = figure.subplots(1, len(compared), sharey=True)  # each its own x scale
     positions = np.arange(len(groups))
     colours = [
         MUTED if r["small_group"] else PALETTE[1] if r["is_reference"] else PALETTE[0] for r in rows
     ]
-    for ax, metric in zip(axes, DISPARITY_METRICS, strict=True):
+    for ax, metric in zip(axes, compared, strict=True):
         values = np.array([np.nan if r[metric] is None else r[metric] for r in rows], dtype=float)
         lows = np.array([_or(r[f"{metric}_low"], v) for r, v in zip(rows, values, strict=True)])
         highs = np.array([_or(r[f"{metric}_high"], v) for r, v in zip(rows, values, strict=True)])
@@ -155,7 +155,7 @@ def _rates_chart(rows: list[dict], attribute: str, level: float) -> str:
                 capsize=3,
                 markersize=5,
             )
-        ax.set_title(METRIC_LABELS[metric], fontsize=9)
+        ax.set_title(FAIRNESS_RATE[metric].label, fontsize=9)
         ax.set_xlim(0, rate_axis_top(np.concatenate([values, highs])))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
         ax.xaxis.set_major_formatter(_percent_ticks)

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from vrurisk._text import level_label
-from vrurisk.evaluation._fairness_findings import METRIC_LABELS
+from vrurisk.evaluation import FAIRNESS_RATE
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
 COMPARISON_JSON = "comparison.json"
@@ -35,7 +35,7 @@ def comparison_summary(comparison) -> dict:
             "group": group,
             "reference": reference,
             "metric": metric,
-            "label": METRIC_LABELS[metric],
+            "label": FAIRNESS_RATE[metric].label,
             "cells": [cells.get(s) for s in scorers],
         }
         for (attribute, group, reference, metric), cells in sorted(
