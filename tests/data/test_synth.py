@@ -307,10 +307,10 @@ def test_cli_synth_rejects_a_bad_format_with_one_line_and_writes_nothing(
 
 
 def test_cli_demo_synthesises_validates_and_prints_a_summary(tmp_path, monkeypatch, capsys):
-    from vrurisk import cli
+    from vrurisk.cli import demo
 
     # The data steps only: training and scoring need more than 500 people (tests/scoring).
-    monkeypatch.setattr(cli, "DEMO_STEPS", cli.DEMO_STEPS[:2])
+    monkeypatch.setattr(demo, "DEMO_STEPS", demo.DEMO_STEPS[:2])
     code, out, err = run_cli("demo", "--out", str(tmp_path / "demo"), "--people", "500")
     assert code == 0, err
     assert (tmp_path / "demo" / "data" / "events.parquet").exists()

@@ -80,7 +80,7 @@ def test_flags_the_published_disparity_and_writes_the_bundle(compas_audit):
 
 def test_decile_threshold_gives_the_same_rates(tmp_path):
     """decile_score >= 5 is exactly Medium or High, and adds calibration by decile."""
-    from vrurisk._audit_command import read_scores_table
+    from vrurisk.data._scores_table import read_scores_table
     from vrurisk.evaluation import FairnessConfig, audit_scores
 
     table = read_scores_table(GENERAL, used=["decile_score", "two_year_recid", "race"])

@@ -145,7 +145,7 @@ def test_compas_config_trains_without_race_and_reports_side_by_side(tmp_path, mo
 
 def test_compare_command_writes_an_audit_log_entry(tmp_path):
     from vrurisk import audit_log
-    from vrurisk._compare_command import run_compare
+    from vrurisk.reports._compare_run import run_compare
 
     config_path = _config(tmp_path)
     log, out = tmp_path / "audit.jsonl", tmp_path / "comparison"
@@ -166,7 +166,7 @@ def test_compare_command_writes_an_audit_log_entry(tmp_path):
 
 def test_no_comparison_is_written_when_the_audit_log_cannot_be(tmp_path):
     from vrurisk import VruriskError
-    from vrurisk._compare_command import run_compare
+    from vrurisk.reports._compare_run import run_compare
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")

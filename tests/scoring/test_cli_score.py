@@ -107,7 +107,7 @@ def test_bad_as_of_date_is_one_line_and_exit_2(registered_setup, keyed, monkeypa
     )
     assert code == 2
     assert err.strip().splitlines()[-1] == (
-        "error: --as-of 2099-01-01 is after the data's extraction date 2025-12-31; "
+        "error: as_of 2099-01-01 is after the data's extraction date 2025-12-31; "
         "score on or before the extraction date"
     )
 

@@ -257,7 +257,7 @@ def compare_with_existing_score(
     """
     import time
 
-    from vrurisk._audit_command import read_scores_table
+    from vrurisk.data._scores_table import read_scores_table
     from vrurisk.evaluation._fairness_inputs import _binary
 
     say = progress or (lambda message: None)

@@ -18,6 +18,7 @@ from vrurisk._errors import ModelError
 from vrurisk._serialise import file_sha256, json_safe
 from vrurisk._text import duration_words, plural
 from vrurisk.data._output import OutputKind, write_directory_atomically
+from vrurisk.reports._bias_audit import BIAS_AUDIT_HTML
 
 SCORES = "scores"
 EXPLANATIONS = "explanations.parquet"
@@ -28,6 +29,8 @@ MANIFEST = "manifest.json"
 AUDIT_TABLE = "audit_table.csv"
 #: A previous bundle is recognised by its manifest, which lists every other file in it.
 SCORE_BUNDLE = OutputKind("a score bundle", MANIFEST)
+#: The bundle's reports for people (what ``vrurisk score`` and ``vrurisk demo`` point to).
+READER_REPORTS = (PANEL, BIAS_AUDIT_HTML, MODEL_CARD)
 NO_AUDIT = "refusing to write scores without a bias audit ({reason})"
 
 

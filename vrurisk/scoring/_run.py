@@ -1,6 +1,6 @@
 """``vrurisk score``: load config, data and registered model; score; write; track; audit-log.
 
-Kept out of ``cli.py`` so the command stays thin and this is testable without typer.
+The CLI's ``vrurisk score`` is a thin wrapper over :func:`run_scoring`.
 """
 
 from __future__ import annotations

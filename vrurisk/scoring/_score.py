@@ -28,7 +28,7 @@ from vrurisk.evaluation import (
 from vrurisk.evaluation._fairness_config import audited_top_k, check_sensitive_columns
 
 AFTER_EXTRACTION = (
-    "--as-of {as_of} is after the data's extraction date {extraction}; "
+    "as_of {as_of} is after the data's extraction date {extraction}; "
     "score on or before the extraction date"
 )
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"

@@ -1,4 +1,4 @@
-"""``vrurisk init DIR``: a starter project whose configs work from there.
+"""A starter project whose configs work from there (``vrurisk init DIR``).
 
 The configs ship as package data (``vrurisk/configs``), so a ``pip install``-ed user has them:
 ``configs/demo.yaml`` (the synthetic demo), ``configs/template.yaml`` (every key, commented)

@@ -1,4 +1,4 @@
-"""``vrurisk compare``: vrurisk's models beside an existing score, written as one bundle."""
+"""vrurisk's models beside an existing score, written as one bundle (``vrurisk compare``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from pathlib import Path
 
 from vrurisk._errors import DataValidationError
 from vrurisk.data._output import OutputKind
+from vrurisk.reports._comparison import COMPARISON_HTML, COMPARISON_JSON
 
+#: The comparison's folder of every scorer's bias audit.
+AUDITS = "audits"
 NO_TABLE = "{path}: no such file (data.path in {config}){source}"
 
 #: A previous ``vrurisk compare`` output.
 SCORE_COMPARISON = OutputKind(
-    "a score comparison", "comparison.json", frozenset({"comparison.html", "audits"})
+    "a score comparison", COMPARISON_JSON, frozenset({COMPARISON_HTML, AUDITS})
 )
 
 
@@ -30,7 +33,8 @@ def run_compare(
     from vrurisk._serialise import file_sha256
     from vrurisk.data import check_output_directory, write_directory_atomically
     from vrurisk.models import compare_with_existing_score, load_comparison_config
-    from vrurisk.reports import comparison_summary, write_bias_audit, write_score_comparison
+    from vrurisk.reports._bias_audit import write_bias_audit
+    from vrurisk.reports._comparison import comparison_summary, write_score_comparison
 
     config = load_comparison_config(config_path)
     if not Path(config.data.path).is_file():
@@ -45,7 +49,7 @@ def run_compare(
     def write(directory: Path) -> None:
         write_score_comparison(comparison, directory)
         for name, audit in comparison.audits.items():
-            folder = directory / "audits" / _slug(name)
+            folder = directory / AUDITS / _slug(name)
             folder.mkdir(parents=True)
             write_bias_audit(audit, folder, title=f"Bias audit of {name} (test rows)")
         audit_log.record(

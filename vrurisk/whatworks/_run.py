@@ -1,7 +1,4 @@
-"""``vrurisk evaluate``: what works, for one programme; the report, MLflow and the audit log.
-
-Kept out of ``cli.py`` so the command stays thin and this logic is testable without typer.
-"""
+"""What works, for one programme: the report, MLflow and the audit log (``vrurisk evaluate``)."""
 
 from __future__ import annotations
 
@@ -33,7 +30,7 @@ def run_evaluation(
     from vrurisk import __version__, audit_log
     from vrurisk.data import load_dataset, write_directory_atomically
     from vrurisk.reports import write_evaluation
-    from vrurisk.whatworks import evaluate_programme
+    from vrurisk.whatworks._evaluate import evaluate_programme
 
     say = progress or (lambda message: None)
     dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)

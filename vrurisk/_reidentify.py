@@ -1,7 +1,6 @@
-"""``vrurisk reidentify``: map pseudonymised keys back to person ids, for key holders only.
+"""Map pseudonymised keys back to person ids, for key holders only (``vrurisk reidentify``).
 
-Kept out of ``cli.py`` so the command stays thin and this is testable without typer. Every
-re-identification is recorded in the audit log *before* any id is revealed; if the log cannot
+Every re-identification is recorded in the audit log *before* any id is revealed; if the log cannot
 be written, nothing is revealed.
 """
 

@@ -1,0 +1,120 @@
+"""``vrurisk demo``: the whole pipeline end to end on a synthetic population."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from vrurisk.cli._app import app, echo_err
+from vrurisk.cli.synth import _synthesise
+
+
+def _demo_data(state: dict) -> None:
+    """Demo step: synthesise a population into <out>/data, load it back and summarise it."""
+    from vrurisk.data import load_dataset
+    from vrurisk.data._summary import describe_dataset
+
+    data_dir = state["out"] / "data"
+    _synthesise(
+        data_dir,
+        people=state["people"],
+        seed=state["seed"],
+        years=6.0,
+        contagion=1.0,
+        recording_bias=1.0,
+        fmt="parquet",
+    )
+    state["dataset"] = load_dataset(data_dir)
+    typer.echo(f"Synthetic population in {data_dir} (validated):")
+    typer.echo(describe_dataset(state["dataset"]))
+
+
+def _reset(state: dict) -> None:
+    """Demo step: remove what a previous demo run left in ``out`` (only the demo's own files)."""
+    from vrurisk.scoring._demo import demo_reset
+
+    demo_reset(state)
+
+
+def _train(state: dict) -> None:
+    """Demo step: write ``<out>/demo.yaml`` and train it (MLflow store ``<out>/mlflow.db``)."""
+    from vrurisk.config import load_config
+    from vrurisk.models._train import format_comparison, train_experiment
+    from vrurisk.scoring._demo import AUDIT_LOG, write_demo_config
+
+    state["config_path"] = write_demo_config(state["out"])
+    config = load_config(state["config_path"])
+    result = train_experiment(
+        config,
+        state["dataset"],
+        tracking=True,
+        progress=lambda m: echo_err(f"  train: {m}"),
+        audit_log_path=Path(state["out"]) / AUDIT_LOG,
+    )
+    state["config"], state["training"] = config, result
+    typer.echo(format_comparison(result))
+    typer.echo(f"Registered model: {result.tracking['model_uri']} ({config.tracking.uri})")
+
+
+def _score(state: dict) -> None:
+    """Demo step: score the latest cohort with the registered champion, explain and audit it."""
+    from vrurisk._text import plural
+    from vrurisk.privacy import allow_demo_key
+    from vrurisk.scoring._bundle import READER_REPORTS
+    from vrurisk.scoring._demo import AUDIT_LOG, BUNDLE
+    from vrurisk.scoring._run import run_scoring
+
+    out = Path(state["out"])
+    with allow_demo_key():
+        summary = run_scoring(
+            state["config"],
+            dataset=state["dataset"],
+            out=out / BUNDLE,
+            audit_log_path=out / AUDIT_LOG,
+            progress=lambda m: echo_err(f"  score: {m}"),
+        )
+    state["scoring"] = summary
+    bundle = Path(summary["out"])
+    flagged = plural(summary["n_flagged"], "disparity", "disparities")
+    typer.echo(
+        f"Scored {summary['n_scored']:,} people at {summary['as_of']}; explained the top "
+        f"{summary['n_explained']}; bias audit: {flagged} flagged "
+        f"(error rates from {summary['outcome_as_of']}). Keys: {summary['pseudonym_key']}."
+    )
+    typer.echo("Reports:")
+    for name in READER_REPORTS:
+        typer.echo(f"  {(bundle / name).resolve()}")
+    typer.echo(
+        f"Re-score later with: VRURISK_PSEUDONYM_KEY=... vrurisk score {state['config_path']}"
+    )
+
+
+#: The demo's steps in order: (title, function of a shared state dict). Append new steps here.
+DEMO_STEPS = [
+    ("clear the previous demo's own outputs", _reset),
+    ("synthesise and validate the data", _demo_data),
+    ("train and compare models (temporal cross-validation, MLflow)", _train),
+    ("score the latest cohort, explain it and audit it for bias", _score),
+]
+
+
+@app.command(
+    epilog=("Examples:\n\n  vrurisk demo\n\n  vrurisk demo --out /tmp/vrurisk-demo --people 5000")
+)
+def demo(
+    out: Path = typer.Option(Path("demo-output"), "--out", help="Directory for all outputs."),
+    people: int = typer.Option(20_000, "--people", help="Number of synthetic people."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the synthetic population."),
+) -> None:
+    """Run the whole pipeline end to end on a synthetic population.
+
+    Steps: synthesise a population into <out>/data and validate it; train and compare models
+    with temporal cross-validation (MLflow store <out>/mlflow.db); score the latest cohort with
+    the registered champion, explain it and audit it for bias (<out>/bundle: panel.html,
+    bias_audit.html, model_card.html). Re-running replaces <out> cleanly.
+    """
+    state = {"out": out, "people": people, "seed": seed}
+    for number, (title, step) in enumerate(DEMO_STEPS, start=1):
+        echo_err(f"[{number}/{len(DEMO_STEPS)}] {title}")
+        step(state)
