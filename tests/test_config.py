@@ -12,13 +12,13 @@ from pydantic import ValidationError
 
 from vrurisk._errors import ConfigError
 from vrurisk.config import (
-    EMPTY_GRID,
-    HORIZON_TOO_LONG,
     ExperimentConfig,
     check_against_data,
     load_config,
     plan_splits,
 )
+from vrurisk.models._models_config import EMPTY_GRID_MESSAGE as EMPTY_GRID
+from vrurisk.models._temporal import HORIZON_TOO_LONG
 
 CONFIGS = Path(__file__).parents[1] / "configs"
 

@@ -25,23 +25,56 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
-from vrurisk.evaluation._fairness_config import FairnessConfig
-from vrurisk.evaluation._k import k_label, parse_k
+from vrurisk._section import Section
+from vrurisk.evaluation import EvaluationConfig, FairnessConfig
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
-from vrurisk.models._models_config import EMPTY_GRID_MESSAGE as EMPTY_GRID  # noqa: F401
-from vrurisk.models._models_config import ModelsConfig
-from vrurisk.models._splits import refit_split, temporal_splits
-from vrurisk.models.kinds import DEFAULT_RISK_FACTORS, BaselineConfig, Section, as_list  # noqa: F401
-from vrurisk.reports._governance import GovernanceConfig
+from vrurisk.models import (
+    CalibrationConfig,
+    ModelsConfig,
+    TemporalConfig,
+    check_against_data,
+    plan_splits,
+)
+from vrurisk.reports import GovernanceConfig
+from vrurisk.scoring import DEFAULT_EXPLAIN_TOP, ScoringConfig
 
 if TYPE_CHECKING:
-    from vrurisk.models._specs import ModelSpec
+    from vrurisk.models import ModelSpec
+
+__all__ = [
+    "CONFIG_VERSION",
+    "DEFAULT_EXPLAIN_TOP",
+    "CalibrationConfig",
+    "CohortConfig",
+    "DataConfig",
+    "EvaluationConfig",
+    "ExecutionConfig",
+    "ExperimentConfig",
+    "FairnessConfig",
+    "FeatureConfig",
+    "GovernanceConfig",
+    "ModelsConfig",
+    "OutcomeConfig",
+    "PrivacyConfig",
+    "ScoringConfig",
+    "SensitiveFeature",
+    "TemporalConfig",
+    "TrackingConfig",
+    "check_against_data",
+    "load_config",
+    "plan_splits",
+    "read_config_file",
+    "resolve_tracking_uri",
+    "validate_config",
+]
+
+#: Config sections are pydantic models that forbid unknown keys and are frozen once valid.
+_Section = Section
 
 CONFIG_VERSION = 1
 
@@ -49,25 +82,7 @@ NOT_FOUND = "{path}: config file not found"
 NOT_YAML = "{path}: not valid YAML ({reason})"
 NOT_MAPPING = "{path}: a config must be a YAML mapping of sections, got {kind}"
 BAD_VERSION = "config_version must be {version}, got {value!r}"
-DATES_XOR_RANGE = "temporal: give either as_of_dates or start, end and step_months (got {given})"
-FEW_DATES = "temporal: needs at least 2 as-of dates, got {n}"
-RANGE_ORDER = "temporal.end ({end}) must be after temporal.start ({start})"
-NEED_LENGTH = "temporal.history_length_days is required when temporal.training_history is 'rolling'"
-BAD_K = "evaluation.k values must be positive integers or percentages such as '1%', got {value!r}"
-BAD_PANEL_SIZE = (
-    "scoring.panel_size must be a positive integer or a percentage such as '1%', got {value!r}"
-)
-BAD_SELECTION = "evaluation.selection_metric must be one of {allowed}, got {value!r}"
-AFTER_EXTRACTION = (
-    "temporal: as-of date {date} is after the data's extraction date {extraction}; "
-    "use as-of dates on or before it"
-)
-HORIZON_TOO_LONG = (
-    "outcome.horizon_days ({horizon}){lag} is longer than the data allows: with as-of dates "
-    "{first} to {last} and data extracted on {extraction}, no test date has a closed outcome "
-    "window and an earlier training date whose window closes before it; use a shorter horizon "
-    "or earlier as-of dates"
-)
+BAD_HYPERPARAMETER = "models: a model cannot be built from the grid ({reason})"
 BASELINE_WINDOW = (
     "models.baseline.window_days must be one of features.windows_days {allowed}, got {value}"
 )
@@ -84,93 +99,6 @@ class DataConfig(_Section):
 
     path: Path
     extraction_date: dt.date | None = None
-
-
-class TemporalConfig(_Section):
-    """As-of dates and how training history is chosen for each test date."""
-
-    as_of_dates: tuple[dt.date, ...] | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    step_months: int | None = Field(None, gt=0, le=60)
-    training_history: Literal["expanding", "rolling"] = "expanding"
-    history_length_days: int | None = Field(None, gt=0)
-    test_dates: int = Field(3, ge=1, le=50)
-    #: Days between an event and its appearing in the extract. An outcome window (t, t + h] is
-    #: only complete h + recording_lag_days after t: split planning and the bias audit's
-    #: held-out rule both wait that long.
-    recording_lag_days: int = Field(0, ge=0, le=3650)
-
-    @model_validator(mode="after")
-    def _dates(self) -> TemporalConfig:
-        has_list = self.as_of_dates is not None
-        has_range = [k for k in ("start", "end", "step_months") if getattr(self, k) is not None]
-        if has_list == bool(has_range) or (has_range and len(has_range) < 3):
-            given = ", ".join((["as_of_dates"] if has_list else []) + has_range) or "none"
-            raise ValueError(DATES_XOR_RANGE.format(given=given))
-        if has_range and self.end <= self.start:
-            raise ValueError(RANGE_ORDER.format(start=self.start, end=self.end))
-        if len(self.dates()) < 2:
-            raise ValueError(FEW_DATES.format(n=len(self.dates())))
-        if self.training_history == "rolling" and self.history_length_days is None:
-            raise ValueError(NEED_LENGTH)
-        return self
-
-    def dates(self) -> list[pd.Timestamp]:
-        """Every as-of date, oldest first."""
-        if self.as_of_dates is not None:
-            return sorted({pd.Timestamp(d) for d in self.as_of_dates})
-        out, current = [], pd.Timestamp(self.start)
-        while current <= pd.Timestamp(self.end):
-            out.append(current)
-            current = current + pd.DateOffset(months=self.step_months)
-        return out
-
-
-class CalibrationConfig(_Section):
-    method: Literal["isotonic", "sigmoid", "none"] = "sigmoid"
-
-
-class EvaluationConfig(_Section):
-    """List sizes matching panel capacity, the selection metric and bootstrap settings."""
-
-    k: tuple[int | str, ...] = Field((50, 100, "1%"), min_length=1)
-    selection_metric: str | None = None
-    bootstrap: int = Field(200, ge=0, le=10_000)
-    ci_level: float = Field(0.95, gt=0.5, lt=1)
-
-    @field_validator("k", mode="before")
-    @classmethod
-    def _listify(cls, value):
-        return as_list(value)
-
-    @field_validator("k")
-    @classmethod
-    def _ks(cls, value: tuple) -> tuple:
-        for k in value:
-            try:
-                parse_k(k)
-            except ValueError:
-                raise ValueError(BAD_K.format(value=k)) from None
-        return value
-
-    @model_validator(mode="after")
-    def _selection(self) -> EvaluationConfig:
-        allowed = self.metric_names()
-        if self.selection_metric is not None and self.selection_metric not in allowed:
-            raise ValueError(BAD_SELECTION.format(allowed=allowed, value=self.selection_metric))
-        return self
-
-    def metric_names(self) -> list[str]:
-        """Metrics the selection may use (higher is better for all but ``brier``/``ece``)."""
-        names = ["roc_auc", "average_precision", "brier", "ece"]
-        for k in self.k:
-            names += [f"precision_at_{k_label(k)}", f"recall_at_{k_label(k)}"]
-        return names
-
-    @property
-    def selection(self) -> str:
-        return self.selection_metric or f"precision_at_{k_label(self.k[0])}"
 
 
 class TrackingConfig(_Section):
@@ -196,35 +124,6 @@ class PrivacyConfig(_Section):
     #: Possible proxies of protected characteristics (attribute -> reason); features using them
     #: are allowed but warned about. ``None``: vrurisk's defaults (area, postcode, ...).
     proxies: dict[str, str] | None = None
-
-
-#: People explained per scored cohort unless ``scoring.explain_top`` says otherwise.
-DEFAULT_EXPLAIN_TOP = 500
-
-
-class ScoringConfig(_Section):
-    """What ``vrurisk score`` writes for a panel.
-
-    ``explain_top``: people explained (SHAP values and reasons), best-ranked first; at least
-    the panel's list is always explained (``--explain-top`` overrides it for one run).
-    ``panel_size``: the panel's list size, a number of people or a share of the cohort such
-    as ``"1%"`` (default: the first value of ``evaluation.k``); it is the bias audit's
-    operating point. Scoring settings never change a trained model, so this section is left
-    out of ``config_hash``.
-    """
-
-    explain_top: int = Field(DEFAULT_EXPLAIN_TOP, ge=1)
-    panel_size: int | str | None = None
-
-    @field_validator("panel_size")
-    @classmethod
-    def _panel_size(cls, value):
-        if value is not None:
-            try:
-                parse_k(value)
-            except ValueError:
-                raise ValueError(BAD_PANEL_SIZE.format(value=value)) from None
-        return value
 
 
 class ExecutionConfig(_Section):
@@ -269,7 +168,7 @@ class ExperimentConfig(_Section):
     execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
     governance: GovernanceConfig = Field(default_factory=GovernanceConfig)
 
-    _specs: list = PrivateAttr(default_factory=list)
+    _specs: list | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -303,16 +202,19 @@ class ExperimentConfig(_Section):
         for name in self.features.allowed_static_attributes:
             if name in self.fairness.sensitive_attributes and name not in justified:
                 raise ValueError(UNJUSTIFIED_ATTRIBUTE.format(name=name))
-        # scikit-learn and LightGBM load only here, once every section is valid
-        from vrurisk.models._specs import build_model_specs
-
-        self._specs = build_model_specs(
-            self.models.grid(), seed=self.seed, n_jobs=self.models.n_jobs
-        )
         return self
 
     @property
     def model_specs(self) -> list[ModelSpec]:
+        """One unfitted spec per grid point, built on first use (:func:`validate_config`
+        builds them as soon as the config is valid, so a bad hyperparameter fails at once)."""
+        if self._specs is None:
+            # scikit-learn and LightGBM load only here, once every section is valid
+            from vrurisk.models import build_model_specs
+
+            self._specs = build_model_specs(
+                self.models.grid(), seed=self.seed, n_jobs=self.models.n_jobs
+            )
         return list(self._specs)
 
     @property
@@ -391,58 +293,6 @@ def resolve_tracking_uri(uri: str, base_dir: str | os.PathLike) -> str:
     return uri
 
 
-def check_against_data(config: ExperimentConfig, extraction_date) -> None:
-    """Checks that need the data's extraction date; raise :class:`ConfigError` before training."""
-    extraction = pd.Timestamp(extraction_date).normalize()
-    dates = config.temporal.dates()
-    late = [d for d in dates if d > extraction]
-    if late:
-        raise ConfigError(
-            AFTER_EXTRACTION.format(date=late[0].date(), extraction=extraction.date())
-        )
-    try:
-        temporal_splits(
-            dates,
-            horizon=config.horizon(),
-            label_end=extraction,
-            n_test_dates=config.temporal.test_dates,
-            history=config.temporal.training_history,
-            history_length=config.history_length(),
-            recording_lag=config.temporal.recording_lag_days,
-        )
-    except ValueError as exc:
-        raise ConfigError(
-            HORIZON_TOO_LONG.format(
-                horizon=f"{config.outcome.horizon_days} days",
-                lag=_lag_words(config.temporal.recording_lag_days),
-                first=dates[0].date(),
-                last=dates[-1].date(),
-                extraction=extraction.date(),
-            )
-        ) from exc
-
-
-def _lag_words(days: int) -> str:
-    return f" plus temporal.recording_lag_days ({days} days)" if days else ""
-
-
-def plan_splits(config: ExperimentConfig, extraction_date):
-    """The temporal test splits and the final refit split for this config and data."""
-    check_against_data(config, extraction_date)
-    kwargs = dict(
-        horizon=config.horizon(),
-        label_end=pd.Timestamp(extraction_date).normalize(),
-        history=config.temporal.training_history,
-        history_length=config.history_length(),
-        recording_lag=config.temporal.recording_lag_days,
-    )
-    dates = config.temporal.dates()
-    return (
-        temporal_splits(dates, n_test_dates=config.temporal.test_dates, **kwargs),
-        refit_split(dates, **kwargs),
-    )
-
-
 def validate_config(raw: Any, *, base_dir: str | os.PathLike = ".", name: str = "experiment"):
     """Validate a parsed config mapping; raise a one-line :class:`ConfigError` on any problem."""
     if (
@@ -452,11 +302,16 @@ def validate_config(raw: Any, *, base_dir: str | os.PathLike = ".", name: str = 
     ):
         raise ConfigError(BAD_VERSION.format(version=CONFIG_VERSION, value=raw["config_version"]))
     try:
-        return ExperimentConfig.model_validate(
+        config = ExperimentConfig.model_validate(
             raw, context={"base_dir": str(base_dir), "name": name}
         )
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, ExperimentConfig)) from exc
+    try:
+        config.model_specs  # noqa: B018 - every spec built now, none fitted
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(BAD_HYPERPARAMETER.format(reason=" ".join(str(exc).split()))) from exc
+    return config
 
 
 def load_config(path: str | os.PathLike) -> ExperimentConfig:

@@ -10,6 +10,7 @@ __all__ = [
     "FAIRNESS_RATE",
     "FAIRNESS_RATES",
     "BiasAudit",
+    "EvaluationConfig",
     "Explanations",
     "FairnessConfig",
     "FairnessRate",
@@ -35,6 +36,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "_evaluation_config": ("EvaluationConfig",),
         "_explanations": ("Explanations", "explain"),
         "_fairness": ("BiasAudit", "audit_scores"),
         "_fairness_config": ("FairnessConfig",),

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from vrurisk._section import Section as _Section
 
 #: Link types of the data contract, plus ``incident`` for links implied by a shared incident_id.
 DEFAULT_LINK_WEIGHTS = {
@@ -24,10 +26,6 @@ DEFAULT_LINK_WEIGHTS = {
 
 #: Event types that count as "involvement in violence" for network and place features.
 VIOLENCE_EVENT_TYPES = ("serious_violence", "violence", "ae_assault")
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _positive_days(values: tuple[int, ...]) -> tuple[int, ...]:

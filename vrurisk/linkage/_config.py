@@ -34,10 +34,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
+from vrurisk._section import Section as _Section
 
 #: Fields every agency maps (``columns``) and the optional ones.
 REQUIRED_FIELDS = ("agency_id", "first_name", "last_name", "birth_date")
@@ -69,10 +70,6 @@ BAD_NAME = "{value!r} must be a lower-case name of letters, digits and '_' (e.g.
 BAD_DATE_FORMAT = "{value!r} is not a date format (e.g. '%d/%m/%Y' or '%Y-%m-%d')"
 UNKNOWN_ID = "blocking.rules: {value!r} is not a field or another identifier of any agency"
 TOO_FEW_AGENCIES = "at least two agencies are needed to link, got {n}"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class AgencyTable(_Section):

@@ -7,11 +7,17 @@ trained with their defaults when left out.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, create_model, model_validator
 
 from vrurisk.models.kinds import MODEL_KINDS, Section
 
 EMPTY_GRID = "models: the grid is empty; configure at least one of {kinds}"
+
+
+class CalibrationConfig(Section):
+    method: Literal["isotonic", "sigmoid", "none"] = "sigmoid"
 
 
 class _ModelsSection(Section):

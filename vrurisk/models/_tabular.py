@@ -25,16 +25,12 @@ from pydantic import Field, ValidationError, ValidationInfo, model_validator
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
+from vrurisk._section import Section as _Section
 from vrurisk._serialise import json_safe
-from vrurisk.config import (
-    CalibrationConfig,
-    EvaluationConfig,
-    ModelsConfig,
-    _Section,
-    read_config_file,
-)
-from vrurisk.evaluation import FairnessConfig, audit_scores
+from vrurisk.config import read_config_file
+from vrurisk.evaluation import EvaluationConfig, FairnessConfig, audit_scores
 from vrurisk.evaluation._metrics import evaluate_predictions
+from vrurisk.models._models_config import CalibrationConfig, ModelsConfig
 from vrurisk.models._risk_model import fit_risk_model
 from vrurisk.models._specs import build_model_specs
 

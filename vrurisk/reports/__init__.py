@@ -10,6 +10,7 @@ __all__ = [
     "EVALUATION_HTML",
     "EVALUATION_JSON",
     "FAIRNESS_JSON",
+    "GovernanceConfig",
     "comparison_summary",
     "figure_to_data_uri",
     "metric_rows",
@@ -37,6 +38,7 @@ __getattr__, __dir__ = lazy_exports(
             "write_bias_audit",
             "write_evaluation",
         ),
+        "_governance": ("GovernanceConfig",),
         "_comparison": (
             "comparison_summary",
             "render_score_comparison",

@@ -17,7 +17,6 @@ import pandas as pd
 from vrurisk._dates import parse_date
 from vrurisk._errors import ConfigError, ModelError
 from vrurisk._serialise import json_safe
-from vrurisk.config import DEFAULT_EXPLAIN_TOP
 from vrurisk.evaluation import (
     Explanations,
     explain,
@@ -26,6 +25,7 @@ from vrurisk.evaluation import (
     resolve_k,
 )
 from vrurisk.evaluation._fairness_config import audited_top_k, check_sensitive_columns
+from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP
 
 AFTER_EXTRACTION = (
     "as_of {as_of} is after the data's extraction date {extraction}; "

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, Field
+
+from vrurisk._section import Section, as_list  # noqa: F401 - the kinds build on these
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
@@ -29,16 +31,6 @@ Builder = Callable[[Mapping, int, int], "BaseEstimator"]
 Explainer = Callable[[Any, pd.DataFrame], tuple[np.ndarray, float, str]]
 #: ``margin(final step, transformed X) -> raw output`` (the scale contributions add up to).
 Margin = Callable[[Any, Any], np.ndarray]
-
-
-class Section(BaseModel):
-    """A config section: unknown keys are errors and the validated section is frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def as_list(value: Any) -> Any:
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def Grid(inner):  # noqa: N802 - reads like a type in the field declarations
