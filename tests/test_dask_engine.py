@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("distributed", reason="dask.distributed is not installed (vrurisk[scale])")
 
 from vrurisk._errors import ConfigError  # noqa: E402
-from vrurisk.config import validate_config  # noqa: E402
+from vrurisk.config import ExecutionConfig, validate_config  # noqa: E402
 from vrurisk.engine import (  # noqa: E402
     build_feature_matrix_dask,
     dask_client,
@@ -87,7 +87,8 @@ def test_features_equal_the_single_machine_engine(engine):
 
 def test_scores_and_explanations_equal_for_the_same_model(engine):
     client, ds, parts, config = engine
-    model = train_experiment(config, ds, tracking=False).champion
+    local_engine = config.model_copy(update={"execution": ExecutionConfig()})
+    model = train_experiment(local_engine, ds, tracking=False).champion
     as_of = DATES[-1]
     local = build_feature_matrix(
         ds, [as_of], cohort=config.cohort, outcome=config.outcome, features=config.features

@@ -130,9 +130,11 @@ class ExecutionConfig(_Section):
     """Where the pipeline runs: this process (``local``) or a Dask cluster (``dask``).
 
     ``scheduler`` is a Dask scheduler address (e.g. ``tcp://10.0.0.5:8786``); without one a
-    LocalCluster of ``n_workers`` single-threaded worker processes is started. People are split
-    into ``n_partitions`` by a hash of their id. The engine never changes results, so this
-    section is left out of ``config_hash``.
+    LocalCluster of ``n_workers`` single-threaded worker processes (threads in this process when
+    ``processes`` is false) is started. A scheduler that does not answer within
+    ``connect_timeout_s`` seconds stops the run before any data is read. People are split into
+    ``n_partitions`` by a hash of their id. The engine never changes results, so this section is
+    left out of ``config_hash``.
     """
 
     engine: Literal["local", "dask"] = "local"
@@ -141,6 +143,8 @@ class ExecutionConfig(_Section):
     threads_per_worker: int = Field(1, ge=1, le=64)
     memory_limit: str = "auto"
     n_partitions: int = Field(8, ge=1, le=100_000)
+    processes: bool = True
+    connect_timeout_s: float = Field(10.0, gt=0, le=600)
 
 
 class ExperimentConfig(_Section):

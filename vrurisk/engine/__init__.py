@@ -6,8 +6,14 @@ link table, LightGBM through its Dask interface. Results equal the single-machin
 
 Whole-graph features (hops to a victim, components, k-core, PageRank, communities), the stage-1
 neighbour risk and area rates are still computed on the driver, which holds the whole dataset
-(see :mod:`vrurisk.engine._dask_features`). ``vrurisk train`` / ``vrurisk score`` do not yet
-switch engine on ``execution.engine``: use these functions (or ``benchmarks/scale.py``).
+(see :mod:`vrurisk.engine._dask_features`).
+
+``vrurisk train`` and ``vrurisk score`` switch on ``execution.engine`` through
+:func:`~vrurisk.engine._switch.feature_engine`: with ``dask`` the feature matrix is built on
+the cluster and collected; model fitting (out-of-fold calibration, held-out models),
+registration, scoring, TreeSHAP explanations and the bias audit then run on the driver, exactly
+as locally. :func:`fit_lightgbm_dask` and :func:`score_cohort_dask` are library APIs the
+commands do not use.
 """
 
 from vrurisk.engine._dask_features import build_feature_matrix_dask

@@ -18,26 +18,38 @@ NO_DASK = (
     "execution.engine is 'dask' but dask.distributed is not installed; "
     "install vrurisk[scale] or use execution.engine: local"
 )
+UNREACHABLE = (
+    "execution.scheduler: no Dask scheduler answered at {address} within {s:g} s; "
+    "start it, correct the address or leave execution.scheduler out for a LocalCluster"
+)
 NO_LIGHTGBM = "models.lightgbm: the Dask engine trains LightGBM, but the config's grid has none"
 
 
 @contextlib.contextmanager
 def dask_client(execution):
     """A ``distributed.Client`` for ``config.execution``: the given scheduler, else a
-    LocalCluster of ``n_workers`` worker processes (closed on exit)."""
+    LocalCluster of ``n_workers`` workers (processes unless ``execution.processes`` is false;
+    closed on exit). A scheduler that does not answer within ``execution.connect_timeout_s``
+    seconds is a :class:`ConfigError`."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise ConfigError(NO_DASK) from exc
     if execution.scheduler:
-        with Client(execution.scheduler) as client:
+        try:
+            client = Client(execution.scheduler, timeout=f"{execution.connect_timeout_s}s")
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(
+                UNREACHABLE.format(address=execution.scheduler, s=execution.connect_timeout_s)
+            ) from exc
+        with client:
             yield client
         return
     with (
         LocalCluster(
             n_workers=execution.n_workers,
             threads_per_worker=execution.threads_per_worker,
-            processes=True,
+            processes=execution.processes,
             memory_limit=execution.memory_limit,
             dashboard_address=":0",  # a free port: 8787 may be held by another process
         ) as cluster,

@@ -227,8 +227,16 @@ def train_experiment(
 ) -> TrainingResult:
     # BLAS/OpenMP pools sized to models.n_jobs: oversubscribed threads on a shared machine made
     # a logistic regression fit several times slower than with one thread.
-    with threadpool_limits(limits=config.models.n_jobs):
-        result = _train_experiment(config, dataset, tracking=tracking, progress=progress)
+    from vrurisk.engine._switch import feature_engine
+
+    # the engine first: an unreachable Dask scheduler stops the run before the data is read
+    with (
+        feature_engine(config, progress=progress) as build_features,
+        threadpool_limits(limits=config.models.n_jobs),
+    ):
+        result = _train_experiment(
+            config, dataset, tracking=tracking, progress=progress, build=build_features
+        )
     if tracking:
         _record_training(result, dataset, audit_log_path)
     return result
@@ -254,7 +262,7 @@ def _record_training(result: TrainingResult, dataset, path) -> None:
     )
 
 
-def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
+def _train_experiment(config, dataset, *, tracking, progress, build) -> TrainingResult:
     """Train and compare every model of ``config`` with temporal cross-validation.
 
     Parameters
@@ -267,6 +275,9 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         Log runs, artefacts and the registered champion to MLflow (``config.tracking``).
     progress : callable, optional
         Called with a short message at each long step (the CLI prints them on stderr).
+    build : callable
+        The feature-matrix builder of ``config.execution`` (see
+        :func:`vrurisk.engine._switch.feature_engine`).
     audit_log_path : path, optional
         Where a tracked run is recorded (default: :func:`vrurisk.audit_log.audit_log_path`,
         i.e. ``$VRURISK_AUDIT_LOG`` or ``./vrurisk-audit.jsonl``). Untracked runs are not.
@@ -295,9 +306,7 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
 
     say(f"building features for {len(dates)} as-of dates")
     t = time.perf_counter()
-    from vrurisk.features import build_feature_matrix
-
-    fm = build_feature_matrix(
+    fm = build(
         dataset,
         dates,
         cohort=config.cohort,
@@ -392,6 +401,8 @@ def _train_experiment(config, dataset, *, tracking, progress) -> TrainingResult:
         **common,
     )
     champion.held_out = held_out
+    for model in (champion, *held_out):
+        model.trained_on["engine"] = config.execution.engine
     champion.selection = {
         "metric": selection,
         "chosen_on": [name.removeprefix("test_") for name in chosen_on],

@@ -57,13 +57,55 @@ def run_scoring(
         ``model_version``, ``n_scored``, ``panel_k``, ``n_explained``, ``n_flagged``,
         ``run_id``, ``timings``.
     """
-    from vrurisk.reports._model_card import metric_rows
-    from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
+    from vrurisk.engine._switch import feature_engine
 
     say = progress or (lambda message: None)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     keys, key_label = _pseudonymiser(config)  # no key, no scoring: fail before any work
+    with feature_engine(config, progress=say) as build:  # an unreachable scheduler: no work
+        return _run_scoring(
+            config,
+            dataset=dataset,
+            model_uri=model_uri,
+            as_of=as_of,
+            out=out,
+            reveal_ids=reveal_ids,
+            explain_top=explain_top,
+            track=track,
+            audit_log_path=audit_log_path,
+            say=say,
+            force=force,
+            keys=keys,
+            key_label=key_label,
+            build=build,
+            started=started,
+            timings=timings,
+        )
+
+
+def _run_scoring(
+    config,
+    *,
+    dataset,
+    model_uri,
+    as_of,
+    out,
+    reveal_ids,
+    explain_top,
+    track,
+    audit_log_path,
+    say,
+    force,
+    keys,
+    key_label,
+    build,
+    started,
+    timings,
+) -> dict:
+    from vrurisk.reports._model_card import metric_rows
+    from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
+
     if dataset is None:
         from vrurisk.data import load_dataset
 
@@ -94,6 +136,7 @@ def run_scoring(
         explain_top=explain_top,
         reveal_ids=reveal_ids,
         model_info={"uri": uri, "version": version},
+        build=build,
     )
     timings.update({f"score_{k}": v for k, v in scored.timings.items()})
     say(f"writing the bundle to {target}")
@@ -103,7 +146,12 @@ def run_scoring(
         target,
         config=config,
         metrics=metric_rows(metrics),
-        extra_manifest={"model_uri": uri, "model_version": version, "pseudonym_key": key_label},
+        extra_manifest={
+            "model_uri": uri,
+            "model_version": version,
+            "pseudonym_key": key_label,
+            "engine": config.execution.engine,
+        },
         before_commit=lambda manifest: _audit_log(
             config, dataset, target, manifest, audit_log_path
         ),

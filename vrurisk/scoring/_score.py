@@ -141,6 +141,7 @@ def score_cohort(
     reveal_ids: bool = False,
     audit: bool = True,
     model_info: dict | None = None,
+    build=None,
 ) -> ScoredCohort:
     """Score the cohort at ``as_of`` and compute its explanations, reasons and bias audit.
 
@@ -168,6 +169,10 @@ def score_cohort(
         Run the bias audit (on by default; the CLI never turns it off).
     model_info : dict, optional
         ``uri``, ``version`` etc. to carry into reports.
+    build : callable, optional
+        The feature-matrix builder (default: this process's
+        :func:`~vrurisk.features.build_feature_matrix`; :func:`run_scoring` passes the one of
+        ``config.execution``, see :func:`vrurisk.engine._switch.feature_engine`).
 
     Returns
     -------
@@ -175,6 +180,7 @@ def score_cohort(
     """
     from vrurisk.features import build_feature_matrix
 
+    build = build or build_feature_matrix
     timings: dict[str, float] = {}
     started = time.perf_counter()
     check_risk_model(model, (model_info or {}).get("uri", "the given model"))
@@ -182,7 +188,7 @@ def score_cohort(
     as_of = parse_as_of(as_of, dataset)
     outcome_as_of = _outcome_date(as_of, dataset, config)
     dates = [as_of] if outcome_as_of is None or not audit else sorted({outcome_as_of, as_of})
-    fm = build_feature_matrix(
+    fm = build(
         dataset,
         dates,
         cohort=config.cohort,
