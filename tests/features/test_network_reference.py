@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -76,18 +74,36 @@ def reference_flags(ds, as_of, net):
     return suspect, victim, anyrole, hop_victim, decayed
 
 
-def reference_communities(g: nx.Graph, iterations: int, priority: np.ndarray) -> dict:
+def reference_communities(g: nx.Graph, net: NetworkConfig, priority: np.ndarray) -> dict:
+    """The same algorithm (igraph's Leiden, modularity, weighted, seeded) on the networkx graph:
+    linked nodes in priority order, edges sorted, each community named by its lowest-priority
+    member."""
+    import random
+
+    import igraph
+
+    linked = sorted((v for v in g if g.degree(v) > 0), key=lambda v: priority[v])
+    pos = {v: i for i, v in enumerate(linked)}
+    edges = sorted(
+        (min(pos[u], pos[v]), max(pos[u], pos[v]), d["weight"]) for u, v, d in g.edges(data=True)
+    )
+    ig = igraph.Graph(n=len(linked), edges=[(u, v) for u, v, _ in edges])
+    igraph.set_random_number_generator(random.Random(net.community_seed))
+    try:
+        membership = ig.community_leiden(
+            objective_function="modularity",
+            weights=[w for _, _, w in edges],
+            resolution=net.community_resolution,
+            n_iterations=net.community_iterations,
+        ).membership
+    finally:
+        igraph.set_random_number_generator(random)
     labels = {v: v for v in g}
-    for _ in range(iterations):
-        new = {}
-        for v in g:
-            tally = Counter([labels[u] for u in g[v]] + [labels[v]])
-            best = max(tally.values())
-            tied = [lab for lab, c in tally.items() if c == best]
-            new[v] = min(tied, key=lambda lab: priority[lab])
-        if new == labels:
-            break
-        labels = new
+    first = {}
+    for v in linked:  # priority order: the first seen is the lowest
+        first.setdefault(membership[pos[v]], v)
+    for v in linked:
+        labels[v] = first[membership[pos[v]]]
     return labels
 
 
@@ -99,7 +115,7 @@ def reference_features(ds, as_of: pd.Timestamp, net: NetworkConfig) -> pd.DataFr
     core = nx.core_number(g)
     linked = g.subgraph([v for v in g if g.degree(v) > 0])
     rank = nx.pagerank(linked, alpha=net.pagerank_alpha, weight="weight") if len(linked) else {}
-    community = reference_communities(g, net.community_iterations, person_priority(ds))
+    community = reference_communities(g, net, person_priority(ds))
     members = {}
     for v, label in community.items():
         members.setdefault(label, []).append(v)

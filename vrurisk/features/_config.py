@@ -110,7 +110,11 @@ class NetworkConfig(_Section):
     exposure_half_life_days: float = Field(60.0, gt=0)
     max_hops: int = Field(3, ge=1, le=10)
     pagerank_alpha: float = Field(0.85, gt=0, lt=1)
-    community_iterations: int = Field(5, ge=1, le=100)
+    #: Leiden communities (igraph, modularity of the weighted network): iterations, resolution
+    #: (higher: more, smaller communities) and the seed of its random numbers.
+    community_iterations: int = Field(2, ge=1, le=100)
+    community_resolution: float = Field(1.0, gt=0)
+    community_seed: int = Field(0, ge=0)
 
     @field_validator("link_weights")
     @classmethod

@@ -24,7 +24,7 @@ from vrurisk.features._graph import (
     component_sizes,
     core_numbers,
     hops_to_other_source,
-    label_propagation,
+    leiden_communities,
     pagerank,
 )
 from vrurisk.features._individual import window_words
@@ -284,7 +284,7 @@ def network_manifest(network: NetworkConfig) -> list[FeatureSpec]:
         ),
         (
             "net_community_size",
-            "size of their network community (label propagation)",
+            "size of their network community (Leiden communities of the weighted network)",
             "in a network community of {value:n|person|people}",
         ),
         (
@@ -307,8 +307,8 @@ def _linked_pagerank(weights: sp.csr_matrix, linked: np.ndarray, alpha: float) -
 
 
 def person_priority(dataset: Dataset) -> np.ndarray:
-    """A tie-breaking rank per person from a hash of ``person_id``, so communities do not
-    depend on the order of rows in ``people``."""
+    """A canonical rank per person from a hash of ``person_id``: the node order handed to the
+    community detection, so communities do not depend on the order of rows in ``people``."""
     hashed = pd.util.hash_array(dataset.people["person_id"].to_numpy(dtype=object))
     order = np.lexsort((np.arange(dataset.n_people), hashed))
     rank = np.empty(dataset.n_people, dtype=np.int64)
@@ -324,13 +324,20 @@ def network_block(
 ):
     """Every network feature for every person, as a float64 (n_people, n_features) array.
 
-    ``priority`` breaks community ties (see :func:`person_priority`)."""
+    ``priority`` is the canonical node order for community detection (see
+    :func:`person_priority`)."""
     A, W = graph.adjacency, graph.weights
     n = A.shape[0]
     deg = graph.degree.astype(np.float64)
     safe = np.maximum(deg, 1.0)
     sus, vic, inv = A @ flags["suspect"], A @ flags["victim"], A @ flags["any"]
-    community = label_propagation(A, network.community_iterations, priority)
+    community = leiden_communities(
+        W,
+        priority,
+        resolution=network.community_resolution,
+        iterations=network.community_iterations,
+        seed=network.community_seed,
+    )
     comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
     comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
     others = comm_size - 1
