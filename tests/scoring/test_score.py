@@ -27,6 +27,7 @@ BUNDLE_FILES = {
     "scores.csv",
     "explanations.parquet",
     "global_importance.parquet",
+    "groups.parquet",
     "fairness.json",
     "bias_audit.html",
     "panel.html",

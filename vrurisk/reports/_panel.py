@@ -56,6 +56,7 @@ def panel_summary(
     fairness: Mapping | None = None,
     labels: Mapping[str, str] | None = None,
     demo: bool = False,
+    groups: pd.DataFrame | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -88,6 +89,9 @@ def panel_summary(
         ``n_flagged`` and ``findings`` (list of str) from the bias audit of this list.
     labels : mapping, optional
         Short labels for features in the charts (default: the feature descriptions).
+    groups : pandas.DataFrame, optional
+        Groups at risk (:func:`vrurisk.scoring._groups.group_table`); the first
+        :data:`GROUPS_SHOWN` are shown.
 
     Returns
     -------
@@ -147,7 +151,30 @@ def panel_summary(
         "people": people,
         "global_importance": importance,
         "fairness": dict(fairness or {}),
+        "groups": _groups(groups),
     }
+
+
+#: Groups shown in the panel pack (all are in ``groups.parquet``).
+GROUPS_SHOWN = 15
+
+
+def _groups(groups: pd.DataFrame | None) -> list[dict] | None:
+    if groups is None:
+        return None
+    return [
+        {
+            "group": str(g.group),
+            "size": int(g.size),
+            "scored": int(g.scored),
+            "expected": f"{g.expected_involved:.1f}",
+            "suspect": int(g.recent_violence_suspect),
+            "victim": int(g.recent_violence_victim),
+            "on_list": int(g.on_list),
+            "reason": str(g.reason),
+        }
+        for g in groups.head(GROUPS_SHOWN).itertuples(index=False)
+    ]
 
 
 def render_panel(summary: Mapping) -> str:

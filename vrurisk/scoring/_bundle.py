@@ -23,6 +23,7 @@ from vrurisk.reports._bias_audit import BIAS_AUDIT_HTML
 SCORES = "scores"
 EXPLANATIONS = "explanations.parquet"
 IMPORTANCE = "global_importance.parquet"
+GROUPS = "groups.parquet"
 PANEL = "panel.html"
 MODEL_CARD = "model_card.html"
 MANIFEST = "manifest.json"
@@ -83,6 +84,7 @@ def write_score_bundle(
             method=scored.explanations.method,
             fairness=fairness,
             demo=demo,
+            groups=scored.groups,
         )
     )
     card = render_model_card(
@@ -110,6 +112,8 @@ def write_score_bundle(
         scored.scores.to_csv(tmp / f"{SCORES}.csv", index=False)
         scored.explanations.to_frame().reset_index().to_parquet(tmp / EXPLANATIONS, index=False)
         scored.explanations.importance_frame().to_parquet(tmp / IMPORTANCE, index=False)
+        if scored.groups is not None:
+            scored.groups.to_parquet(tmp / GROUPS, index=False)
         write_bias_audit(
             scored.audit,
             tmp,

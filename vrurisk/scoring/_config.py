@@ -28,6 +28,9 @@ class ScoringConfig(_Section):
 
     explain_top: int = Field(DEFAULT_EXPLAIN_TOP, ge=1)
     panel_size: int | str | None = None
+    #: Groups (communities, street groups, co-offending clusters) smaller than this are not
+    #: shown in ``groups.parquet`` or the panel pack.
+    group_min_size: int = Field(5, ge=2)
 
     @field_validator("panel_size")
     @classmethod

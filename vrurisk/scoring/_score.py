@@ -84,6 +84,8 @@ class ScoredCohort:
     audit_table : pandas.DataFrame or None
         The audited closed list, one row per person (``score``, ``outcome`` and the sensitive
         attributes, no key): what ``vrurisk audit`` reads to re-audit it at other settings.
+    groups : pandas.DataFrame or None
+        Groups at risk (:func:`~vrurisk.scoring._groups.group_table`); None without a network.
     """
 
     as_of: pd.Timestamp
@@ -100,6 +102,7 @@ class ScoredCohort:
     audit_model: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     audit_table: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
 
     @property
     def n_explained(self) -> int:
@@ -233,6 +236,10 @@ def score_cohort(
     timings["explain"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    groups = _groups(dataset, config, as_of, rows, key, probability, order[:k])
+    timings["groups"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     bias_audit, note, audit_model, audit_table = (None, "bias audit turned off", {}, None)
     if audit:
         bias_audit, note, audit_model, audit_table = _audit(
@@ -256,6 +263,32 @@ def score_cohort(
         audit_model=audit_model,
         timings=timings,
         audit_table=audit_table,
+        groups=groups,
+    )
+
+
+def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFrame | None:
+    """Groups at risk at ``as_of`` (None when network features are off)."""
+    from vrurisk.features._cohort import to_day
+    from vrurisk.features._individual import window_words
+    from vrurisk.features._network import violence_flags
+    from vrurisk.scoring._groups import group_labels, group_table
+
+    network = config.features.network
+    if not network.enabled:
+        return None
+    on_list = np.zeros(len(key), dtype=bool)
+    on_list[listed] = True
+    return group_table(
+        group_labels(dataset, as_of, network),
+        violence_flags(dataset, network, to_day(as_of)),
+        rows["person_idx"].to_numpy(),
+        key,
+        probability,
+        on_list,
+        min_size=config.scoring.group_min_size,
+        horizon_words=f"the next {window_words(config.outcome.horizon_days)}",
+        window_words=f"in the last {window_words(network.violence_window_days)}",
     )
 
 
