@@ -156,9 +156,9 @@ def _read_fm(path: Path):
 
 def stage_features(work: Path, people: int, args) -> dict:
     from vrurisk.config import plan_splits
-    from vrurisk.features import build_feature_matrix
+    from vrurisk.features import features_for
 
-    config = _config(work)
+    config = _config(work)  # seed 0
     ds = _load(work)
     splits, refit = plan_splits(config, ds.extraction_date)
     dates = sorted(
@@ -166,15 +166,7 @@ def stage_features(work: Path, people: int, args) -> dict:
     )
     say(f"features: {len(dates)} as-of dates")
     t = time.perf_counter()
-    fm = build_feature_matrix(
-        ds,
-        dates,
-        cohort=config.cohort,
-        outcome=config.outcome,
-        features=config.features,
-        seed=0,
-        progress=say,
-    )
+    fm = features_for(config, ds, dates, progress=say)
     seconds = time.perf_counter() - t
     _save_fm(fm, work / "fm")
     return {
@@ -192,12 +184,12 @@ def _train(work: Path, config, progress) -> tuple:
 
     ds = _load(work)
     fm = _read_fm(work / "fm")
-    original = features_module.build_feature_matrix
-    features_module.build_feature_matrix = lambda *a, **k: fm
+    original = features_module.features_for
+    features_module.features_for = lambda *a, **k: fm
     try:
         result = train_experiment(config, ds, tracking=False, progress=progress)
     finally:
-        features_module.build_feature_matrix = original
+        features_module.features_for = original
     return result, fm
 
 
@@ -257,6 +249,7 @@ def stage_dask_features(work: Path, people: int, args) -> dict:
 
     from vrurisk.config import plan_splits
     from vrurisk.engine import build_feature_matrix_dask, partition_dataset
+    from vrurisk.features import features_for
 
     config = _config(work, "dask", args.workers)
     ds = _load(work)
@@ -271,15 +264,13 @@ def stage_dask_features(work: Path, people: int, args) -> dict:
         )
         write = time.perf_counter() - t
         say(f"dask features: {len(dates)} as-of dates over {parts.n_partitions} partitions")
-        fm = build_feature_matrix_dask(
+        fm = features_for(
+            config,
             ds,
             dates,
-            parts,
+            build=build_feature_matrix_dask,
+            parts=parts,
             client=client,
-            cohort=config.cohort,
-            outcome=config.outcome,
-            features=config.features,
-            seed=0,
             progress=lambda m: say(f"dask features: {m}"),
         )
         seconds = time.perf_counter() - t

@@ -36,17 +36,17 @@ def tiny_config(**changes):
 @pytest.fixture(scope="module")
 def trained(small_population):
     calls = []
-    original = vrurisk.features.build_feature_matrix
+    original = vrurisk.features.features_for
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    vrurisk.features.build_feature_matrix = counting
+    vrurisk.features.features_for = counting
     try:
         result = train_experiment(tiny_config(), small_population.dataset, tracking=False)
     finally:
-        vrurisk.features.build_feature_matrix = original
+        vrurisk.features.features_for = original
     return result, len(calls)
 
 
@@ -208,7 +208,7 @@ def test_champion_is_a_calibrated_picklable_risk_model(trained, small_population
 
 
 def test_horizon_too_long_fails_before_any_features_are_built(small_population, monkeypatch):
-    monkeypatch.setattr(vrurisk.features, "build_feature_matrix", pytest.fail)
+    monkeypatch.setattr(vrurisk.features, "features_for", pytest.fail)
     config = tiny_config(outcome={"horizon_days": 1500})
     with pytest.raises(ConfigError, match=r"^outcome.horizon_days \(1500 days\) is longer"):
         train_experiment(config, small_population.dataset, tracking=False)

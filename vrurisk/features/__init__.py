@@ -11,7 +11,12 @@ from vrurisk.features._config import (
 )
 from vrurisk.features._individual import build_individual_features
 from vrurisk.features._manifest import GROUPS, FeatureSpec
-from vrurisk.features._matrix import FeatureMatrix, build_feature_matrix
+from vrurisk.features._matrix import (
+    FeatureMatrix,
+    FeatureSettings,
+    build_feature_matrix,
+    features_for,
+)
 from vrurisk.features._network import build_network_features
 from vrurisk.features._place import build_place_features
 
@@ -19,6 +24,7 @@ __all__ = [
     "CohortConfig",
     "FeatureConfig",
     "FeatureMatrix",
+    "FeatureSettings",
     "FeatureSpec",
     "GROUPS",
     "NetworkConfig",
@@ -26,6 +32,7 @@ __all__ = [
     "PlaceConfig",
     "Stage1Config",
     "build_feature_matrix",
+    "features_for",
     "build_individual_features",
     "build_labels",
     "build_network_features",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -249,3 +250,62 @@ def build_feature_matrix(
     fm = stack_matrix(dataset, blocks, labels, keys, manifest, timings)
     tick("stack", t)
     return fm
+
+
+class FeatureSettings(Protocol):
+    """What the feature builders read from a config (an ``ExperimentConfig`` is one)."""
+
+    cohort: CohortConfig
+    outcome: OutcomeConfig
+    features: FeatureConfig
+    seed: int
+
+
+def features_for(
+    config: FeatureSettings,
+    dataset: Dataset,
+    as_of_dates,
+    *,
+    build: Callable[..., FeatureMatrix] | None = None,
+    progress: Callable[[str], None] | None = None,
+    **engine,
+) -> FeatureMatrix:
+    """The feature matrix a config asks for: its cohort, outcome, features and seed.
+
+    Parameters
+    ----------
+    config : ExperimentConfig or any object with ``cohort``, ``outcome``, ``features``, ``seed``
+    dataset : Dataset
+    as_of_dates : date-like or iterable of date-like
+    build : callable, optional
+        The builder (default :func:`build_feature_matrix`; the Dask engine passes
+        :func:`vrurisk.engine.build_feature_matrix_dask` with ``parts=`` and ``client=``).
+    progress : callable, optional
+        Called with a short message at each long step.
+    **engine
+        Further keyword arguments of ``build``.
+
+    Returns
+    -------
+    FeatureMatrix
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from vrurisk.data import simulate_population
+    >>> ds = simulate_population(n_people=300, seed=0).dataset
+    >>> config = SimpleNamespace(cohort=CohortConfig(), outcome=OutcomeConfig(),
+    ...                          features=FeatureConfig(), seed=0)
+    >>> features_for(config, ds, ["2020-06-01"]).X.shape[0] > 0
+    True
+    """
+    return (build or build_feature_matrix)(
+        dataset,
+        as_of_dates,
+        cohort=config.cohort,
+        outcome=config.outcome,
+        features=config.features,
+        seed=config.seed,
+        progress=progress,
+        **engine,
+    )

@@ -306,15 +306,9 @@ def _train_experiment(config, dataset, *, tracking, progress, build) -> Training
 
     say(f"building features for {len(dates)} as-of dates")
     t = time.perf_counter()
-    fm = build(
-        dataset,
-        dates,
-        cohort=config.cohort,
-        outcome=config.outcome,
-        features=config.features,
-        seed=config.seed,
-        progress=say,
-    )
+    from vrurisk.features import features_for
+
+    fm = features_for(config, dataset, dates, build=build, progress=say)
     timings["features"] = time.perf_counter() - t
     say(f"feature matrix: {fm.X.shape[0]:,} rows x {fm.X.shape[1]} features")
 

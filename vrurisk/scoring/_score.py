@@ -181,9 +181,8 @@ def score_cohort(
     -------
     ScoredCohort
     """
-    from vrurisk.features import build_feature_matrix
+    from vrurisk.features import features_for
 
-    build = build or build_feature_matrix
     timings: dict[str, float] = {}
     started = time.perf_counter()
     check_risk_model(model, (model_info or {}).get("uri", "the given model"))
@@ -191,14 +190,7 @@ def score_cohort(
     as_of = parse_as_of(as_of, dataset)
     outcome_as_of = _outcome_date(as_of, dataset, config)
     dates = [as_of] if outcome_as_of is None or not audit else sorted({outcome_as_of, as_of})
-    fm = build(
-        dataset,
-        dates,
-        cohort=config.cohort,
-        outcome=config.outcome,
-        features=config.features,
-        seed=config.seed,
-    )
+    fm = features_for(config, dataset, dates, build=build)
     timings["features"] = time.perf_counter() - started
     current = np.asarray(fm.rows["as_of"] == as_of)
     if not current.any():  # before comparing features: an empty cohort has none to compare
