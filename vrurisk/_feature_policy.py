@@ -17,8 +17,12 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from vrurisk._errors import ConfigError
+
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
 #: Protected characteristics (Equality Act 2010) that are sensitive even if the config forgets
 #: them. Age is not here: it is a legitimate, central risk factor, and is audited by the config.
@@ -191,7 +195,9 @@ def check_feature_policy(
     return policy
 
 
-def feature_policy_for_config(config, feature_names: Iterable[str]) -> FeaturePolicy:
+def feature_policy_for_config(
+    config: ExperimentConfig, feature_names: Iterable[str]
+) -> FeaturePolicy:
     """:func:`check_feature_policy` with an :class:`~vrurisk.config.ExperimentConfig`'s lists.
 
     Sensitive attributes come from ``fairness.sensitive_attributes``, the allow-list from

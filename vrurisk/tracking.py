@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mlflow
 import numpy as np
@@ -42,7 +42,27 @@ except ImportError:  # pragma: no cover - not POSIX: concurrent first runs are n
 
 from vrurisk._errors import ConfigError, ModelError
 
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
+
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+__all__ = [
+    "BAD_MODEL_URI",
+    "NOT_A_RISK_MODEL",
+    "NO_STORE",
+    "RISK_MODEL_FILE",
+    "RiskModelPyfunc",
+    "git_commit",
+    "load_risk_model",
+    "load_training_metrics",
+    "log_evaluation_run",
+    "log_scoring_run",
+    "log_training",
+    "model_version",
+    "prepare_store",
+    "run_tags",
+]
 
 RISK_MODEL_FILE = "risk_model.pkl"
 MODEL_NAME_IN_RUN = "model"
@@ -403,7 +423,7 @@ def model_version(uri: str, *, tracking_uri: str | None = None) -> str:
 
 
 def log_scoring_run(
-    config,
+    config: ExperimentConfig,
     *,
     bundle_dir: str | os.PathLike,
     model_uri: str,
@@ -467,7 +487,7 @@ def load_training_metrics(uri: str, *, tracking_uri: str | None = None) -> pd.Da
 
 
 def log_evaluation_run(
-    config,
+    config: ExperimentConfig,
     *,
     bundle_dir: str | os.PathLike,
     programme: str,

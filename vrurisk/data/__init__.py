@@ -4,20 +4,30 @@ Names are imported on first use (see :mod:`vrurisk._lazy`), so ``vrurisk --help`
 load pandas.
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
 
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.data._dataset import Dataset, load_dataset, read_table, save_dataset
+    from vrurisk.data._output import OutputKind, check_output_directory, write_directory_atomically
+    from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
+    from vrurisk.data._scores_table import read_scores_table
+    from vrurisk.data._synth import SyntheticPopulation, simulate_population
+
 __all__ = [
-    "Dataset",
     "EVENTS",
     "LINKS",
-    "OutputKind",
     "PEOPLE",
     "ROLES",
     "TABLES",
+    "Dataset",
+    "OutputKind",
     "SyntheticPopulation",
     "TableSpec",
     "check_output_directory",
     "load_dataset",
+    "read_scores_table",
     "read_table",
     "save_dataset",
     "simulate_population",
@@ -27,6 +37,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "_scores_table": ("read_scores_table",),
         "_dataset": (
             "Dataset",
             "load_dataset",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,9 @@ import pandas as pd
 from vrurisk._errors import ConfigError
 from vrurisk.engine._dask_features import build_feature_matrix_dask
 from vrurisk.engine._partition import PartitionedDataset
+
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
 NO_DASK = (
     "execution.engine is 'dask' but dask.distributed is not installed; "
@@ -58,14 +62,16 @@ def dask_client(execution):
         yield client
 
 
-def _lightgbm_params(config) -> dict:
+def _lightgbm_params(config: ExperimentConfig) -> dict:
     spec = next((s for s in config.model_specs if s.kind == "lightgbm"), None)
     if spec is None:
         raise ConfigError(NO_LIGHTGBM)
     return dict(spec.params)
 
 
-def fit_lightgbm_dask(X: pd.DataFrame, y: np.ndarray, config, *, client, n_partitions=None):
+def fit_lightgbm_dask(
+    X: pd.DataFrame, y: np.ndarray, config: ExperimentConfig, *, client, n_partitions=None
+):
     """Fit the config's (first) LightGBM grid point with ``lightgbm.DaskLGBMClassifier``.
 
     The rows are split into ``n_partitions`` (default: one per worker) and LightGBM's own
@@ -123,7 +129,7 @@ class DaskScored:
 def score_cohort_dask(
     dataset,
     model,
-    config,
+    config: ExperimentConfig,
     parts: PartitionedDataset,
     *,
     client,
@@ -140,7 +146,7 @@ def score_cohort_dask(
     it. Equal to ``model.predict_proba`` / :func:`vrurisk.evaluation.explain` on one machine.
     The bias audit and the report bundle are not distributed (run them on the scores).
     """
-    from vrurisk.scoring._score import parse_as_of
+    from vrurisk.scoring import parse_as_of
 
     as_of = parse_as_of(as_of, dataset)
     fm = build_feature_matrix_dask(

@@ -4,11 +4,46 @@ Names are imported on first use (see :mod:`vrurisk._lazy`), so reading a config 
 scikit-learn, fairlearn or shap.
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
 
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.evaluation._evaluation_config import EvaluationConfig
+    from vrurisk.evaluation._explanations import EXPLANATION_METHODS, Explanations, explain
+    from vrurisk.evaluation._fairness import VERDICTS, BiasAudit, audit_scores
+    from vrurisk.evaluation._fairness_config import (
+        INTERSECTION_SEPARATOR,
+        FairnessConfig,
+        audited_top_k,
+        check_sensitive_columns,
+    )
+    from vrurisk.evaluation._fairness_inputs import binary_outcomes
+    from vrurisk.evaluation._fairness_metrics import OperatingPoint, top_k_flags
+    from vrurisk.evaluation._fairness_rates import FAIRNESS_RATE, FAIRNESS_RATES, FairnessRate
+    from vrurisk.evaluation._k import parse_k
+    from vrurisk.evaluation._metrics import (
+        average_precision,
+        base_rate,
+        bootstrap_intervals,
+        brier_score,
+        evaluate_predictions,
+        expected_calibration_error,
+        k_label,
+        precision_at_k,
+        recall_at_k,
+        resolve_k,
+        roc_auc,
+        top_k_overlap,
+    )
+    from vrurisk.evaluation._reasons import plain_language_reasons, reasons_by_person
+
 __all__ = [
+    "EXPLANATION_METHODS",
     "FAIRNESS_RATE",
     "FAIRNESS_RATES",
+    "INTERSECTION_SEPARATOR",
+    "VERDICTS",
     "BiasAudit",
     "EvaluationConfig",
     "Explanations",
@@ -16,13 +51,18 @@ __all__ = [
     "FairnessRate",
     "OperatingPoint",
     "audit_scores",
+    "audited_top_k",
     "average_precision",
     "base_rate",
+    "binary_outcomes",
     "bootstrap_intervals",
     "brier_score",
+    "check_sensitive_columns",
     "evaluate_predictions",
     "expected_calibration_error",
     "explain",
+    "k_label",
+    "parse_k",
     "plain_language_reasons",
     "precision_at_k",
     "reasons_by_person",
@@ -36,10 +76,17 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "_fairness_inputs": ("binary_outcomes",),
+        "_k": ("parse_k",),
         "_evaluation_config": ("EvaluationConfig",),
-        "_explanations": ("Explanations", "explain"),
-        "_fairness": ("BiasAudit", "audit_scores"),
-        "_fairness_config": ("FairnessConfig",),
+        "_explanations": ("Explanations", "explain", "EXPLANATION_METHODS"),
+        "_fairness": ("BiasAudit", "audit_scores", "VERDICTS"),
+        "_fairness_config": (
+            "FairnessConfig",
+            "INTERSECTION_SEPARATOR",
+            "audited_top_k",
+            "check_sensitive_columns",
+        ),
         "_fairness_metrics": ("OperatingPoint", "top_k_flags"),
         "_fairness_rates": ("FAIRNESS_RATE", "FAIRNESS_RATES", "FairnessRate"),
         "_metrics": (
@@ -54,6 +101,7 @@ __getattr__, __dir__ = lazy_exports(
             "resolve_k",
             "roc_auc",
             "top_k_overlap",
+            "k_label",
         ),
         "_reasons": ("plain_language_reasons", "reasons_by_person"),
     },

@@ -50,6 +50,9 @@ METHODS = {
     "risk_factor_count": "exact: slope * weight for each risk factor present",
 }
 
+#: The public name of :data:`METHODS`.
+EXPLANATION_METHODS = METHODS
+
 
 @dataclass(frozen=True)
 class Explanations:

@@ -303,7 +303,7 @@ _DISPARITY_COLUMNS = [
 ]
 
 
-def _operating_points(score_col, flag, flag_values, config) -> list[OperatingPoint]:
+def _operating_points(score_col, flag, flag_values, config: FairnessConfig) -> list[OperatingPoint]:
     points = []
     if flag_values:
         points.append(OperatingPoint("flag", tuple(str(v) for v in flag_values), score_col))
@@ -325,7 +325,9 @@ def _group_labels(frame: pd.DataFrame, attribute: str) -> pd.Series:
     return labels.astype(str)
 
 
-def _references(attributes, sensitive, outcome_frame, selection_frame, config) -> dict:
+def _references(
+    attributes, sensitive, outcome_frame, selection_frame, config: FairnessConfig
+) -> dict:
     """Per attribute, each group's reference group (the group itself for a reference)."""
     single = {a: _reference_group(a, _group_labels(selection_frame, a), config) for a in sensitive}
     both = pd.concat([outcome_frame[sensitive], selection_frame[sensitive]], ignore_index=True)
@@ -413,7 +415,7 @@ def _counts(table: AuditTable, sensitive: list[str], flags: np.ndarray) -> pd.Da
     return disaggregated_counts(labels, flags, table.labels, _scores_or_nan(table))
 
 
-def _audit_attribute(point, attribute, references, out_cells, sel_cells, config):
+def _audit_attribute(point, attribute, references, out_cells, sel_cells, config: FairnessConfig):
     """Group rows and (unjudged) disparity rows of one attribute at one operating point."""
     separate = sel_cells is not None
     sel_cells = out_cells if sel_cells is None else sel_cells
@@ -471,7 +473,7 @@ def _denominators_of(cells: pd.DataFrame, group: str) -> dict[str, int]:
     return denominators(cells.loc[group])
 
 
-def _draws_or_nan(cells, group, config, key) -> dict:
+def _draws_or_nan(cells, group, config: FairnessConfig, key) -> dict:
     if group not in cells.index:
         return dict.fromkeys(RATE_DENOMINATORS, np.full(config.bootstrap_samples, np.nan))
     return bootstrap_rates(cells.loc[group], config.bootstrap_samples, seed=config.seed, key=key)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from vrurisk._text import level_label, plural
 from vrurisk.evaluation._fairness_rates import METRIC_LABELS, METRIC_MEANINGS
+
+if TYPE_CHECKING:
+    from vrurisk.evaluation._fairness_config import FairnessConfig
 
 MAX_FLAG_SENTENCES = 25
 
@@ -128,7 +132,7 @@ def _windows_sentence(windows: dict[str, str]) -> str:
     )
 
 
-def _calibration_sentences(audit, config) -> list[str]:
+def _calibration_sentences(audit, config: FairnessConfig) -> list[str]:
     groups = audit.groups
     if groups.empty:
         return []
@@ -158,7 +162,7 @@ def _calibration_sentences(audit, config) -> list[str]:
     return sentences
 
 
-def _warnings(audit, config) -> list[str]:
+def _warnings(audit, config: FairnessConfig) -> list[str]:
     warnings = []
     groups = audit.groups
     if groups.empty:

@@ -76,6 +76,11 @@ def _numeric_scores(frame, name, column, required) -> np.ndarray | None:
     return None
 
 
+def binary_outcomes(series: pd.Series, name: str, column: str) -> np.ndarray:
+    """A 0/1 column (booleans, 0/1 numbers or yes/no text) as ints; one-line error otherwise."""
+    return _binary(series, name, column)
+
+
 def _binary(series: pd.Series, name: str, column: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype=int)

@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import betainc, betaincinv
+
+if TYPE_CHECKING:
+    from vrurisk.evaluation._fairness_config import FairnessConfig
 
 _NODES = 256
 _S = (np.arange(_NODES) + 0.5) / _NODES
@@ -192,7 +196,9 @@ def lists_to_pool(
 UNJUDGED = ("degenerate", "small group", "too few to judge", "too few expected", "not computable")
 
 
-def judge_disparities(rows: list[dict], config, degenerate: dict[str, list[str]]) -> dict:
+def judge_disparities(
+    rows: list[dict], config: FairnessConfig, degenerate: dict[str, list[str]]
+) -> dict:
     """Give every comparison of an audit its verdict, interval and power, all at once.
 
     ``rows`` are disparity rows (mutated in place). Comparisons that pass the size rules
@@ -244,7 +250,7 @@ def judge_disparities(rows: list[dict], config, degenerate: dict[str, list[str]]
     }
 
 
-def _pre_verdict(row: dict, config, degenerate: dict[str, list[str]]) -> str | None:
+def _pre_verdict(row: dict, config: FairnessConfig, degenerate: dict[str, list[str]]) -> str | None:
     if degenerate.get(row["operating_point"]):
         return "degenerate"
     if row["small_group"]:
@@ -260,7 +266,7 @@ def _pre_verdict(row: dict, config, degenerate: dict[str, list[str]]) -> str | N
     return None
 
 
-def power_summary(disparities, points, config) -> list[dict]:
+def power_summary(disparities, points, config: FairnessConfig) -> list[dict]:
     """Per operating point: what selection-rate disparity it could have flagged, in words.
 
     The smallest flaggable ratio of a comparison is the ratio that, observed with these group

@@ -8,7 +8,16 @@ inside the linkage step: no output holds them.
 Names are imported on first use (see :mod:`vrurisk._lazy`).
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
+
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.linkage._attach import attach_to_people
+    from vrurisk.linkage._config import LinkageConfig, load_linkage_config, validate_linkage_config
+    from vrurisk.linkage._evaluate import pairwise_precision_recall
+    from vrurisk.linkage._run import LinkageResult, link_agencies
+    from vrurisk.linkage._simulate import AgencyExtracts, simulate_agency_extracts
 
 __all__ = [
     "AgencyExtracts",

@@ -109,7 +109,7 @@ def linkage_summary(
 def _environment():
     import jinja2
 
-    from vrurisk.reports._render import report_environment
+    from vrurisk.reports import report_environment
 
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -129,7 +129,7 @@ def _environment():
 
 def render_linkage_report(summary: dict) -> str:
     """The self-contained HTML linkage report of a :func:`linkage_summary`."""
-    from vrurisk.reports._render import base_css
+    from vrurisk.reports import base_css
 
     return (
         _environment()
@@ -160,8 +160,7 @@ def _rate_groups(rates: list[dict]) -> list[dict]:
 
 
 def _histogram_figure(summary: dict) -> str:
-    from vrurisk.reports import figure_to_data_uri
-    from vrurisk.reports._render import MUTED, PALETTE, new_figure
+    from vrurisk.reports import MUTED, PALETTE, figure_to_data_uri, new_figure
 
     bins = summary["weight_histogram"]
     lows = np.array([b["low"] for b in bins])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vrurisk.data._output import OutputKind, check_output_directory
+from vrurisk.data import OutputKind, check_output_directory
 from vrurisk.linkage._audit import NOT_RECORDED, age_bands, linkage_rates_by_group
 from vrurisk.linkage._config import LinkageConfig, load_linkage_config
 from vrurisk.linkage._prepare import read_agency_tables

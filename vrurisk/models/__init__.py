@@ -4,14 +4,38 @@ Names are imported on first use (see :mod:`vrurisk._lazy`), so ``vrurisk.config`
 a config without loading scikit-learn or LightGBM until it builds the model specs.
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
+
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.models._baseline import RiskFactorCountClassifier
+    from vrurisk.models._models_config import CalibrationConfig, ModelsConfig, build_models_config
+    from vrurisk.models._risk_model import (
+        CALIBRATION_METHODS,
+        RiskModel,
+        check_training_outcomes,
+        describe_dates,
+        fit_risk_model,
+        held_out_model,
+    )
+    from vrurisk.models._specs import KINDS, ModelSpec, build_model_specs
+    from vrurisk.models._splits import TemporalSplit, refit_split, temporal_splits
+    from vrurisk.models._tabular import (
+        ScoreComparison,
+        ScoreComparisonConfig,
+        compare_with_existing_score,
+        load_comparison_config,
+    )
+    from vrurisk.models._temporal import TemporalConfig, check_against_data, plan_splits
+    from vrurisk.models._train import TrainingResult, selection_note, train_experiment
 
 __all__ = [
     "CALIBRATION_METHODS",
     "KINDS",
     "CalibrationConfig",
-    "ModelsConfig",
     "ModelSpec",
+    "ModelsConfig",
     "RiskFactorCountClassifier",
     "RiskModel",
     "ScoreComparison",
@@ -22,12 +46,15 @@ __all__ = [
     "build_model_specs",
     "build_models_config",
     "check_against_data",
+    "check_training_outcomes",
     "compare_with_existing_score",
+    "describe_dates",
     "fit_risk_model",
     "held_out_model",
     "load_comparison_config",
     "plan_splits",
     "refit_split",
+    "selection_note",
     "temporal_splits",
     "train_experiment",
 ]
@@ -37,7 +64,14 @@ __getattr__, __dir__ = lazy_exports(
     {
         "_baseline": ("RiskFactorCountClassifier",),
         "_models_config": ("CalibrationConfig", "ModelsConfig", "build_models_config"),
-        "_risk_model": ("CALIBRATION_METHODS", "RiskModel", "fit_risk_model", "held_out_model"),
+        "_risk_model": (
+            "CALIBRATION_METHODS",
+            "RiskModel",
+            "fit_risk_model",
+            "held_out_model",
+            "check_training_outcomes",
+            "describe_dates",
+        ),
         "_specs": ("KINDS", "ModelSpec", "build_model_specs"),
         "_splits": ("TemporalSplit", "refit_split", "temporal_splits"),
         "_temporal": ("TemporalConfig", "check_against_data", "plan_splits"),
@@ -47,7 +81,7 @@ __getattr__, __dir__ = lazy_exports(
             "compare_with_existing_score",
             "load_comparison_config",
         ),
-        "_train": ("TrainingResult", "train_experiment"),
+        "_train": ("TrainingResult", "train_experiment", "selection_note"),
     },
     __all__,
 )

@@ -28,8 +28,7 @@ from vrurisk._errors import ConfigError, DataValidationError
 from vrurisk._section import Section as _Section
 from vrurisk._serialise import json_safe
 from vrurisk.config import read_config_file
-from vrurisk.evaluation import EvaluationConfig, FairnessConfig, audit_scores
-from vrurisk.evaluation._metrics import evaluate_predictions
+from vrurisk.evaluation import EvaluationConfig, FairnessConfig, audit_scores, evaluate_predictions
 from vrurisk.models._models_config import CalibrationConfig, ModelsConfig
 from vrurisk.models._risk_model import fit_risk_model
 from vrurisk.models._specs import build_model_specs
@@ -253,8 +252,8 @@ def compare_with_existing_score(
     """
     import time
 
-    from vrurisk.data._scores_table import read_scores_table
-    from vrurisk.evaluation._fairness_inputs import _binary
+    from vrurisk.data import read_scores_table
+    from vrurisk.evaluation import binary_outcomes as _binary
 
     say = progress or (lambda message: None)
     started = time.perf_counter()

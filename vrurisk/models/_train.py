@@ -31,7 +31,7 @@ from vrurisk._errors import ModelError
 from vrurisk._serialise import json_safe
 from vrurisk._text import level_label
 from vrurisk.config import ExperimentConfig, plan_splits
-from vrurisk.evaluation._metrics import evaluate_predictions, k_label, top_k_overlap
+from vrurisk.evaluation import evaluate_predictions, k_label, top_k_overlap
 from vrurisk.models._risk_model import RiskModel, check_training_outcomes, fit_risk_model
 from vrurisk.models._specs import ModelSpec
 from vrurisk.models._splits import TemporalSplit
@@ -225,6 +225,48 @@ def train_experiment(
     progress: Callable[[str], None] | None = None,
     audit_log_path=None,
 ) -> TrainingResult:
+    """Train and compare every model of ``config`` with temporal cross-validation.
+
+    Builds the feature matrix once for every as-of date the splits need, fits and calibrates
+    each model of the grid on each split's training dates, scores its test date, chooses the
+    champion on every test date but the latest, and refits the champion on the refit split.
+    A horizon too long for the data fails in one line before any features are built.
+
+    Parameters
+    ----------
+    config : ExperimentConfig
+        From :func:`vrurisk.config.load_config` or :func:`vrurisk.config.validate_config`.
+    dataset : Dataset, optional
+        Defaults to loading ``config.data.path``.
+    tracking : bool, default True
+        Log runs, artefacts and the registered champion to MLflow (``config.tracking``).
+    progress : callable, optional
+        Called with a short message at each long step (the CLI prints them on stderr).
+    audit_log_path : path, optional
+        Where a tracked run is recorded (default: :func:`vrurisk.audit_log.audit_log_path`,
+        i.e. ``$VRURISK_AUDIT_LOG`` or ``./vrurisk-audit.jsonl``). Untracked runs are not.
+
+    Returns
+    -------
+    TrainingResult
+        Per-split metrics, the test lists, every fitted model and the champion.
+
+    Raises
+    ------
+    ConfigError
+        When the config asks for what the data cannot give (e.g. too long a horizon).
+    ModelError
+        When a training split has too few outcomes of either class.
+
+    Examples
+    --------
+    >>> from vrurisk.config import load_config
+    >>> from vrurisk.models import train_experiment
+    >>> config = load_config("configs/demo.yaml")  # doctest: +SKIP
+    >>> result = train_experiment(config, tracking=False)  # doctest: +SKIP
+    >>> result.champion.name  # doctest: +SKIP
+    'lightgbm'
+    """
     # BLAS/OpenMP pools sized to models.n_jobs: oversubscribed threads on a shared machine made
     # a logistic regression fit several times slower than with one thread.
     from vrurisk.engine._switch import feature_engine
@@ -262,30 +304,11 @@ def _record_training(result: TrainingResult, dataset, path) -> None:
     )
 
 
-def _train_experiment(config, dataset, *, tracking, progress, build) -> TrainingResult:
-    """Train and compare every model of ``config`` with temporal cross-validation.
-
-    Parameters
-    ----------
-    config : ExperimentConfig
-        From :func:`vrurisk.config.load_config`.
-    dataset : Dataset, optional
-        Defaults to loading ``config.data.path``.
-    tracking : bool
-        Log runs, artefacts and the registered champion to MLflow (``config.tracking``).
-    progress : callable, optional
-        Called with a short message at each long step (the CLI prints them on stderr).
-    build : callable
-        The feature-matrix builder of ``config.execution`` (see
-        :func:`vrurisk.engine._switch.feature_engine`).
-    audit_log_path : path, optional
-        Where a tracked run is recorded (default: :func:`vrurisk.audit_log.audit_log_path`,
-        i.e. ``$VRURISK_AUDIT_LOG`` or ``./vrurisk-audit.jsonl``). Untracked runs are not.
-
-    Returns
-    -------
-    TrainingResult
-    """
+def _train_experiment(
+    config: ExperimentConfig, dataset, *, tracking: bool, progress, build
+) -> TrainingResult:
+    """The body of :func:`train_experiment` (inside its engine and thread limits, before audit
+    logging); ``build`` is the feature-matrix builder of ``config.execution``."""
     say = progress or (lambda message: None)
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -294,7 +317,7 @@ def _train_experiment(config, dataset, *, tracking, progress, build) -> Training
 
         say(f"loading data from {config.data.path}")
         dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
-    from vrurisk.evaluation._fairness_config import check_sensitive_columns
+    from vrurisk.evaluation import check_sensitive_columns
 
     check_sensitive_columns(config.fairness.sensitive_attributes, dataset.people.columns)
     extraction = dataset.extraction_date

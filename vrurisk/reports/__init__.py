@@ -3,18 +3,55 @@
 Names are imported on first use (see :mod:`vrurisk._lazy`).
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
+
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.reports._bias_audit import (
+        BIAS_AUDIT_HTML,
+        FAIRNESS_JSON,
+        render_bias_audit,
+        write_bias_audit,
+    )
+    from vrurisk.reports._comparison import (
+        comparison_summary,
+        render_score_comparison,
+        write_score_comparison,
+    )
+    from vrurisk.reports._evaluation import (
+        EVALUATION_HTML,
+        EVALUATION_JSON,
+        render_evaluation,
+        write_evaluation,
+    )
+    from vrurisk.reports._governance import GovernanceConfig
+    from vrurisk.reports._model_card import metric_rows, model_card_summary, render_model_card
+    from vrurisk.reports._panel import panel_summary, render_panel
+    from vrurisk.reports._render import (
+        MUTED,
+        PALETTE,
+        base_css,
+        figure_to_data_uri,
+        new_figure,
+        render_template,
+        report_environment,
+    )
 
 __all__ = [
     "BIAS_AUDIT_HTML",
     "EVALUATION_HTML",
     "EVALUATION_JSON",
     "FAIRNESS_JSON",
+    "MUTED",
+    "PALETTE",
     "GovernanceConfig",
+    "base_css",
     "comparison_summary",
     "figure_to_data_uri",
     "metric_rows",
     "model_card_summary",
+    "new_figure",
     "panel_summary",
     "render_bias_audit",
     "render_evaluation",
@@ -22,6 +59,7 @@ __all__ = [
     "render_panel",
     "render_score_comparison",
     "render_template",
+    "report_environment",
     "write_bias_audit",
     "write_evaluation",
     "write_score_comparison",
@@ -34,9 +72,7 @@ __getattr__, __dir__ = lazy_exports(
             "BIAS_AUDIT_HTML",
             "FAIRNESS_JSON",
             "render_bias_audit",
-            "render_evaluation",
             "write_bias_audit",
-            "write_evaluation",
         ),
         "_governance": ("GovernanceConfig",),
         "_comparison": (
@@ -52,7 +88,15 @@ __getattr__, __dir__ = lazy_exports(
         ),
         "_model_card": ("metric_rows", "model_card_summary", "render_model_card"),
         "_panel": ("panel_summary", "render_panel"),
-        "_render": ("figure_to_data_uri", "render_template"),
+        "_render": (
+            "figure_to_data_uri",
+            "render_template",
+            "MUTED",
+            "PALETTE",
+            "base_css",
+            "new_figure",
+            "report_environment",
+        ),
     },
     __all__,
 )

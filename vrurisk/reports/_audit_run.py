@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
 from vrurisk._serialise import file_sha256
-from vrurisk.data._output import OutputKind
+from vrurisk.data import OutputKind
 from vrurisk.reports._bias_audit import BIAS_AUDIT_HTML, FAIRNESS_JSON, write_bias_audit
 
 NO_SUCH_FILE = "{path}: no such file"
@@ -71,8 +71,7 @@ def run_audit(
     Every user error is a :class:`vrurisk.VruriskError`.
     """
     from vrurisk import audit_log
-    from vrurisk.data import check_output_directory, write_directory_atomically
-    from vrurisk.data._scores_table import read_scores_table
+    from vrurisk.data import check_output_directory, read_scores_table, write_directory_atomically
     from vrurisk.evaluation import FairnessConfig, audit_scores
 
     attributes = [name.strip() for name in sensitive if name.strip()]

@@ -10,9 +10,13 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from vrurisk._text import level_label
-from vrurisk.evaluation import FAIRNESS_RATE, FAIRNESS_RATES
-from vrurisk.evaluation._fairness import VERDICTS, BiasAudit
-from vrurisk.evaluation._fairness_config import INTERSECTION_SEPARATOR
+from vrurisk.evaluation import (
+    FAIRNESS_RATE,
+    FAIRNESS_RATES,
+    INTERSECTION_SEPARATOR,
+    VERDICTS,
+    BiasAudit,
+)
 from vrurisk.reports._render import (
     MUTED,
     PALETTE,

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from vrurisk._errors import DataValidationError
-from vrurisk.data._output import OutputKind
+from vrurisk.data import OutputKind
 from vrurisk.reports._comparison import COMPARISON_HTML, COMPARISON_JSON
 
 #: The comparison's folder of every scorer's bias audit.

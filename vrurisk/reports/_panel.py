@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from vrurisk.evaluation._explanations import METHODS
+from vrurisk.evaluation import EXPLANATION_METHODS as METHODS
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
 #: Contributions shown in each person's chart.

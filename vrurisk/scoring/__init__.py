@@ -3,13 +3,22 @@
 Names are imported on first use (see :mod:`vrurisk._lazy`).
 """
 
+from typing import TYPE_CHECKING
+
 from vrurisk._lazy import lazy_exports
+
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.scoring._bundle import write_score_bundle
+    from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
+    from vrurisk.scoring._run import run_scoring
+    from vrurisk.scoring._score import ScoredCohort, default_as_of, parse_as_of, score_cohort
 
 __all__ = [
     "DEFAULT_EXPLAIN_TOP",
     "ScoredCohort",
     "ScoringConfig",
     "default_as_of",
+    "parse_as_of",
     "run_scoring",
     "score_cohort",
     "write_score_bundle",
@@ -21,7 +30,7 @@ __getattr__, __dir__ = lazy_exports(
         "_bundle": ("write_score_bundle",),
         "_config": ("DEFAULT_EXPLAIN_TOP", "ScoringConfig"),
         "_run": ("run_scoring",),
-        "_score": ("ScoredCohort", "default_as_of", "score_cohort"),
+        "_score": ("ScoredCohort", "default_as_of", "score_cohort", "parse_as_of"),
     },
     __all__,
 )

@@ -13,12 +13,16 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vrurisk._errors import ModelError
 from vrurisk._serialise import file_sha256, json_safe
 from vrurisk._text import duration_words, plural
-from vrurisk.data._output import OutputKind, write_directory_atomically
-from vrurisk.reports._bias_audit import BIAS_AUDIT_HTML
+from vrurisk.data import OutputKind, write_directory_atomically
+from vrurisk.reports import BIAS_AUDIT_HTML
+
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
 SCORES = "scores"
 EXPLANATIONS = "explanations.parquet"
@@ -59,9 +63,13 @@ def write_score_bundle(
     ModelError
         If the cohort has no bias audit: a list is never written without one.
     """
-    from vrurisk.reports import write_bias_audit
-    from vrurisk.reports._model_card import model_card_summary, render_model_card
-    from vrurisk.reports._panel import panel_summary, render_panel
+    from vrurisk.reports import (
+        model_card_summary,
+        panel_summary,
+        render_model_card,
+        render_panel,
+        write_bias_audit,
+    )
 
     if scored.audit is None:
         raise ModelError(NO_AUDIT.format(reason=scored.audit_note))
@@ -201,7 +209,7 @@ def _scored_by(audit_model: dict) -> str:
     return start + ": not by this model, which was trained on outcomes of that list's window."
 
 
-def _section(config, name: str) -> dict:
+def _section(config: ExperimentConfig, name: str) -> dict:
     """A config section for the model card, without unset (None or empty) keys."""
     if config is None:
         return {}
@@ -209,7 +217,7 @@ def _section(config, name: str) -> dict:
     return {key: value for key, value in values.items() if value not in (None, [], {})}
 
 
-def _outcome_words(config) -> str:
+def _outcome_words(config: ExperimentConfig) -> str:
     """The outcome in words: "serious violence (as a suspect or victim) within 12 months"."""
     if config is None:
         return "the configured outcome"
@@ -219,7 +227,7 @@ def _outcome_words(config) -> str:
     return f"{types}{roles} within {duration_words(outcome.horizon_days)} of the list date"
 
 
-def _cohort_words(config, size: int) -> str:
+def _cohort_words(config: ExperimentConfig, size: int) -> str:
     """Who was scored, in words, e.g. "aged 10 to 25, with a record in the last 2 years"."""
     text = f"{plural(size, 'person', 'people')} scored"
     if config is None:

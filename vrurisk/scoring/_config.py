@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from vrurisk._section import Section as _Section
-from vrurisk.evaluation._k import parse_k
+from vrurisk.evaluation import parse_k
 
 BAD_PANEL_SIZE = (
     "scoring.panel_size must be a positive integer or a percentage such as '1%', got {value!r}"

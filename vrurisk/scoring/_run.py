@@ -10,25 +10,29 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vrurisk.data._output import check_output_directory
+from vrurisk.data import check_output_directory
 from vrurisk.scoring._bundle import SCORE_BUNDLE, SCORES, write_score_bundle
 from vrurisk.scoring._score import parse_as_of, score_cohort
 
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
-def default_model_uri(config) -> str:
+
+def default_model_uri(config: ExperimentConfig) -> str:
     """``models:/<tracking.registered_model>@<tracking.alias>`` of the config."""
     return f"models:/{config.tracking.registered_model}@{config.tracking.alias}"
 
 
-def default_out(config, as_of: pd.Timestamp) -> Path:
+def default_out(config: ExperimentConfig, as_of: pd.Timestamp) -> Path:
     return Path("scores") / f"{config.name}-{as_of.date()}"
 
 
 def run_scoring(
-    config,
+    config: ExperimentConfig,
     *,
     dataset=None,
     model_uri: str | None = None,
@@ -103,7 +107,7 @@ def _run_scoring(
     started,
     timings,
 ) -> dict:
-    from vrurisk.reports._model_card import metric_rows
+    from vrurisk.reports import metric_rows
     from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
 
     if dataset is None:
@@ -185,7 +189,7 @@ def _run_scoring(
     return summary
 
 
-def _pseudonymiser(config):
+def _pseudonymiser(config: ExperimentConfig):
     """(ids -> keys with the config's pseudonymisation key, the key's label) (vrurisk.privacy)."""
     from vrurisk.privacy import load_key, pseudonymise
 
@@ -193,7 +197,7 @@ def _pseudonymiser(config):
     return (lambda ids: pseudonymise(ids, key)), key.label
 
 
-def _log_run(config, scored, target: Path, uri: str, reveal_ids: bool) -> str:
+def _log_run(config: ExperimentConfig, scored, target: Path, uri: str, reveal_ids: bool) -> str:
     """Log the bundle to MLflow; never with raw identifiers (those stay in the local bundle)."""
     from vrurisk.tracking import log_scoring_run
 
@@ -220,7 +224,7 @@ def _log_run(config, scored, target: Path, uri: str, reveal_ids: bool) -> str:
         return log_scoring_run(config, bundle_dir=staged, **common)
 
 
-def _audit_log(config, dataset, target: Path, manifest: dict, path=None) -> None:
+def _audit_log(config: ExperimentConfig, dataset, target: Path, manifest: dict, path=None) -> None:
     """One audit-log entry per bundle, appended before the bundle is moved into place."""
     from vrurisk import audit_log
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,13 +20,17 @@ from vrurisk._errors import ConfigError, ModelError
 from vrurisk._serialise import json_safe
 from vrurisk.evaluation import (
     Explanations,
+    audited_top_k,
+    check_sensitive_columns,
     explain,
     plain_language_reasons,
     reasons_by_person,
     resolve_k,
 )
-from vrurisk.evaluation._fairness_config import audited_top_k, check_sensitive_columns
 from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP
+
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
 AFTER_EXTRACTION = (
     "as_of {as_of} is after the data's extraction date {extraction}; "
@@ -135,7 +140,7 @@ def check_risk_model(model, uri: str = "the given model") -> None:
 def score_cohort(
     dataset,
     model,
-    config,
+    config: ExperimentConfig,
     *,
     as_of=None,
     keys=None,
@@ -284,7 +289,7 @@ def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFr
     )
 
 
-def _outcome_date(as_of: pd.Timestamp, dataset, config) -> pd.Timestamp | None:
+def _outcome_date(as_of: pd.Timestamp, dataset, config: ExperimentConfig) -> pd.Timestamp | None:
     """The most recent as-of date whose outcome window (T, T + horizon] has closed and been
     recorded (``temporal.recording_lag_days`` later)."""
     wait = config.outcome.horizon_days + config.temporal.recording_lag_days
@@ -326,7 +331,9 @@ def _sensitive_frame(dataset, person_idx: np.ndarray, attributes) -> pd.DataFram
     return frame
 
 
-def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, k):
+def _audit(
+    dataset, model, config: ExperimentConfig, fm, as_of, outcome_as_of, probability, rows, k
+):
     """(audit, note, audited model, audit table) of the list at ``as_of``.
 
     (None, reason, {}, None) if it cannot be audited. The audit table is the closed list as
@@ -402,7 +409,7 @@ def _audit(dataset, model, config, fm, as_of, outcome_as_of, probability, rows, 
 
 def _audit_model(scorer, champion, list_date: pd.Timestamp) -> dict:
     """What scored the closed list, for fairness.json, the manifest and the model card."""
-    from vrurisk.models._risk_model import describe_dates
+    from vrurisk.models import describe_dates
 
     dates = list(scorer.trained_on.get("as_of_dates", []))
     test_date = scorer.trained_on.get("test_date")
@@ -442,7 +449,7 @@ def _no_held_out(model, list_date: pd.Timestamp, *, horizon_days, recording_lag_
 
 
 def _model_info(model, extra: dict | None) -> dict:
-    from vrurisk.models._train import selection_note
+    from vrurisk.models import selection_note
 
     info = {
         "name": getattr(model, "name", type(model).__name__),

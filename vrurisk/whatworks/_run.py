@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vrurisk.config import ExperimentConfig
 
 
-def default_out(config, programme: str) -> Path:
+def default_out(config: ExperimentConfig, programme: str) -> Path:
     return Path("evaluations") / f"{config.name}-{programme}"
 
 
 def run_evaluation(
-    config,
+    config: ExperimentConfig,
     programme: str,
     *,
     out: str | os.PathLike | None = None,

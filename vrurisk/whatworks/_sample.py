@@ -20,8 +20,7 @@ import pandas as pd
 
 from vrurisk._errors import DataValidationError
 from vrurisk.data import Dataset
-from vrurisk.features import OutcomeConfig
-from vrurisk.features._cohort import outcome_mask
+from vrurisk.features import OutcomeConfig, outcome_mask
 
 NO_INTERVENTIONS = (
     "{source}: no interventions table (interventions.csv or .parquet), so there is nothing to "
