@@ -19,20 +19,9 @@ ROOT = Path(__file__).parents[1] / "vrurisk"
 PRIVATE_IMPORT = re.compile(
     r"^\s*(?:from\s+vrurisk\.(?P<from>[\w.]+)\s+import|import\s+vrurisk\.(?P<imp>[\w.]+))", re.M
 )
-#: Known exceptions, to be removed, never added to: the Dask engine re-implements the feature
-#: blocks with the features package's private helpers until the feature-block protocol
-#: (issue 16) gives both engines one public shape.
+#: Known exceptions, to be removed, never added to: training and scoring choose the feature
+#: engine through the engine package's private switch (landed with issue 15's Dask switch).
 KNOWN = {
-    "vrurisk/engine/_dask_features.py": {
-        "vrurisk.features._cohort",
-        "vrurisk.features._config",
-        "vrurisk.features._individual",
-        "vrurisk.features._matrix",
-        "vrurisk.features._network",
-        "vrurisk.features._place",
-    },
-    "vrurisk/engine/_partition.py": {"vrurisk.features._config", "vrurisk.features._network"},
-    # training and scoring choose the feature engine through the engine's private switch
     "vrurisk/models/_train.py": {"vrurisk.engine._switch"},
     "vrurisk/scoring/_run.py": {"vrurisk.engine._switch"},
 }

@@ -28,41 +28,34 @@ import pandas as pd
 from vrurisk._errors import ConfigError
 from vrurisk.data import Dataset
 from vrurisk.engine._partition import PartitionedDataset, read_bucket
-from vrurisk.features._cohort import (
-    build_labels,
-    select_cohort,
-)
-from vrurisk.features._config import CohortConfig, FeatureConfig, OutcomeConfig
-from vrurisk.features._individual import (
-    event_keys,
-    index_events,
-    individual_block,
-    static_levels,
-)
-from vrurisk.features._matrix import (
+from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
+from vrurisk.features.blocks import (
+    N_NEIGHBOURHOOD,
     FeatureMatrix,
-    _as_days,
-    _date,
-    _stage1_block,
+    as_of_days,
+    build_labels,
+    day_timestamp,
+    event_keys,
     feature_context,
-    matrix_manifest,
-    stack_matrix,
-)
-from vrurisk.features._network import (
     graph_at,
+    index_events,
     index_links,
+    individual_block,
+    matrix_manifest,
     network_block,
+    place_block,
+    select_cohort,
+    stack_matrix,
+    stage1_block,
+    static_levels,
     violence_flags,
 )
-from vrurisk.features._place import place_block
 
 OTHER_NETWORK = (
     "the partitioned edge table was written for another features.network config; "
     "partition the dataset again with this config's network section"
 )
 FLAGS = ("suspect", "victim", "any", "hop_victim", "decayed")
-#: The first columns of ``network_block`` are neighbourhood aggregates (computed by joins here).
-N_NEIGHBOURHOOD = 9
 
 
 def _bucket_task(parts, bucket, days, keys, static, cohort, outcome, features):
@@ -72,9 +65,9 @@ def _bucket_task(parts, bucket, days, keys, static, cohort, outcome, features):
     glob = sub.people["global_idx"].to_numpy()
     out = {"global_idx": glob, "days": {}}
     for day in days:
-        rows = select_cohort(sub, _date(day), cohort)
+        rows = select_cohort(sub, day_timestamp(day), cohort)
         x = individual_block(sub, index, features, day, rows, static)
-        y = build_labels(sub, _date(day), rows, outcome).to_numpy()
+        y = build_labels(sub, day_timestamp(day), rows, outcome).to_numpy()
         entry = {"rows": glob[rows], "X": x, "y": y}
         if features.network.enabled:
             flags = violence_flags(sub, features.network, day)
@@ -198,7 +191,7 @@ def build_feature_matrix_dask(
     outcome = outcome or OutcomeConfig()
     features = features or FeatureConfig()
     network = features.network
-    days = _as_days(as_of_dates)
+    days = as_of_days(as_of_dates)
     if network.enabled and parts.network != network.model_dump(mode="json"):
         raise ConfigError(OTHER_NETWORK)
     timings: dict[str, float] = {}
@@ -251,7 +244,7 @@ def build_feature_matrix_dask(
             parts_x.append(np.hstack([near, whole])[rows])
             if features.stage1.enabled:
                 parts_x.append(
-                    _stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed)
+                    stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed)
                 )
             timings["driver_graph"] = timings.get("driver_graph", 0.0) + time.perf_counter() - t
         if features.place.enabled:

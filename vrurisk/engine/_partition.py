@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from vrurisk.data import Dataset, write_directory_atomically
-from vrurisk.features._config import NetworkConfig
-from vrurisk.features._network import index_links
+from vrurisk.features import NetworkConfig
+from vrurisk.features.blocks import index_links
 
 EVENT_COLUMNS = ("person_idx", "event_date", "event_type", "role", "source")
 CATEGORY_COLUMNS = ("event_type", "role", "source")

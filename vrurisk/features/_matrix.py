@@ -76,7 +76,8 @@ class FeatureMatrix:
         return list(self.X.columns)
 
 
-def _as_days(as_of_dates) -> list[int]:
+def as_of_days(as_of_dates) -> list[int]:
+    """The as-of dates as sorted unique day numbers (days since 1970-01-01)."""
     if isinstance(as_of_dates, (str, pd.Timestamp)) or not isinstance(as_of_dates, Iterable):
         as_of_dates = [as_of_dates]
     days = sorted({to_day(d) for d in as_of_dates})
@@ -85,11 +86,11 @@ def _as_days(as_of_dates) -> list[int]:
     return days
 
 
-def _stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
+def stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
     """Stage-1 neighbour risk for ``rows`` at ``day`` (see _stage1's module docstring)."""
     config = features.stage1
     train_day = day - outcome.horizon_days - 1
-    train_rows = select_cohort(dataset, _date(train_day), ctx["cohort"])
+    train_rows = select_cohort(dataset, day_timestamp(train_day), ctx["cohort"])
     train_X = individual_block(
         dataset, ctx["events"], features, train_day, train_rows, ctx["static"]
     )
@@ -115,7 +116,8 @@ def _stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
     return neighbour_risk(graph.weights, graph.adjacency, scores, folds, rows)
 
 
-def _date(day: int) -> pd.Timestamp:
+def day_timestamp(day: int) -> pd.Timestamp:
+    """A day number back as a timestamp."""
     return pd.Timestamp(np.datetime64(int(day), "D"))
 
 
@@ -153,7 +155,7 @@ def stack_matrix(dataset, blocks, labels, keys, manifest, timings) -> FeatureMat
     if not y.isna().any():
         y = y.astype(np.int64)
     person_idx = np.concatenate([r for r, _ in keys]).astype(np.int64)
-    as_of = np.concatenate([np.full(len(r), _date(d).to_datetime64()) for r, d in keys])
+    as_of = np.concatenate([np.full(len(r), day_timestamp(d).to_datetime64()) for r, d in keys])
     rows_frame = pd.DataFrame(
         {
             "person_idx": person_idx,
@@ -208,7 +210,7 @@ def build_feature_matrix(
     cohort = cohort or CohortConfig()
     outcome = outcome or OutcomeConfig()
     features = features or FeatureConfig()
-    days = _as_days(as_of_dates)
+    days = as_of_days(as_of_dates)
     timings: dict[str, float] = {}
 
     def tick(stage: str, start: float) -> float:
@@ -226,8 +228,8 @@ def build_feature_matrix(
     blocks, labels, keys = [], [], []
     for i, day in enumerate(days, 1):
         if progress is not None:
-            progress(f"features at {_date(day).date()} ({i}/{len(days)})")
-        rows = select_cohort(dataset, _date(day), cohort)
+            progress(f"features at {day_timestamp(day).date()} ({i}/{len(days)})")
+        rows = select_cohort(dataset, day_timestamp(day), cohort)
         t = tick("cohort", t)
         parts = [individual_block(dataset, ctx["events"], features, day, rows, ctx["static"])]
         t = tick("individual", t)
@@ -237,13 +239,13 @@ def build_feature_matrix(
             parts.append(network_block(graph, flags, network, ctx["priority"])[rows])
             t = tick("network", t)
             if features.stage1.enabled:
-                parts.append(_stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed))
+                parts.append(stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed))
                 t = tick("stage1", t)
         if features.place.enabled:
             parts.append(place_block(dataset, features.place, day)[rows])
             t = tick("place", t)
         blocks.append(np.hstack([p.astype(np.float32, copy=False) for p in parts]))
-        labels.append(build_labels(dataset, _date(day), rows, outcome).to_numpy())
+        labels.append(build_labels(dataset, day_timestamp(day), rows, outcome).to_numpy())
         keys.append((rows, day))
         t = tick("labels", t)
 

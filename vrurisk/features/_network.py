@@ -316,6 +316,13 @@ def person_priority(dataset: Dataset) -> np.ndarray:
     return rank
 
 
+#: The first columns of :func:`network_block` are this many neighbourhood aggregates (degree,
+#: weighted degree, suspect/victim neighbours and shares, weighted exposure, decayed exposure,
+#: two-hop involvement); the whole-graph columns follow. The Dask engine computes the former
+#: by joins and takes the latter from here.
+N_NEIGHBOURHOOD = 9
+
+
 def network_block(
     graph: Graph,
     flags: dict[str, np.ndarray],

@@ -14,13 +14,14 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from vrurisk.features._cohort import day_array, to_day
-from vrurisk.features._graph import leiden_communities
-from vrurisk.features._network import (
+from vrurisk.features.blocks import (
+    day_array,
     graph_at,
     incident_links,
     index_links,
+    leiden_communities,
     person_priority,
+    to_day,
 )
 
 #: Groups with fewer members than this are not shown (default of ``scoring.group_min_size``).

@@ -266,9 +266,7 @@ def score_cohort(
 
 def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFrame | None:
     """Groups at risk at ``as_of`` (None when network features are off)."""
-    from vrurisk.features._cohort import to_day
-    from vrurisk.features._individual import window_words
-    from vrurisk.features._network import violence_flags
+    from vrurisk.features.blocks import to_day, violence_flags, window_words
     from vrurisk.scoring._groups import group_labels, group_table
 
     network = config.features.network
