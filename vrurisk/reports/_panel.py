@@ -57,6 +57,7 @@ def panel_summary(
     labels: Mapping[str, str] | None = None,
     demo: bool = False,
     groups: pd.DataFrame | None = None,
+    networks: list | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -92,6 +93,8 @@ def panel_summary(
     groups : pandas.DataFrame, optional
         Groups at risk (:func:`vrurisk.scoring._groups.group_table`); the first
         :data:`GROUPS_SHOWN` are shown.
+    networks : list of dict, optional
+        Each listed person's network (``key``, ``rank``, ``network``), drawn as a small SVG.
 
     Returns
     -------
@@ -152,6 +155,28 @@ def panel_summary(
         "global_importance": importance,
         "fairness": dict(fairness or {}),
         "groups": _groups(groups),
+        "networks": _networks(networks),
+    }
+
+
+def _networks(networks: list | None) -> dict | None:
+    from vrurisk.reports._ego import ego_legend, ego_svg
+
+    if networks is None:
+        return None
+    return {
+        "legend": ego_legend(),
+        "people": [
+            {
+                "rank": n["rank"],
+                "key": n["key"],
+                "svg": ego_svg(n["network"]),
+                "associates": sum(node["hop"] == 1 for node in n["network"]["nodes"])
+                + n["network"]["hidden"],
+                "hidden": n["network"]["hidden"],
+            }
+            for n in networks
+        ],
     }
 
 

@@ -93,6 +93,7 @@ def write_score_bundle(
             fairness=fairness,
             demo=demo,
             groups=scored.groups,
+            networks=scored.networks,
         )
     )
     card = render_model_card(

@@ -91,6 +91,9 @@ class ScoredCohort:
         attributes, no key): what ``vrurisk audit`` reads to re-audit it at other settings.
     groups : pandas.DataFrame or None
         Groups at risk (:func:`~vrurisk.scoring._groups.group_table`); None without a network.
+    networks : list of dict or None
+        For each listed person, best first: ``key``, ``rank`` and ``network`` (their 1-2 hop
+        network from :func:`~vrurisk.scoring._ego.ego_networks`: bands and flags, no ids).
     """
 
     as_of: pd.Timestamp
@@ -108,6 +111,7 @@ class ScoredCohort:
     timings: dict = field(default_factory=dict)
     audit_table: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
+    networks: list | None = None
 
     @property
     def n_explained(self) -> int:
@@ -234,6 +238,7 @@ def score_cohort(
 
     t = time.perf_counter()
     groups = _groups(dataset, config, as_of, rows, key, probability, order[:k])
+    networks = _networks(dataset, config, as_of, rows, key, order, k)
     timings["groups"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -261,7 +266,38 @@ def score_cohort(
         timings=timings,
         audit_table=audit_table,
         groups=groups,
+        networks=networks,
     )
+
+
+def _networks(dataset, config, as_of, rows, key, order, k) -> list | None:
+    """The 1-2 hop network of each listed person (None when network features are off)."""
+    from vrurisk.features._cohort import to_day
+    from vrurisk.features._network import person_priority, violence_flags
+    from vrurisk.scoring._ego import ego_networks
+
+    network = config.features.network
+    if not network.enabled:
+        return None
+    person = rows["person_idx"].to_numpy()
+    band = np.full(dataset.n_people, "not scored", dtype=object)
+    band[person] = "lower"
+    band[person[order[: max(k, int(0.1 * len(order)))]]] = "higher"
+    band[person[order[:k]]] = "on the list"
+    listed = order[:k]
+    egos = ego_networks(
+        dataset,
+        as_of,
+        network,
+        person[listed],
+        band,
+        violence_flags(dataset, network, to_day(as_of)),
+        priority=person_priority(dataset),
+    )
+    return [
+        {"key": str(key[r]), "rank": i + 1, "network": ego}
+        for i, (r, ego) in enumerate(zip(listed, egos, strict=True))
+    ]
 
 
 def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFrame | None:
