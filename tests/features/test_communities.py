@@ -11,7 +11,7 @@ from random_datasets import make_dataset, random_frames
 from vrurisk.features import NetworkConfig
 from vrurisk.features._cohort import to_day
 from vrurisk.features._graph import leiden_communities
-from vrurisk.features._network import graph_at, index_links, person_priority
+from vrurisk.features._network import communities, graph_at, index_links, person_priority
 
 AS_OF = "2022-01-01"
 
@@ -19,13 +19,7 @@ AS_OF = "2022-01-01"
 def partition(ds, net: NetworkConfig = NetworkConfig(), as_of: str = AS_OF) -> set:
     """Communities of people linked before ``as_of``, as sets of person ids (labels dropped)."""
     graph = graph_at(index_links(ds, net), to_day(as_of), net)
-    labels = leiden_communities(
-        graph.weights,
-        person_priority(ds),
-        resolution=net.community_resolution,
-        iterations=net.community_iterations,
-        seed=net.community_seed,
-    )
+    labels = communities(graph, net, person_priority(ds))
     ids = ds.people["person_id"].to_numpy()
     linked = graph.degree > 0
     return {frozenset(ids[linked & (labels == label)]) for label in np.unique(labels[linked])}

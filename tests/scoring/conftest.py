@@ -49,3 +49,14 @@ def registered_setup(scoring_setup):
     example = synthetic_input_example(fm.X)
     s["result"].tracking = log_training(s["result"], input_example=example)
     return s
+
+
+@pytest.fixture(scope="session")
+def scored(scoring_setup):
+    """The tiny cohort scored once (fake 16-hex keys, 60 explained)."""
+    from test_score import fake_keys
+
+    from vrurisk.scoring import score_cohort
+
+    s = scoring_setup
+    return score_cohort(s["dataset"], s["model"], s["config"], keys=fake_keys, explain_top=60)

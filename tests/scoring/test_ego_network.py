@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from test_score import fake_keys
-
 from vrurisk.reports._ego import ego_svg
-from vrurisk.scoring import score_cohort, write_score_bundle
+from vrurisk.scoring import write_score_bundle
 from vrurisk.scoring._ego import MAX_FIRST_HOP, MAX_SECOND_HOP
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
-
-
-@pytest.fixture(scope="module")
-def scored(scoring_setup):
-    s = scoring_setup
-    return score_cohort(s["dataset"], s["model"], s["config"], keys=fake_keys, explain_top=60)
 
 
 def test_every_listed_person_has_a_capped_network(scored):

@@ -5,16 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_score import fake_keys
 
-from vrurisk.scoring import score_cohort, write_score_bundle
+from vrurisk.scoring import write_score_bundle
 from vrurisk.scoring._groups import group_table
-
-
-@pytest.fixture(scope="module")
-def scored(scoring_setup):
-    s = scoring_setup
-    return score_cohort(s["dataset"], s["model"], s["config"], keys=fake_keys, explain_top=60)
 
 
 def test_group_expected_count_is_the_sum_of_member_probabilities(scored):

@@ -40,12 +40,6 @@ def fake_keys(ids):
     return np.array([hashlib.sha256(f"k:{i}".encode()).hexdigest()[:16] for i in ids], dtype=object)
 
 
-@pytest.fixture(scope="module")
-def scored(scoring_setup):
-    s = scoring_setup
-    return score_cohort(s["dataset"], s["model"], s["config"], keys=fake_keys, explain_top=60)
-
-
 def test_scores_are_ranked_with_percentiles_and_three_reasons_for_the_explained(scored):
     scores = scored.scores
     assert list(scores.columns) == [

@@ -323,6 +323,18 @@ def person_priority(dataset: Dataset) -> np.ndarray:
 N_NEIGHBOURHOOD = 9
 
 
+def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | None) -> np.ndarray:
+    """Leiden community label per person (see :func:`~vrurisk.features._graph.leiden_communities`)
+    with the config's resolution, iterations and seed; ``priority`` from :func:`person_priority`."""
+    return leiden_communities(
+        graph.weights,
+        priority,
+        resolution=network.community_resolution,
+        iterations=network.community_iterations,
+        seed=network.community_seed,
+    )
+
+
 def network_block(
     graph: Graph,
     flags: dict[str, np.ndarray],
@@ -338,13 +350,7 @@ def network_block(
     deg = graph.degree.astype(np.float64)
     safe = np.maximum(deg, 1.0)
     sus, vic, inv = A @ flags["suspect"], A @ flags["victim"], A @ flags["any"]
-    community = leiden_communities(
-        W,
-        priority,
-        resolution=network.community_resolution,
-        iterations=network.community_iterations,
-        seed=network.community_seed,
-    )
+    community = communities(graph, network, priority)
     comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
     comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
     others = comm_size - 1

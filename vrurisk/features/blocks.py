@@ -26,6 +26,7 @@ from vrurisk.features._matrix import (
 )
 from vrurisk.features._network import (
     N_NEIGHBOURHOOD,
+    communities,
     graph_at,
     incident_links,
     index_links,
@@ -41,6 +42,7 @@ __all__ = [
     "incident_links",
     "window_words",
     "leiden_communities",
+    "communities",
     "to_day",
     "day_array",
     "FeatureMatrix",

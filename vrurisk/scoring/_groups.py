@@ -15,11 +15,11 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from vrurisk.features.blocks import (
+    communities,
     day_array,
     graph_at,
     incident_links,
     index_links,
-    leiden_communities,
     person_priority,
     to_day,
 )
@@ -74,12 +74,8 @@ def group_labels(dataset, as_of, network) -> dict[str, np.ndarray]:
     """Per kind of group, a label per person (-1: in no group of that kind) at ``as_of``."""
     day = to_day(as_of)
     graph = graph_at(index_links(dataset, network), day, network)
-    community = leiden_communities(
-        graph.weights,
-        person_priority(dataset),
-        resolution=network.community_resolution,
-        iterations=network.community_iterations,
-        seed=network.community_seed,
+    community = np.where(
+        graph.degree > 0, communities(graph, network, person_priority(dataset)), -1
     )
     community = np.where(graph.degree > 0, community, -1)
     n = dataset.n_people
