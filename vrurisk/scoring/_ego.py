@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vrurisk.features._cohort import day_array, to_day
-from vrurisk.features._network import incident_links
+from vrurisk.features.blocks import day_array, incident_links, to_day
 
 #: Associates drawn per hop (strongest ties first).
 MAX_FIRST_HOP = 12

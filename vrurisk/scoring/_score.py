@@ -272,8 +272,7 @@ def score_cohort(
 
 def _networks(dataset, config, as_of, rows, key, order, k) -> list | None:
     """The 1-2 hop network of each listed person (None when network features are off)."""
-    from vrurisk.features._cohort import to_day
-    from vrurisk.features._network import person_priority, violence_flags
+    from vrurisk.features.blocks import person_priority, to_day, violence_flags
     from vrurisk.scoring._ego import ego_networks
 
     network = config.features.network
