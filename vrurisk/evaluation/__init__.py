@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.evaluation._fairness_inputs import binary_outcomes
     from vrurisk.evaluation._fairness_metrics import OperatingPoint, top_k_flags
     from vrurisk.evaluation._fairness_rates import FAIRNESS_RATE, FAIRNESS_RATES, FairnessRate
+    from vrurisk.evaluation._families import family_contributions, main_families
     from vrurisk.evaluation._k import parse_k
     from vrurisk.evaluation._metrics import (
         average_precision,
@@ -63,6 +64,8 @@ __all__ = [
     "explain",
     "k_label",
     "parse_k",
+    "family_contributions",
+    "main_families",
     "plain_language_reasons",
     "precision_at_k",
     "reasons_by_person",
@@ -103,6 +106,7 @@ __getattr__, __dir__ = lazy_exports(
             "top_k_overlap",
             "k_label",
         ),
+        "_families": ("family_contributions", "main_families"),
         "_reasons": ("plain_language_reasons", "reasons_by_person"),
     },
     __all__,

@@ -9,6 +9,7 @@ from vrurisk.features._config import (
     PlaceConfig,
     Stage1Config,
 )
+from vrurisk.features._families import FAMILIES, family_map, feature_family
 from vrurisk.features._individual import build_individual_features
 from vrurisk.features._manifest import GROUPS, FeatureSpec
 from vrurisk.features._matrix import (
@@ -22,6 +23,7 @@ from vrurisk.features._place import build_place_features
 
 __all__ = [
     "CohortConfig",
+    "FAMILIES",
     "FeatureConfig",
     "FeatureMatrix",
     "FeatureSettings",
@@ -38,5 +40,7 @@ __all__ = [
     "build_labels",
     "build_network_features",
     "build_place_features",
+    "family_map",
+    "feature_family",
     "select_cohort",
 ]

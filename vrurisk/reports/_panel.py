@@ -9,16 +9,42 @@ images); the global importance chart is an embedded PNG.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from vrurisk.evaluation import EXPLANATION_METHODS as METHODS
+from vrurisk.evaluation import family_contributions, main_families
+from vrurisk.features import FAMILIES, family_map
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
 #: Contributions shown in each person's chart.
 BARS_PER_PERSON = 6
+#: Feature-level reasons listed per person (the detail under the family reasons).
+N_FEATURE_REASONS = 3
+#: Family reasons (those that raise risk) given first for each person.
+N_MAIN_FAMILIES = 3
+#: Features quoted as evidence under each main family reason.
+EVIDENCE_PER_FAMILY = 2
+#: People of the closed list compared with each listed person ("scored most like them").
+SIMILAR_N = 50
+#: Level of the interval around the outcome rate among them.
+SIMILAR_LEVEL = 0.9
+#: Clauses of a feature description that give its value for "none" (for analysts, not panels).
+SENTINEL = re.compile(
+    r";\s*-?\d[\d,.]* if none[^;()]*|\s*\((?:-?\d[\d,.]*|[\w ]*?)\s*:\s*(?:none|no)\b[^)]*\)"
+)
+CHALLENGE = (
+    "A record can be wrong, out of date or about someone else. A practitioner who believes a "
+    "record behind a reason is wrong says so at the panel, records the decision 'record "
+    "incorrect' for that key, and asks the agency that holds the record to check and correct "
+    "it; the person is not acted on through this list until it is checked. The person "
+    "themself can ask the data controller named in the model card for the records held about "
+    "them (UK GDPR right of access) and for wrong ones to be corrected (right to "
+    "rectification), and can object to being listed."
+)
 
 HOW_TO_USE = (
     "This list is a prompt for professional judgement, not a decision. It ranks young people "
@@ -58,6 +84,9 @@ def panel_summary(
     demo: bool = False,
     groups: pd.DataFrame | None = None,
     networks: list | None = None,
+    reason_scale: float = 1.0,
+    reference: pd.DataFrame | None = None,
+    outcome_as_of: str | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -95,21 +124,39 @@ def panel_summary(
         :data:`GROUPS_SHOWN` are shown.
     networks : list of dict, optional
         Each listed person's network (``key``, ``rank``, ``network``), drawn as a small SVG.
+        Short labels for features in the charts (default: the feature descriptions without
+        their sentinel values, e.g. "3650 if none").
+    demo : bool
+        The list is keyed with the published demo key.
+    reason_scale : float
+        Multiplies contributions before a family's strength is judged (the calibrator's slope,
+        as for :func:`~vrurisk.evaluation.plain_language_reasons`).
+    reference : pandas.DataFrame, optional
+        The closed list (``score``, ``outcome``) whose outcomes are known: for each listed person
+        the outcome rate among the people scored most like them there, with an interval.
+    outcome_as_of : str, optional
+        The date of that closed list.
 
     Returns
     -------
     dict
     """
     listed = scores.sort_values("rank", kind="stable").head(k)
-    descriptions = {spec.name: spec.description for spec in manifest}
+    descriptions = {spec.name: panel_label(spec.description) for spec in manifest}
     labels = dict(labels or {})
     by_person = {key: group for key, group in reasons.groupby("row", sort=False)}
     listed_keys = list(listed["key"])
     shown = contributions.reindex(listed_keys)
     scale = float(np.nanmax(np.abs(shown.to_numpy()))) if shown.size else 0.0
+    families = family_contributions(shown, manifest) if shown.size else pd.DataFrame()
+    family_scale = float(np.nanmax(np.abs(families.to_numpy()))) if families.size else 0.0
+    features_of = family_map(manifest)
+    similar = _similar_scores(reference, list(listed["probability"]))
     people = []
     for row in listed.itertuples(index=False):
         own = by_person.get(row.key)
+        texts = {} if own is None else dict(zip(own["feature"], own["reason"], strict=True))
+        explained = row.key in shown.index and row.key in families.index
         people.append(
             {
                 "rank": int(row.rank),
@@ -117,12 +164,34 @@ def panel_summary(
                 "probability": float(row.probability),
                 "probability_text": _percent(row.probability),
                 "percentile": float(row.percentile),
+                "similar": similar.get(float(row.probability)),
                 "reasons": []
                 if own is None
                 else [
                     {"text": r.reason, "direction": r.direction, "strength": r.strength}
-                    for r in own.sort_values("rank").itertuples(index=False)
+                    for r in own.sort_values("rank").head(N_FEATURE_REASONS).itertuples(index=False)
                 ],
+                "main": _main_reasons(
+                    families.loc[row.key],
+                    shown.loc[row.key],
+                    texts,
+                    features_of,
+                    reason_scale,
+                    units,
+                )
+                if explained
+                else [],
+                "families": _family_bars(
+                    families.loc[row.key],
+                    shown.loc[row.key],
+                    family_scale,
+                    texts,
+                    descriptions,
+                    labels,
+                    features_of,
+                )
+                if explained
+                else [],
                 "bars": _bars(shown.loc[row.key], scale, descriptions, labels)
                 if row.key in shown.index
                 else [],
@@ -177,6 +246,10 @@ def _networks(networks: list | None) -> dict | None:
             }
             for n in networks
         ],
+        "bar_scale": family_scale,
+        "bar_scale_text": _scale_words(family_scale, units),
+        "similar_note": _similar_note(reference, outcome_as_of),
+        "challenge": CHALLENGE,
     }
 
 
@@ -256,3 +329,110 @@ def _percent(value: float) -> str:
     if value < 0.001:
         return "<0.1%"
     return f"{100 * value:.1f}%"
+
+
+def panel_label(description: str) -> str:
+    """A feature description without the value it takes for "none" (an analyst's detail).
+
+    >>> panel_label("days since the last knife offence; 3650 if none in the last 10 years")
+    'days since the last knife offence'
+    >>> panel_label("steps to the nearest victim in the last 12 months (4: none within 3)")
+    'steps to the nearest victim in the last 12 months'
+    >>> panel_label("PageRank centrality, scaled so their average is 1 (0: no links)")
+    'PageRank centrality, scaled so their average is 1'
+    """
+    return SENTINEL.sub("", description).strip()
+
+
+def _main_reasons(family_row, feature_row, texts, features_of, scale, units) -> list[dict]:
+    """The families that raise this person's estimate, each with the features behind it."""
+    main = main_families(family_row, n=N_MAIN_FAMILIES, scale=scale, units=units)
+    for item in main:
+        own = feature_row[[features_of.get(name) == item["family"] for name in feature_row.index]]
+        sign = 1 if item["direction"] == "raises" else -1
+        own = own[own * sign > 0].sort_values(ascending=sign < 0, kind="stable")
+        item["evidence"] = [texts[name] for name in own.index if name in texts][
+            :EVIDENCE_PER_FAMILY
+        ]
+    return main
+
+
+def _family_bars(family_row, feature_row, scale, texts, descriptions, labels, features_of):
+    """Every family with a contribution, raising first, each with its features' bars."""
+    values = family_row[family_row != 0].dropna().sort_values(ascending=False, kind="stable")
+    out = []
+    for family, value in values.items():
+        own = feature_row[[features_of.get(name) == family for name in feature_row.index]]
+        own = own[own != 0].dropna()
+        own = own.reindex(own.abs().sort_values(ascending=False, kind="stable").index)
+        out.append(
+            {
+                "label": FAMILIES.get(family, family),
+                **_bar(float(value), scale),
+                "features": [
+                    {
+                        "label": texts.get(name) or labels.get(name, descriptions.get(name, name)),
+                        **_bar(float(v), scale),
+                    }
+                    for name, v in own.items()
+                ],
+            }
+        )
+    return out
+
+
+def _bar(value: float, scale: float) -> dict:
+    return {
+        "value": value,
+        "direction": "raises" if value > 0 else "lowers",
+        "arrow": "▲" if value > 0 else "▼",
+        "width": 0.0 if scale <= 0 else round(min(100.0, 100 * abs(value) / scale), 1),
+    }
+
+
+def _scale_words(scale: float, units: str) -> str:
+    if not scale > 0:
+        return ""
+    text = f"a full half-bar is {scale:.2f} {units}"
+    if units == "log-odds":
+        text += f" (odds multiplied or divided by {math.exp(scale):.1f} in the model)"
+    return text
+
+
+def _similar_scores(reference: pd.DataFrame | None, probabilities: list[float]) -> dict:
+    """Probability -> (n, outcomes, rate, low, high) among the SIMILAR_N closest scores."""
+    from scipy.stats import binomtest
+
+    if reference is None or not len(reference):
+        return {}
+    ref = reference.sort_values("score", kind="stable")
+    score = ref["score"].to_numpy(dtype=float)
+    outcome = ref["outcome"].to_numpy(dtype=float)
+    n = min(SIMILAR_N, len(ref))
+    out = {}
+    for p in set(probabilities):
+        centre = int(np.searchsorted(score, p))
+        start = int(min(max(0, centre - n // 2), len(ref) - n))
+        hits = int(outcome[start : start + n].sum())
+        low, high = binomtest(hits, n).proportion_ci(SIMILAR_LEVEL, method="wilson")
+        out[float(p)] = {
+            "n": n,
+            "outcomes": hits,
+            "text": f"{_percent(hits / n)} ({_percent(low)} to {_percent(high)})",
+            "range": f"scored {_percent(score[start])} to {_percent(score[start + n - 1])}",
+        }
+    return out
+
+
+def _similar_note(reference: pd.DataFrame | None, outcome_as_of: str | None) -> str:
+    if reference is None or not len(reference):
+        return ""
+    n = min(SIMILAR_N, len(reference))
+    when = f"the list at {outcome_as_of}" if outcome_as_of else "the latest list"
+    return (
+        f"How sure: of the {n} people scored most like this person on {when} (whose outcome "
+        f"window has closed), the share who had the outcome, with a {SIMILAR_LEVEL:.0%} "
+        "interval. It shows how far a score near this one can be trusted as a rate for a "
+        "group; it is not this person's own chance, and the ranking of people with close "
+        "scores is not reliable."
+    )

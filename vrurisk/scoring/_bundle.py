@@ -94,6 +94,11 @@ def write_score_bundle(
             demo=demo,
             groups=scored.groups,
             networks=scored.networks,
+            reason_scale=scored.reason_scale,
+            reference=scored.audit_table,
+            outcome_as_of=None
+            if scored.outcome_as_of is None
+            else str(scored.outcome_as_of.date()),
         )
     )
     card = render_model_card(

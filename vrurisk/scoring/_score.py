@@ -50,6 +50,8 @@ EXPLAIN_TOP = DEFAULT_EXPLAIN_TOP
 #: Size of the cohort sample behind global importance.
 IMPORTANCE_SAMPLE = 1000
 N_REASONS = 3
+#: Feature-level reasons kept per explained person (the panel pack's detail under each family).
+N_DETAIL_REASONS = 40
 
 
 @dataclass
@@ -94,6 +96,9 @@ class ScoredCohort:
     networks : list of dict or None
         For each listed person, best first: ``key``, ``rank`` and ``network`` (their 1-2 hop
         network from :func:`~vrurisk.scoring._ego.ego_networks`: bands and flags, no ids).
+    reason_scale : float
+        What contributions were multiplied by before their strength was judged (the
+        calibrator's slope in log-odds; 1 otherwise).
     """
 
     as_of: pd.Timestamp
@@ -112,6 +117,7 @@ class ScoredCohort:
     audit_table: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
     networks: list | None = None
+    reason_scale: float = 1.0
 
     @property
     def n_explained(self) -> int:
@@ -229,7 +235,7 @@ def score_cohort(
     ex = _keyed(ex, key)
     X_keyed = X.set_axis(pd.Index(key, name="key"))
     scale = model.reason_scale if ex.units == "log-odds" else 1.0
-    reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_REASONS, scale=scale)
+    reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_DETAIL_REASONS, scale=scale)
     wide = reasons_by_person(reasons, n=N_REASONS)
     scores = scores.join(wide, on="key")
     for column in wide.columns:
@@ -267,6 +273,7 @@ def score_cohort(
         audit_table=audit_table,
         groups=groups,
         networks=networks,
+        reason_scale=float(scale),
     )
 
 

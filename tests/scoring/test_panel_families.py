@@ -1,0 +1,84 @@
+"""Reasons a panel can read (issue 12, item 3): feature families on a real scored list."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vrurisk.evaluation import family_contributions
+from vrurisk.features import FAMILIES, FeatureSpec, feature_family
+from vrurisk.reports._panel import panel_label, panel_summary, render_panel
+from vrurisk.scoring import score_cohort
+
+
+@pytest.fixture(scope="module")
+def scored(scoring_setup):
+    s = scoring_setup
+    return score_cohort(s["dataset"], s["model"], s["config"], explain_top=60, panel_k=50)
+
+
+def test_family_contributions_add_up_to_the_model_output(scored):
+    ex = scored.explanations
+    families = family_contributions(ex.contributions, scored.manifest)
+    assert set(families.columns) <= set(FAMILIES)
+    np.testing.assert_allclose(
+        families.sum(axis=1), ex.contributions.sum(axis=1), rtol=0, atol=1e-9
+    )
+    # with the base value: the model's raw margin, which explain() checks against the model
+    np.testing.assert_allclose(families.sum(axis=1) + ex.base_value, ex.raw_margin, atol=1e-9)
+
+
+def test_top_50_main_reasons_never_give_a_lowering_family_unless_nothing_raises(scored):
+    summary = panel_summary(
+        scored.scores,
+        scored.reasons,
+        scored.explanations.contributions,
+        global_importance=scored.explanations.global_importance,
+        manifest=scored.manifest,
+        as_of=str(scored.as_of.date()),
+        cohort_size=len(scored.scores),
+        k=50,
+        reason_scale=scored.reason_scale,
+        reference=scored.audit_table,
+    )
+    assert len(summary["people"]) == 50
+    for person in summary["people"]:
+        raising = [f for f in person["families"] if f["direction"] == "raises"]
+        directions = {r["direction"] for r in person["main"]}
+        assert person["main"], person["key"]
+        if raising:
+            assert directions == {"raises"}, person["key"]
+            assert person["main"][0]["label"] == raising[0]["label"]
+        else:
+            assert directions == {"lowers"}, person["key"]
+        assert person["similar"]["n"] == min(50, len(scored.audit_table))
+    html = render_panel(summary)
+    assert "<details" in html and "Challenging a record" in html
+    assert "3650 if none" not in html and " if none" not in html
+
+
+def test_families_of_the_shipped_feature_names():
+    cases = {
+        ("count_serious_violence_suspect_365d", "individual"): "own_violence",
+        ("days_since_violence_victim", "individual"): "own_violence",
+        ("trend_drug_supply_suspect", "individual"): "knife_drugs",
+        ("count_missing_episode_all", "individual"): "vulnerability",
+        ("count_any_90d", "individual"): "agency_contact",
+        ("count_made_up_type_90d", "individual"): "other_records",
+        ("net_assoc_violence_victim_365d", "network"): "associates",
+        ("net_hops_to_victim_365d", "network"): "associates",
+        ("net_degree", "network"): "network_position",
+        ("stage1_neighbour_risk_weighted_sum", "stage1"): "associates",
+        ("place_area_violence_rate_365d", "place"): "place",
+    }
+    for (name, group), family in cases.items():
+        assert feature_family(FeatureSpec(name, group, "", "")) == family, name
+
+
+def test_panel_labels_drop_sentinel_values():
+    assert panel_label(
+        "days since the last stop and search; 3650 if none in the last 10 years"
+    ) == ("days since the last stop and search")
+    assert panel_label("age in years at the first recorded event (current age if none)") == (
+        "age in years at the first recorded event (current age if none)"
+    )
