@@ -51,6 +51,7 @@ def test_top_50_main_reasons_never_give_a_lowering_family_unless_nothing_raises(
             assert person["main"][0]["label"] == raising[0]["label"]
         else:
             assert directions == {"lowers"}, person["key"]
+        assert all(len(f["features"]) <= 6 for f in person["families"])
         assert person["similar"]["n"] == min(50, len(scored.audit_table))
     html = render_panel(summary)
     assert "<details" in html and "Challenging a record" in html

@@ -26,6 +26,8 @@ BARS_PER_PERSON = 6
 N_FEATURE_REASONS = 3
 #: Family reasons (those that raise risk) given first for each person.
 N_MAIN_FAMILIES = 3
+#: Features shown under each family in the detail (the rest are counted, not drawn).
+FEATURES_PER_FAMILY = 6
 #: Features quoted as evidence under each main family reason.
 EVIDENCE_PER_FAMILY = 2
 #: People of the closed list compared with each listed person ("scored most like them").
@@ -368,13 +370,14 @@ def _family_bars(family_row, feature_row, scale, texts, descriptions, labels, fe
         out.append(
             {
                 "label": FAMILIES.get(family, family),
+                "n_more": max(0, len(own) - FEATURES_PER_FAMILY),
                 **_bar(float(value), scale),
                 "features": [
                     {
                         "label": texts.get(name) or labels.get(name, descriptions.get(name, name)),
                         **_bar(float(v), scale),
                     }
-                    for name, v in own.items()
+                    for name, v in own.head(FEATURES_PER_FAMILY).items()
                 ],
             }
         )
