@@ -89,6 +89,7 @@ def panel_summary(
     reason_scale: float = 1.0,
     reference: pd.DataFrame | None = None,
     outcome_as_of: str | None = None,
+    changes: Mapping | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -138,6 +139,9 @@ def panel_summary(
         the outcome rate among the people scored most like them there, with an interval.
     outcome_as_of : str, optional
         The date of that closed list.
+    changes : mapping, optional
+        What changed since the previous list (from
+        :func:`~vrurisk.scoring._history.list_changes`).
 
     Returns
     -------
@@ -167,6 +171,7 @@ def panel_summary(
                 "probability_text": _percent(row.probability),
                 "percentile": float(row.percentile),
                 "similar": similar.get(float(row.probability)),
+                "change": _change_words(changes, row.key),
                 "reasons": []
                 if own is None
                 else [
@@ -252,6 +257,13 @@ def _networks(networks: list | None) -> dict | None:
         "bar_scale_text": _scale_words(family_scale, units),
         "similar_note": _similar_note(reference, outcome_as_of),
         "challenge": CHALLENGE,
+        "changes": None
+        if changes is None
+        else {
+            "previous_as_of": changes["previous_as_of"],
+            "summary": changes["summary"],
+            "left": list(changes["left"]),
+        },
     }
 
 
@@ -350,7 +362,7 @@ def _main_reasons(family_row, feature_row, texts, features_of, scale, units) -> 
     """The families that raise this person's estimate, each with the features behind it."""
     main = main_families(family_row, n=N_MAIN_FAMILIES, scale=scale, units=units)
     for item in main:
-        own = feature_row[[features_of.get(name) == item["family"] for name in feature_row.index]]
+        own = _in_family(feature_row, features_of, item["family"])
         sign = 1 if item["direction"] == "raises" else -1
         own = own[own * sign > 0].sort_values(ascending=sign < 0, kind="stable")
         item["evidence"] = [texts[name] for name in own.index if name in texts][
@@ -359,12 +371,18 @@ def _main_reasons(family_row, feature_row, texts, features_of, scale, units) -> 
     return main
 
 
+def _in_family(feature_row: pd.Series, features_of: Mapping, family: str) -> pd.Series:
+    return feature_row[
+        [features_of.get(name, "other_records") == family for name in feature_row.index]
+    ]
+
+
 def _family_bars(family_row, feature_row, scale, texts, descriptions, labels, features_of):
     """Every family with a contribution, raising first, each with its features' bars."""
     values = family_row[family_row != 0].dropna().sort_values(ascending=False, kind="stable")
     out = []
     for family, value in values.items():
-        own = feature_row[[features_of.get(name) == family for name in feature_row.index]]
+        own = _in_family(feature_row, features_of, family)
         own = own[own != 0].dropna()
         own = own.reindex(own.abs().sort_values(ascending=False, kind="stable").index)
         out.append(
@@ -439,3 +457,14 @@ def _similar_note(reference: pd.DataFrame | None, outcome_as_of: str | None) -> 
         "group; it is not this person's own chance, and the ranking of people with close "
         "scores is not reliable."
     )
+
+
+def _change_words(changes: Mapping | None, key) -> str:
+    """ "new", "new (was rank 140)", "up 12", "down 3" or "same" against the previous list."""
+    if changes is None:
+        return ""
+    if key in changes["moves"]:
+        move = changes["moves"][key]
+        return "same" if move == 0 else f"up {-move}" if move < 0 else f"down {move}"
+    was = changes["previous_rank"].get(key)
+    return "new" if was is None else f"new (was rank {was:,})"

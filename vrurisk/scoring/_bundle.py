@@ -49,14 +49,16 @@ def write_score_bundle(
     before_commit=None,
     force: bool = False,
     protected: Sequence = (),
+    changes: dict | None = None,
 ) -> Path:
     """Write ``scored`` (a :class:`~vrurisk.scoring.ScoredCohort`) to ``out`` atomically.
 
     ``before_commit(manifest)``, if given, runs once every file is written and before the
     bundle is moved into place (e.g. to append the audit-log entry): if it raises, nothing is
-    written. An existing ``out`` that is not a previous bundle is refused unless ``force``;
-    ``protected`` paths (the input data) are never replaced (see
-    :func:`~vrurisk.data.check_output_directory`).
+    written. ``changes`` (from :func:`~vrurisk.scoring._history.list_changes`) puts what
+    changed since the previous list into the panel pack and the manifest. An existing ``out``
+    that is not a previous bundle is refused unless ``force``; ``protected`` paths
+    (the input data) are never replaced (see :func:`~vrurisk.data.check_output_directory`).
 
     Raises
     ------
@@ -96,6 +98,7 @@ def write_score_bundle(
             networks=scored.networks,
             reason_scale=scored.reason_scale,
             reference=scored.audit_table,
+            changes=changes,
             outcome_as_of=None
             if scored.outcome_as_of is None
             else str(scored.outcome_as_of.date()),
@@ -140,7 +143,14 @@ def write_score_bundle(
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
         if scored.audit_table is not None:
             scored.audit_table.to_csv(tmp / AUDIT_TABLE, index=False)
-        manifest = bundle_manifest(scored, tmp, config=config, extra=extra_manifest)
+        extra = dict(extra_manifest or {})
+        if changes is not None:
+            extra["previous_list"] = {
+                "path": changes.get("previous_path"),
+                "as_of": changes["previous_as_of"],
+                "changes": changes["summary"],
+            }
+        manifest = bundle_manifest(scored, tmp, config=config, extra=extra)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if before_commit is not None:
             before_commit(manifest)

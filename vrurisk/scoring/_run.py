@@ -143,6 +143,9 @@ def _run_scoring(
         build=build,
     )
     timings.update({f"score_{k}": v for k, v in scored.timings.items()})
+    changes = changes_since_previous(config, dataset, scored, target, keys)
+    if changes is not None:
+        say(f"since the list at {changes['previous_as_of']}: {changes['summary']}")
     say(f"writing the bundle to {target}")
     t = time.perf_counter()
     write_score_bundle(
@@ -161,6 +164,7 @@ def _run_scoring(
         ),
         force=force,
         protected=protected,
+        changes=changes,
     )
     timings["write_bundle"] = time.perf_counter() - t
     summary = {
@@ -178,6 +182,10 @@ def _run_scoring(
         "pseudonym_key": key_label,
         "run_id": None,
         "timings": timings,
+        "previous_list": None
+        if changes is None
+        else {"path": changes["previous_path"], "as_of": changes["previous_as_of"]},
+        "changes": None if changes is None else changes["summary"],
     }
     if track:
         say(f"logging the bundle to MLflow at {config.tracking.uri}")
@@ -187,6 +195,33 @@ def _run_scoring(
     timings["total"] = time.perf_counter() - started
     summary["timings"] = {k: round(v, 2) for k, v in timings.items()}
     return summary
+
+
+def changes_since_previous(config, dataset, scored, target: Path, keys) -> dict | None:
+    """Changes since the previous list of this config beside ``target`` (None if there is none).
+
+    See :mod:`vrurisk.scoring._history` for where the previous list is looked for.
+    """
+    from vrurisk.scoring._history import find_previous_bundle, list_changes, load_previous_list
+
+    found = find_previous_bundle(target, config_name=config.name, as_of=scored.as_of)
+    if found is None:
+        return None
+    previous = load_previous_list(found)
+    people = dataset.people
+    age = (scored.as_of - pd.to_datetime(people["birth_date"])).dt.days / 365.25
+    older = people.loc[(age > config.cohort.max_age).to_numpy(), "person_id"].astype(str)
+    aged_out = set(keys(older.to_numpy())) if len(older) else set()
+    changes = list_changes(
+        previous["scores"],
+        previous["k"],
+        scored.scores,
+        scored.k,
+        aged_out=aged_out,
+        previous_as_of=previous["as_of"],
+    )
+    changes["previous_path"] = previous["path"]
+    return changes
 
 
 def _pseudonymiser(config: ExperimentConfig):
