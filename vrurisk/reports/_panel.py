@@ -232,6 +232,17 @@ def panel_summary(
         "fairness": dict(fairness or {}),
         "groups": _groups(groups),
         "networks": _networks(networks),
+        "bar_scale": family_scale,
+        "bar_scale_text": _scale_words(family_scale, units),
+        "similar_note": _similar_note(reference, outcome_as_of),
+        "challenge": CHALLENGE,
+        "changes": None
+        if changes is None
+        else {
+            "previous_as_of": changes["previous_as_of"],
+            "summary": changes["summary"],
+            "left": list(changes["left"]),
+        },
     }
 
 
@@ -253,17 +264,6 @@ def _networks(networks: list | None) -> dict | None:
             }
             for n in networks
         ],
-        "bar_scale": family_scale,
-        "bar_scale_text": _scale_words(family_scale, units),
-        "similar_note": _similar_note(reference, outcome_as_of),
-        "challenge": CHALLENGE,
-        "changes": None
-        if changes is None
-        else {
-            "previous_as_of": changes["previous_as_of"],
-            "summary": changes["summary"],
-            "left": list(changes["left"]),
-        },
     }
 
 
