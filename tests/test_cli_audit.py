@@ -238,3 +238,36 @@ def test_repeated_identical_headers_are_accepted_but_different_ones_are_not(
         f"error: {differ}: column 'score' appears more than once with different values; "
         "rename the copies"
     )
+
+
+def test_small_data_with_rank_scores_prints_no_matplotlib_warning(tmp_path):
+    # issue 11 trap 8: "UserWarning: No artists with labels found to put in legend" leaked
+    # into the output when no group was large enough and the score was not a probability
+    rng = np.random.default_rng(0)
+    n = 40
+    frame = pd.DataFrame(
+        {
+            "person": [f"p{i}" for i in range(n)],
+            "score": rng.integers(1, 11, n),
+            "outcome": rng.integers(0, 2, n),
+            "sex": rng.choice(["F", "M"], n),
+        }
+    )
+    frame.to_csv(tmp_path / "small.csv", index=False)
+    code, _, stderr = run_cli(
+        "audit",
+        "--data",
+        str(tmp_path / "small.csv"),
+        "--score-col",
+        "score",
+        "--label-col",
+        "outcome",
+        "--sensitive",
+        "sex",
+        "--top-k",
+        "5",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, stderr
+    assert "Warning" not in stderr

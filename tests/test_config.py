@@ -80,7 +80,7 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
             {"modles": {}},
             "config: unknown key 'modles'; allowed keys: calibration, cohort, config_version, "
             "data, evaluation, execution, fairness, features, governance, models, name, outcome, "
-            "privacy, scoring, seed, temporal, tracking; did you mean 'models'?",
+            "privacy, scoring, seed, temporal, tracking, vocabulary; did you mean 'models'?",
         ),
         (
             {"models": {"lightgbm": {"num_leafs": [3]}}},

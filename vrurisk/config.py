@@ -31,6 +31,7 @@ from pydantic import (
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
 from vrurisk._section import Section
+from vrurisk.data._vocabulary import VocabularyConfig
 from vrurisk.evaluation import EvaluationConfig, FairnessConfig
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.models import (
@@ -92,6 +93,17 @@ UNJUSTIFIED_ATTRIBUTE = (
 )
 
 _Section = Section
+
+#: Where the vocabulary's violence set and roles go: ``vocabulary.X`` -> ``features.SECTION.KEY``.
+VIOLENCE_KEYS = (
+    ("violence_types", "network", "violence_event_types"),
+    ("violence_roles", "network", "violence_roles"),
+    ("violence_types", "place", "event_types"),
+    ("violence_roles", "place", "violence_roles"),
+)
+MOVED_TO_VOCABULARY = (
+    "features.{section}.{key} is set once for every builder as vocabulary.{to}; move it there"
+)
 
 
 class DataConfig(_Section):
@@ -158,6 +170,7 @@ class ExperimentConfig(_Section):
     name: str = "experiment"
     seed: int = 0
     data: DataConfig
+    vocabulary: VocabularyConfig = Field(default_factory=VocabularyConfig)
     cohort: CohortConfig = Field(default_factory=CohortConfig)
     outcome: OutcomeConfig = Field(default_factory=OutcomeConfig)
     temporal: TemporalConfig
@@ -192,6 +205,27 @@ class ExperimentConfig(_Section):
             if isinstance(uri, str):
                 data["tracking"] = {**tracking, "uri": resolve_tracking_uri(uri, base)}
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_violence_set(cls, data: Any) -> Any:
+        """Every builder reads the violence set and roles from ``vocabulary``."""
+        if not isinstance(data, dict) or not isinstance(data.get("vocabulary", {}), dict):
+            return data
+        vocab = data.get("vocabulary") or {}
+        features = data.get("features") or {}
+        if not isinstance(features, dict):
+            return data
+        features = dict(features)
+        for vocab_key, section, key in VIOLENCE_KEYS:
+            sub = features.get(section) or {}
+            if not isinstance(sub, dict):
+                continue
+            if key in sub:
+                raise ValueError(MOVED_TO_VOCABULARY.format(section=section, key=key, to=vocab_key))
+            if vocab_key in vocab:
+                features[section] = sub = {**sub, key: vocab[vocab_key]}
+        return {**data, "features": features}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ExperimentConfig:

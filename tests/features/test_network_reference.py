@@ -15,9 +15,15 @@ from vrurisk.features._network import person_priority
 
 
 def reference_graph(ds, as_of: pd.Timestamp, net: NetworkConfig) -> nx.Graph:
-    """Links dated before T (and shared incidents), weights summed over duplicate pairs."""
+    """Links dated before T (and shared incidents): one tie per pair per date (the strongest),
+    weights summed over dates."""
     g = nx.Graph()
     g.add_nodes_from(range(ds.n_people))
+    strongest = {}
+
+    def tie(a, b, date, weight):
+        key = (min(a, b), max(a, b), date)
+        strongest[key] = max(strongest.get(key, 0.0), weight)
 
     def add(a, b, date, weight):
         if date >= as_of or weight <= 0:
@@ -35,7 +41,7 @@ def reference_graph(ds, as_of: pd.Timestamp, net: NetworkConfig) -> nx.Graph:
             weight *= row.weight
         if net.link_types is not None and row.link_type not in net.link_types:
             continue
-        add(row.idx_a, row.idx_b, row.link_date, weight)
+        tie(row.idx_a, row.idx_b, row.link_date, weight)
     if net.incident_links:
         first = {}
         for row in ds.events.dropna(subset=["incident_id"]).itertuples():
@@ -49,7 +55,9 @@ def reference_graph(ds, as_of: pd.Timestamp, net: NetworkConfig) -> nx.Graph:
                 continue
             for i, (pa, da) in enumerate(members):
                 for pb, db in members[i + 1 :]:
-                    add(pa, pb, max(da, db), net.link_weights["incident"])
+                    tie(pa, pb, max(da, db), net.link_weights["incident"])
+    for (a, b, date), weight in strongest.items():
+        add(a, b, date, weight)
     return g
 
 
@@ -58,6 +66,8 @@ def reference_flags(ds, as_of, net):
     decayed = {}
     for row in ds.events.itertuples():
         if row.event_type not in net.violence_event_types or row.event_date >= as_of:
+            continue
+        if net.violence_roles is not None and row.role not in net.violence_roles:
             continue
         age = (as_of - row.event_date).days
         decayed[row.person_idx] = decayed.get(row.person_idx, 0.0) + 0.5 ** (

@@ -15,6 +15,7 @@ from scoring_helpers import tiny_config
 
 from vrurisk import ConfigError, ModelError
 from vrurisk.config import validate_config
+from vrurisk.data import Dataset
 from vrurisk.evaluation._explanations import raw_margin
 from vrurisk.models._risk_model import FEATURE_MISMATCH
 from vrurisk.scoring import score_cohort, write_score_bundle
@@ -367,3 +368,25 @@ def test_recording_lag_moves_the_closed_list_back_and_tightens_the_held_out_rule
     )
     assert lagged.audit is None
     assert lagged.audit_note.endswith("; score a list dated 2024-07-30 or later")
+
+
+def test_an_event_type_the_model_never_saw_is_refused_naming_its_rows(scoring_setup):
+    # issue 11 trap 8: before, the message named a feature ('count_knife crime_suspect_90d')
+    s = scoring_setup
+    ds = s["dataset"]
+    events = ds.events.drop(columns=["person_idx"]).copy()
+    events["event_type"] = events["event_type"].astype(str)
+    events.loc[[2, 9], "event_type"] = "knife crime"
+    changed = Dataset.from_frames(
+        ds.people.drop(columns=["person_idx"]),
+        events,
+        ds.links.drop(columns=["idx_a", "idx_b"]),
+        extraction_date=ds.extraction_date,
+    )
+    with pytest.raises(ModelError) as info:
+        score_cohort(changed, s["model"], s["config"])
+    assert str(info.value) == (
+        "events: event type(s) 'knife crime' (2 row(s): row 3 ('knife crime'), row 10 "
+        "('knife crime')) did not occur in the data the model was trained on; map them onto "
+        "known types in the config's vocabulary.event_types, or retrain"
+    )

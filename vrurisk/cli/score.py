@@ -82,6 +82,8 @@ def score(
         f"{summary['model_uri']} (version {summary['model_version'] or 'n/a'}); "
         f"{plural(summary['n_flagged'], 'disparity', 'disparities')} flagged."
     )
+    for warning in summary["warnings"]:
+        typer.echo(f"! {warning}")
     typer.echo(f"Bundle: {summary['out']}")
     for name in READER_REPORTS:
         typer.echo(f"  {Path(summary['out']) / name}")

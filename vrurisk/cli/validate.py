@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vrurisk.cli._app import app
+from vrurisk.cli._app import app, echo_err
 
 
 @app.command()
@@ -19,14 +19,40 @@ def validate(
         help="Date the extract was taken, YYYY-MM-DD (default: dataset.json, else the last "
         "record date, with a warning).",
     ),
+    config: Path = typer.Option(
+        None,
+        "--config",
+        help="Also check the data against this experiment config (vocabulary, outcome, "
+        "sensitive attributes, cohort and base rate per as-of date); exit 2 on problems.",
+    ),
 ) -> None:
     """Check a data directory against the data contract and print a summary.
 
-    Example: vrurisk validate data/extract-2026-10
+    Example: vrurisk validate data/extract-2026-10 --config configs/my-vru.yaml
     """
     from vrurisk.data import load_dataset
     from vrurisk.data._summary import describe_dataset
 
-    dataset = load_dataset(data, extraction_date=extraction_date)
+    experiment = None
+    if config is not None:
+        from vrurisk.config import load_config
+
+        experiment = load_config(config)
+        extraction_date = extraction_date or experiment.data.extraction_date
+    vocabulary = experiment.vocabulary if experiment is not None else None
+    dataset = load_dataset(data, extraction_date=extraction_date, vocabulary=vocabulary)
     typer.echo(f"{data}: valid")
     typer.echo(describe_dataset(dataset))
+    if experiment is None:
+        return
+    from vrurisk.ingest import check_data
+
+    result = check_data(dataset, experiment)
+    typer.echo("")
+    typer.echo(result.table())
+    if result.problems:
+        echo_err(
+            f"Error: {len(result.problems)} problem(s) would make training on this data "
+            "meaningless (marked PROBLEM above)"
+        )
+        raise typer.Exit(2)

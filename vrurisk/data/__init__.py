@@ -26,6 +26,7 @@ __all__ = [
     "SyntheticPopulation",
     "TableSpec",
     "check_output_directory",
+    "VocabularyConfig",
     "load_dataset",
     "read_scores_table",
     "read_table",
@@ -47,6 +48,7 @@ __getattr__, __dir__ = lazy_exports(
         "_output": ("OutputKind", "check_output_directory", "write_directory_atomically"),
         "_schema": ("EVENTS", "LINKS", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
         "_synth": ("SyntheticPopulation", "simulate_population"),
+        "_vocabulary": ("VocabularyConfig",),
     },
     __all__,
 )

@@ -46,6 +46,7 @@ from vrurisk.data._validate import (
     fail,
     fail_rows,
 )
+from vrurisk.data._vocabulary import VocabularyConfig
 
 FORMATS = ("parquet", "csv")
 
@@ -57,7 +58,10 @@ TWO_FILES = "{directory}: both {table}.csv and {table}.parquet exist; keep one"
 NOT_A_DIRECTORY = "{directory}: not a directory"
 BAD_METADATA = "{file}: {reason}"
 SELF_LINKS = "{file}: {n} link(s) join a person to themself (person_a == person_b): {examples}"
-BAD_ROLE = "{file}: column 'role' has {n} value(s) outside {allowed}: {examples}"
+BAD_ROLE = (
+    "{file}: column 'role' has {n} value(s) outside {allowed}: {examples} "
+    "(map the extract's own roles onto these in the config's vocabulary.roles)"
+)
 EVENT_BEFORE_BIRTH = (
     "{file}: column 'event_date' has {n} event(s) dated before the person's birth_date: {examples}"
 )
@@ -75,6 +79,12 @@ NO_EXTRACTION_DATE = (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Numeric columns that may not be negative (a negative tie strength has no meaning).
+NON_NEGATIVE = ("weight",)
+
+#: Tables that may have no rows: people linked only through shared incidents need no links.
+MAY_BE_EMPTY = ("links",)
 
 #: Columns added by validation (integer positions into ``people``), not part of the input.
 DERIVED_COLUMNS = ("person_idx", "idx_a", "idx_b")
@@ -135,14 +145,20 @@ class Dataset:
         extraction_date: str | pd.Timestamp | None = None,
         source: str = "<memory>",
         names: dict[str, str] | None = None,
+        vocabulary: VocabularyConfig | None = None,
     ) -> Dataset:
         """Validate three frames against the data contract and build a :class:`Dataset`.
 
         Without ``extraction_date`` it is inferred as the last event or link date, with a
         warning logged (``vrurisk.data``) that names it: never today, which would count the
         unrecorded future as outcomes that did not happen. ``names`` maps table names to the
-        file names used in error messages (defaults to the table names).
+        file names used in error messages (defaults to the table names). ``links`` may be
+        ``None`` or have no rows (ties then come only from events sharing an ``incident_id``).
+        ``vocabulary`` maps the extract's event types and roles onto the canonical ones before
+        roles are checked.
         """
+        if links is None:
+            links = pd.DataFrame({c: pd.Series(dtype=str) for c in TABLES["links"].required})
         names = names or {name: name for name in TABLES}
         inferred = extraction_date is None
         extraction = (
@@ -164,6 +180,10 @@ class Dataset:
 
         events_df = clean["events"]
         events_df["person_idx"] = check_known_people(events_df, "person_id", index, names["events"])
+        if vocabulary is not None:
+            events_df["event_type"] = vocabulary.map_event_types(events_df["event_type"])
+            if "role" in events_df.columns:
+                events_df["role"] = vocabulary.map_roles(events_df["role"])
         _check_roles(events_df, names["events"])
         _check_events_after_birth(events_df, people_df, names["events"])
 
@@ -352,7 +372,8 @@ def _validate_table(
     frame = frame.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     check_columns(frame, spec, file)
-    check_not_empty(frame, file)
+    if spec.name not in MAY_BE_EMPTY:
+        check_not_empty(frame, file)
     out = {}
     for column in spec.required:
         check_not_missing(frame, column, file)
@@ -363,7 +384,9 @@ def _validate_table(
         if column in spec.date_columns:
             out[column] = check_dates(frame[column], column, file, extraction)
         elif column in spec.numeric_columns:
-            out[column] = check_numeric(frame[column], column, file)
+            out[column] = check_numeric(
+                frame[column], column, file, non_negative=column in NON_NEGATIVE
+            )
         elif column in spec.person_columns or column == "incident_id":
             out[column] = _as_identifier(frame[column], column, file)
         elif column in categorical:
@@ -422,12 +445,18 @@ def _check_self_links(links: pd.DataFrame, file: str) -> None:
         )
 
 
-def _find_table(directory: Path, table: str) -> Path:
+def _find_table(directory: Path, table: str, *, optional: bool = False) -> Path | None:
     candidates = [directory / f"{table}.{fmt}" for fmt in FORMATS]
     present = [path for path in candidates if path.exists()]
+    if not present and optional:
+        return None
     if not present:
         raise DataValidationError(
-            MISSING_FILE.format(directory=directory, table=table, tables=", ".join(TABLES))
+            MISSING_FILE.format(
+                directory=directory,
+                table=table,
+                tables=", ".join(t for t in TABLES if t not in MAY_BE_EMPTY),
+            )
         )
     if len(present) > 1:
         raise DataValidationError(TWO_FILES.format(directory=directory, table=table))
@@ -492,12 +521,20 @@ def _read_metadata(directory: Path, extraction_date) -> tuple[pd.Timestamp | str
     return meta["extraction_date"], str(path)
 
 
-def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Dataset:
+def load_dataset(
+    directory: str | os.PathLike,
+    *,
+    extraction_date=None,
+    vocabulary: VocabularyConfig | None = None,
+) -> Dataset:
     """Load and validate ``people``, ``events`` and ``links`` from a directory.
 
-    Each table is ``<name>.parquet`` or ``<name>.csv``. The extraction date comes from the
+    Each table is ``<name>.parquet`` or ``<name>.csv``; ``links`` may be left out (or have
+    no rows) when events share ``incident_id``. The extraction date comes from the
     argument, else from ``dataset.json`` beside the tables, else it is inferred as the last
-    event or link date with a logged warning naming it (never today).
+    event or link date with a logged warning naming it (never today). ``vocabulary`` maps the
+    extract's event types and roles onto vrurisk's canonical ones (see
+    :class:`~vrurisk.data.VocabularyConfig`).
 
     Raises
     ------
@@ -507,10 +544,10 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
     directory = Path(directory)
     if not directory.is_dir():
         raise DataValidationError(NOT_A_DIRECTORY.format(directory=directory))
-    paths = {name: _find_table(directory, name) for name in TABLES}
+    paths = {name: _find_table(directory, name, optional=name in MAY_BE_EMPTY) for name in TABLES}
     extraction, meta_name = _read_metadata(directory, extraction_date)
-    frames = {name: read_table(path) for name, path in paths.items()}
-    names = {name: str(path) for name, path in paths.items()}
+    frames = {name: read_table(path) if path else None for name, path in paths.items()}
+    names = {name: str(path or directory / f"{name}.csv") for name, path in paths.items()}
     names["metadata"] = meta_name
     dataset = Dataset.from_frames(
         frames["people"],
@@ -519,6 +556,7 @@ def load_dataset(directory: str | os.PathLike, *, extraction_date=None) -> Datas
         extraction_date=extraction,
         source=str(directory),
         names=names,
+        vocabulary=vocabulary,
     )
     return _attach_optional_tables(dataset, directory)
 

@@ -24,8 +24,8 @@ class TableSpec:
 PEOPLE = TableSpec(
     name="people",
     required=("person_id", "birth_date"),
-    optional=("sex", "ethnicity", "area", "deprivation_decile"),
-    date_columns=("birth_date",),
+    optional=("sex", "ethnicity", "area", "deprivation_decile", "left_date", "left_reason"),
+    date_columns=("birth_date", "left_date"),
     person_columns=("person_id",),
     numeric_columns=("deprivation_decile",),
 )
@@ -79,7 +79,7 @@ ROLES = ("suspect", "victim", "subject", "witness")
 CATEGORICAL_COLUMNS = {
     "events": ("event_type", "role", "source"),
     "links": ("link_type",),
-    "people": ("sex", "ethnicity", "area"),
+    "people": ("sex", "ethnicity", "area", "left_reason"),
     "interventions": ("programme", "referral_source"),
     "lists": (),
 }

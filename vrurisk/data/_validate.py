@@ -26,6 +26,11 @@ FUTURE_DATES = (
     "{file}: column '{column}' has {n} date(s) after the extraction date {extraction}: {examples}"
 )
 BAD_NUMBERS = "{file}: column '{column}' has {n} value(s) that are not finite numbers: {examples}"
+HUGE_NUMBERS = (
+    "{file}: column '{column}' has {n} value(s) too large to be right (more than {limit:g} in "
+    "magnitude): {examples}"
+)
+NEGATIVE_NUMBERS = "{file}: column '{column}' has {n} negative value(s): {examples}"
 DUPLICATE_IDS = "{file}: column '{column}' has {n} duplicated id(s): {examples}"
 UNKNOWN_PEOPLE = "{file}: column '{column}' has {n} id(s) that are not in people: {examples}"
 DUPLICATE_COLUMNS = "{file}: column name(s) {columns} appear more than once"
@@ -176,8 +181,14 @@ def _parse_iso_dates(text: pd.Series) -> pd.Series:
     return parsed
 
 
-def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
-    """Optional numeric columns (``severity``, ``weight``): finite numbers or empty."""
+def check_numeric(
+    values: pd.Series, column: str, file: str, *, non_negative: bool = False
+) -> pd.Series:
+    """Optional numeric columns (``severity``, ``weight``): finite numbers or empty.
+
+    Numbers larger than :data:`MAX_NUMBER` in magnitude are refused as too large, and negative
+    ones too when ``non_negative``.
+    """
     present = values.notna()
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         values = as_text(values, column, file)
@@ -188,15 +199,13 @@ def check_numeric(values: pd.Series, column: str, file: str) -> pd.Series:
         numbers = pd.to_numeric(values, errors="coerce")
     as_float = numbers.astype("float64")
     finite = np.isfinite(as_float.fillna(np.inf))
-    bad = present & (~finite | (as_float.abs() > MAX_NUMBER))
-    if bad.any():
-        fail_rows(
-            BAD_NUMBERS,
-            values,
-            bad,
-            file=file,
-            column=column,
-        )
+    for template, bad, extra in (
+        (BAD_NUMBERS, present & ~finite, {}),
+        (HUGE_NUMBERS, present & finite & (as_float.abs() > MAX_NUMBER), {"limit": MAX_NUMBER}),
+        (NEGATIVE_NUMBERS, present & finite & (as_float < 0) & non_negative, {}),
+    ):
+        if bad.any():
+            fail_rows(template, values, bad, file=file, column=column, **extra)
     return as_float
 
 

@@ -34,6 +34,7 @@ from vrurisk.features.blocks import (
     FeatureMatrix,
     as_of_days,
     build_labels,
+    censored,
     day_timestamp,
     event_keys,
     feature_context,
@@ -49,6 +50,7 @@ from vrurisk.features.blocks import (
     stage1_block,
     static_levels,
     violence_flags,
+    without_missing_blocks,
 )
 
 OTHER_NETWORK = (
@@ -66,6 +68,7 @@ def _bucket_task(parts, bucket, days, keys, static, cohort, outcome, features):
     out = {"global_idx": glob, "days": {}}
     for day in days:
         rows = select_cohort(sub, day_timestamp(day), cohort)
+        rows = rows[~censored(sub, day, rows, outcome)]
         x = individual_block(sub, index, features, day, rows, static)
         y = build_labels(sub, day_timestamp(day), rows, outcome).to_numpy()
         entry = {"rows": glob[rows], "X": x, "y": y}
@@ -189,7 +192,7 @@ def build_feature_matrix_dask(
     say = progress or (lambda message: None)
     cohort = cohort or CohortConfig()
     outcome = outcome or OutcomeConfig()
-    features = features or FeatureConfig()
+    features = without_missing_blocks(dataset, features or FeatureConfig())
     network = features.network
     days = as_of_days(as_of_dates)
     if network.enabled and parts.network != network.model_dump(mode="json"):

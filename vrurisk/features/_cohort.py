@@ -74,7 +74,8 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     Returns
     -------
     numpy.ndarray
-        Sorted int32 positions into ``dataset.people``.
+        Sorted int32 positions into ``dataset.people``. People who left the area on or before
+        T (``people.left_date``) are never in the cohort.
 
     Examples
     --------
@@ -92,6 +93,7 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     day = to_day(as_of)
     age = age_at(dataset, day)
     keep = (age >= cohort.min_age) & (age <= cohort.max_age) & recorded_before(dataset, day)
+    keep &= ~_left_by(dataset, day)
     events = dataset.events
     event_day = day_array(events["event_date"])
     before = event_day < day
@@ -109,6 +111,43 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
         recent &= _mask_values(events["event_type"], cohort.exclude_event_types)
         keep &= ~_persons_with_events(dataset, recent)
     return np.flatnonzero(keep).astype(np.int32)
+
+
+def _left_days(dataset: Dataset) -> np.ndarray | None:
+    """``people.left_date`` as int days (a far-future day where missing), or None."""
+    if "left_date" not in dataset.people.columns:
+        return None
+    left = dataset.people["left_date"]
+    never = np.iinfo(np.int64).max // 2
+    return np.where(left.isna().to_numpy(), never, day_array(left.fillna(pd.Timestamp(0))))
+
+
+def _left_by(dataset: Dataset, day: int) -> np.ndarray:
+    """A boolean per person: left the area (moved, died, custody) on or before ``day``."""
+    left = _left_days(dataset)
+    return np.zeros(dataset.n_people, dtype=bool) if left is None else left <= day
+
+
+def censored(dataset: Dataset, day: int, person_idx, outcome: OutcomeConfig) -> np.ndarray:
+    """A boolean per row of ``person_idx``: the outcome at ``day`` is unknowable (censored).
+
+    Someone who left (``people.left_date``) inside the outcome window (T, T + horizon] without
+    an outcome event before leaving has no label: they are neither a positive nor a negative,
+    so they leave the cohort at T. Only rows whose window has closed by the extraction date are
+    censored (a later window is unlabelled anyway).
+    """
+    person_idx = np.asarray(person_idx, dtype=np.int64)
+    left = _left_days(dataset)
+    end = day + outcome.horizon_days
+    if left is None or end > to_day(dataset.extraction_date):
+        return np.zeros(len(person_idx), dtype=bool)
+    leaves = (left > day) & (left <= end)
+    event_day = day_array(dataset.events["event_date"])
+    person = dataset.events["person_idx"].to_numpy()
+    hit = outcome_mask(dataset, outcome) & (event_day > day)
+    hit &= event_day <= np.minimum(left[person], end)
+    seen = _persons_with_events(dataset, hit)
+    return (leaves & ~seen)[person_idx]
 
 
 def outcome_mask(dataset: Dataset, outcome: OutcomeConfig) -> np.ndarray:

@@ -13,6 +13,10 @@ from pydantic import Field, field_validator, model_validator
 
 from vrurisk._section import Section as _Section
 
+# The violence set and the roles that count as involvement are defined once, with the
+# vocabulary; in an experiment config they come from its ``vocabulary`` section.
+from vrurisk.data._vocabulary import VIOLENCE_EVENT_TYPES, VIOLENCE_ROLES
+
 #: Link types of the data contract, plus ``incident`` for links implied by a shared incident_id.
 DEFAULT_LINK_WEIGHTS = {
     "household": 1.0,
@@ -23,9 +27,6 @@ DEFAULT_LINK_WEIGHTS = {
     "co_victim": 1.0,
     "incident": 1.0,
 }
-
-#: Event types that count as "involvement in violence" for network and place features.
-VIOLENCE_EVENT_TYPES = ("serious_violence", "violence", "ae_assault")
 
 
 def _positive_days(values: tuple[int, ...]) -> tuple[int, ...]:
@@ -93,7 +94,12 @@ class NetworkConfig(_Section):
     ``incident_links`` adds links between people whose events share an ``incident_id`` (type
     ``incident``), dated by the later of the two events, while at most ``max_incident_size``
     people have an event in the incident dated before T (people joining it on or after T do not
-    count at T).
+    count at T). A pair tied several ways on one date (a ``co_offending`` link and a shared
+    incident, or the same link listed twice) counts once, with its strongest tie: one tie per
+    pair per date.
+
+    Involvement in violence means a ``violence_event_types`` event in one of
+    ``violence_roles`` (``null``: any role; without a ``role`` column every event counts).
     """
 
     enabled: bool = True
@@ -105,6 +111,7 @@ class NetworkConfig(_Section):
     incident_links: bool = True
     max_incident_size: int = Field(20, ge=2)
     violence_event_types: tuple[str, ...] = VIOLENCE_EVENT_TYPES
+    violence_roles: tuple[str, ...] | None = VIOLENCE_ROLES
     violence_window_days: int = Field(180, gt=0)
     victim_window_days: int = Field(180, gt=0)
     exposure_half_life_days: float = Field(60.0, gt=0)
@@ -126,10 +133,15 @@ class NetworkConfig(_Section):
 
 
 class PlaceConfig(_Section):
-    """Place context: violence rates per 1,000 residents of the person's ``people.area``."""
+    """Place context: violence rates per 1,000 residents of the person's ``people.area``.
+
+    Built only when ``people`` has an ``area`` column with values; without one there is no
+    place context (everyone in one "area" would only encode their own past).
+    """
 
     enabled: bool = True
     event_types: tuple[str, ...] = VIOLENCE_EVENT_TYPES
+    violence_roles: tuple[str, ...] | None = VIOLENCE_ROLES
     windows_days: tuple[int, ...] = (365,)
 
     @field_validator("windows_days")

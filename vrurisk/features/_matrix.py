@@ -20,6 +20,7 @@ from vrurisk.data import Dataset
 from vrurisk.features._cohort import (
     NO_AS_OF,
     build_labels,
+    censored,
     day_array,
     outcome_mask,
     select_cohort,
@@ -42,7 +43,7 @@ from vrurisk.features._network import (
     person_priority,
     violence_flags,
 )
-from vrurisk.features._place import place_block, place_manifest
+from vrurisk.features._place import place_block, place_manifest, without_missing_blocks
 from vrurisk.features._stage1 import fold_scores, neighbour_risk, person_folds, stage1_manifest
 
 
@@ -91,6 +92,7 @@ def stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
     config = features.stage1
     train_day = day - outcome.horizon_days - 1
     train_rows = select_cohort(dataset, day_timestamp(train_day), ctx["cohort"])
+    train_rows = train_rows[~censored(dataset, train_day, train_rows, outcome)]
     train_X = individual_block(
         dataset, ctx["events"], features, train_day, train_rows, ctx["static"]
     )
@@ -209,7 +211,7 @@ def build_feature_matrix(
 
     cohort = cohort or CohortConfig()
     outcome = outcome or OutcomeConfig()
-    features = features or FeatureConfig()
+    features = without_missing_blocks(dataset, features or FeatureConfig())
     days = as_of_days(as_of_dates)
     timings: dict[str, float] = {}
 
@@ -230,6 +232,7 @@ def build_feature_matrix(
         if progress is not None:
             progress(f"features at {day_timestamp(day).date()} ({i}/{len(days)})")
         rows = select_cohort(dataset, day_timestamp(day), cohort)
+        rows = rows[~censored(dataset, day, rows, outcome)]
         t = tick("cohort", t)
         parts = [individual_block(dataset, ctx["events"], features, day, rows, ctx["static"])]
         t = tick("individual", t)

@@ -139,9 +139,29 @@ def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
             [weight, np.full(len(implied), network.link_weights.get("incident", 1.0))]
         )
     keep = weight > 0
-    order = np.argsort(day[keep], kind="stable")
-    a, b, day, weight, until = (x[keep][order] for x in (a, b, day, weight, until))
+    a, b, day, weight, until = one_tie_per_pair_per_date(
+        a[keep], b[keep], day[keep], weight[keep], until[keep]
+    )
+    order = np.argsort(day, kind="stable")
+    a, b, day, weight, until = (x[order] for x in (a, b, day, weight, until))
     return LinkIndex(a, b, day, weight, until, dataset.n_people)
+
+
+def one_tie_per_pair_per_date(a, b, day, weight, until):
+    """Keep one tie per unordered pair per date: the strongest (largest weight), lasting as
+    long as the longest-lasting of the pair's ties on that date.
+
+    A pair linked in ``links`` and also sharing an incident on that date, or listed twice
+    (``a-b`` and ``b-a``), is one tie, not two. Returned in (pair, date) order.
+    """
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((-weight, day, hi, lo))
+    lo, hi, day, weight, until = (x[order] for x in (lo, hi, day, weight, until))
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(first)
+    longest = np.maximum.reduceat(until, starts) if len(starts) else until[:0]
+    return lo[first], hi[first], day[first], weight[first], longest
 
 
 def graph_at(links: LinkIndex, day: int, network: NetworkConfig) -> Graph:
@@ -165,13 +185,26 @@ def graph_at(links: LinkIndex, day: int, network: NetworkConfig) -> Graph:
     return Graph(weights, adjacency)
 
 
+def involved_in_violence(
+    events: pd.DataFrame, types: tuple[str, ...], roles: tuple[str, ...] | None
+) -> np.ndarray:
+    """A boolean per event: one of the violence ``types`` in one of ``roles``.
+
+    ``roles`` None, or no ``role`` column, counts every role (witnesses included).
+    """
+    violent = np.array(events["event_type"].isin(list(types)), dtype=bool)
+    if roles is not None and "role" in events.columns:
+        violent &= np.array(events["role"].isin(list(roles)), dtype=bool)
+    return violent
+
+
 def violence_flags(dataset: Dataset, network: NetworkConfig, day: int) -> dict[str, np.ndarray]:
     """Per person 0/1: involved in violence as suspect / as victim / at all, in the windows."""
     events = dataset.events
     n = dataset.n_people
     ev_day = day_array(events["event_date"])
     person = events["person_idx"].to_numpy()
-    violent = np.array(events["event_type"].isin(list(network.violence_event_types)), dtype=bool)
+    violent = involved_in_violence(events, network.violence_event_types, network.violence_roles)
     violent &= ev_day < day
     if "role" in events.columns:
         is_suspect = np.array(events["role"] == "suspect", dtype=bool)

@@ -15,6 +15,25 @@ from vrurisk.features._cohort import day_array, recorded_before
 from vrurisk.features._config import PlaceConfig
 from vrurisk.features._individual import window_words
 from vrurisk.features._manifest import FeatureSpec
+from vrurisk.features._network import involved_in_violence
+
+
+def has_areas(dataset: Dataset) -> bool:
+    """Does ``people`` record an area for anyone? Without one there is no place context."""
+    people = dataset.people
+    return "area" in people.columns and bool(people["area"].notna().any())
+
+
+def without_missing_blocks(dataset: Dataset, features):
+    """``features`` with the place block switched off when ``people`` records no area.
+
+    With no area everyone would share one "area", and a leave-one-out rate over it only
+    encodes the person's own past involvement (and draws a proxy warning about 'area').
+    """
+    if features.place.enabled and not has_areas(dataset):
+        place = features.place.model_copy(update={"enabled": False})
+        return features.model_copy(update={"place": place})
+    return features
 
 
 def place_manifest(place: PlaceConfig) -> list[FeatureSpec]:
@@ -49,7 +68,7 @@ def place_block(dataset: Dataset, place: PlaceConfig, day: int) -> np.ndarray:
     has_area = area_codes >= 0
     n_areas = int(area_codes.max()) + 1 if has_area.any() else 1
     ev_day = day_array(events["event_date"])
-    violent = np.array(events["event_type"].isin(list(place.event_types)), dtype=bool)
+    violent = involved_in_violence(events, place.event_types, place.violence_roles)
     violent &= ev_day < day
     person = events["person_idx"].to_numpy()
     residents = np.bincount(area_codes[has_area & resident], minlength=n_areas).astype(float)

@@ -6,7 +6,7 @@ partition. Both import them from here: the per-date context, the individual, net
 stage-1 blocks, the manifest and the stacking of blocks into a :class:`FeatureMatrix`.
 """
 
-from vrurisk.features._cohort import build_labels, day_array, select_cohort, to_day
+from vrurisk.features._cohort import build_labels, censored, day_array, select_cohort, to_day
 from vrurisk.features._graph import leiden_communities
 from vrurisk.features._individual import (
     event_keys,
@@ -34,7 +34,7 @@ from vrurisk.features._network import (
     person_priority,
     violence_flags,
 )
-from vrurisk.features._place import place_block
+from vrurisk.features._place import place_block, without_missing_blocks
 
 __all__ = [
     "N_NEIGHBOURHOOD",
@@ -48,6 +48,7 @@ __all__ = [
     "FeatureMatrix",
     "as_of_days",
     "build_labels",
+    "censored",
     "day_timestamp",
     "event_keys",
     "feature_context",
@@ -58,6 +59,7 @@ __all__ = [
     "matrix_manifest",
     "network_block",
     "place_block",
+    "without_missing_blocks",
     "select_cohort",
     "stack_matrix",
     "stage1_block",

@@ -343,7 +343,7 @@ def fit_risk_model(
         calibrator.fit(calibration_scores(spec, X, y, person), y)
     estimator = spec.build().fit(X, y)
     dates = sorted({str(pd.Timestamp(d).date()) for d in pd.unique(as_of)})
-    return RiskModel(
+    model = RiskModel(
         estimator=estimator,
         calibrator=calibrator,
         kind=spec.kind,
@@ -360,3 +360,53 @@ def fit_risk_model(
             "data_fingerprint": data_fingerprint,
         },
     )
+    model.feature_ranges_ = feature_ranges(X)
+    return model
+
+
+def feature_ranges(X: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Smallest and largest training value of each column (NaN-only columns left out)."""
+    low, high = X.min(axis=0, skipna=True), X.max(axis=0, skipna=True)
+    return {
+        str(c): (float(low[c]), float(high[c]))
+        for c in X.columns
+        if pd.notna(low[c]) and pd.notna(high[c])
+    }
+
+
+OUT_OF_RANGE = (
+    "{n_features} feature(s) are outside the range seen in training for {n_people} of "
+    "{n} people scored: {details}; their scores and reasons extrapolate, so read them with care"
+)
+
+
+def out_of_training_range(model, X: pd.DataFrame) -> tuple[dict[int, list[str]], list[str]]:
+    """Rows (positions) with features outside the model's training range, and a warning.
+
+    Returns ``({row: [feature, ...]}, warnings)``; models saved before ranges were kept give
+    ``({}, [])``.
+    """
+    ranges = getattr(model, "feature_ranges_", None) or {}
+    by_row: dict[int, list[str]] = {}
+    details = []
+    for name, (low, high) in ranges.items():
+        if name not in X.columns:
+            continue
+        values = X[name].to_numpy(dtype=float)
+        outside = np.flatnonzero((values < low) | (values > high))
+        if not len(outside):
+            continue
+        for row in outside.tolist():
+            by_row.setdefault(row, []).append(name)
+        seen = values[outside]
+        details.append(
+            f"{name} ({len(outside)} people, {seen.min():g} to {seen.max():g}; "
+            f"trained on {low:g} to {high:g})"
+        )
+    if not details:
+        return by_row, []
+    shown = "; ".join(details[:5]) + (f"; and {len(details) - 5} more" if len(details) > 5 else "")
+    warning = OUT_OF_RANGE.format(
+        n_features=len(details), n_people=len(by_row), n=len(X), details=shown
+    )
+    return by_row, [warning]

@@ -88,6 +88,7 @@ class TrainingResult:
     extraction_date: pd.Timestamp
     feature_policy: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    data_warnings: list = field(default_factory=list)
     tracking: dict = field(default_factory=dict)
 
     @property
@@ -119,6 +120,7 @@ class TrainingResult:
             "config": self.config.name,
             "config_hash": self.config.config_hash,
             "data_fingerprint": self.data_fingerprint,
+            "data_warnings": list(self.data_warnings),
             "extraction_date": str(self.extraction_date.date()),
             "selection_metric": self.selection_metric,
             "latest_split": self.latest_split,
@@ -316,10 +318,18 @@ def _train_experiment(
         from vrurisk.data import load_dataset
 
         say(f"loading data from {config.data.path}")
-        dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+        dataset = load_dataset(
+            config.data.path,
+            extraction_date=config.data.extraction_date,
+            vocabulary=config.vocabulary,
+        )
+    from vrurisk.data._coverage import check_coverage
     from vrurisk.evaluation import check_sensitive_columns
 
     check_sensitive_columns(config.fairness.sensitive_attributes, dataset.people.columns)
+    data_warnings = check_coverage(dataset, config)
+    for warning in data_warnings:
+        say(f"warning: {warning}")
     extraction = dataset.extraction_date
     splits, refit = plan_splits(config, extraction)
     dates = sorted(
@@ -354,7 +364,13 @@ def _train_experiment(
     # every split's and the refit's training rows are checked before the first model is fitted
     for train_dates in [s.train_dates for s in splits] + [refit.train_dates]:
         rows = np.isin(as_of, np.array(train_dates, dtype="datetime64[ns]"))
+        if not rows.any():
+            raise ModelError(empty_cohort_message(config, dataset, train_dates))
         check_training_outcomes(fm.y[rows].to_numpy().astype(int), as_of[rows])
+    rows = np.isin(as_of, np.array(refit.train_dates, dtype="datetime64[ns]"))
+    for warning in constant_feature_warnings(fm.X[rows], as_of[rows]):
+        say(f"warning: {warning}")
+        data_warnings.append(warning)
 
     t = time.perf_counter()
     records, lists, fitted = [], {}, {}
@@ -440,6 +456,7 @@ def _train_experiment(
         extraction_date=extraction,
         feature_policy=policy.to_dict(),
         timings=timings,
+        data_warnings=data_warnings,
     )
     if tracking:
         from vrurisk.tracking import log_training
@@ -451,6 +468,95 @@ def _train_experiment(
         timings["tracking"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     return result
+
+
+EMPTY_COHORT = (
+    "nobody is in the cohort at as-of dates {dates}: the cohort is people aged {min_age:g} to "
+    "{max_age:g}{activity} at each date; birth dates run {births} and events {events}, so "
+    "check cohort.min_age/max_age against the birth dates and temporal's as-of dates against "
+    "the event dates"
+)
+CONSTANT_FEATURES = (
+    "{n_features} feature(s) {kind} over the {n:,} training rows: {names}; they carry little "
+    "or nothing to learn from, so check the data behind them"
+)
+DATE_ONLY_FEATURES = (
+    "{n_features} feature(s) take one value per as-of date over the {n:,} training rows, so "
+    "they only tell the dates apart: {names} (e.g. imputed birth dates make age encode only "
+    "the as-of date)"
+)
+#: A feature with fewer rows than this away from its most common value is near-constant.
+NEAR_CONSTANT_ROWS = 10
+
+
+def empty_cohort_message(config, dataset, dates) -> str:
+    """Why no one is in the cohort: the age filter, the activity rule and the data's dates."""
+    cohort = config.cohort
+    activity = (
+        f" with an event in the {cohort.lookback_days} days before"
+        if cohort.lookback_days is not None
+        else ""
+    )
+
+    def span(values) -> str:
+        values = values.dropna()
+        return f"{values.min().date()} to {values.max().date()}" if len(values) else "(none)"
+
+    return EMPTY_COHORT.format(
+        dates=", ".join(str(pd.Timestamp(d).date()) for d in dates) or "(none)",
+        min_age=cohort.min_age,
+        max_age=cohort.max_age,
+        activity=activity,
+        births=span(dataset.people["birth_date"]),
+        events=span(dataset.events["event_date"]),
+    )
+
+
+def constant_feature_warnings(X: pd.DataFrame, as_of=None) -> list[str]:
+    """Warnings for columns that are constant, nearly so, or fixed by the as-of date.
+
+    Near-constant: fewer than :data:`NEAR_CONSTANT_ROWS` rows differ from the most common
+    value. Fixed by the as-of date: one value per as-of date (``as_of`` given), so the column
+    only tells the dates apart. At most one line per kind, naming the columns.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"age": [24.0] * 400, "n": [0.0, 1.0] * 200})
+    >>> constant_feature_warnings(X)[0][:52]
+    '1 feature(s) are constant over the 400 training rows'
+    """
+    if not len(X):
+        return []
+    dates = None if as_of is None else pd.Series(np.asarray(as_of))
+    kinds: dict[str, list[str]] = {"constant": [], "near": [], "date": []}
+    for name in X.columns:
+        values = X[name].reset_index(drop=True)
+        counts = values.value_counts(dropna=False)
+        if len(counts) == 1:
+            kinds["constant"].append(name)
+        elif len(values) - counts.iloc[0] < NEAR_CONSTANT_ROWS:
+            kinds["near"].append(name)
+        elif (
+            dates is not None
+            and dates.nunique() > 1
+            and (values.groupby(dates).nunique(dropna=False) == 1).all()
+        ):
+            kinds["date"].append(name)
+    out = []
+    for key, template, kind in (
+        ("constant", CONSTANT_FEATURES, "are constant"),
+        (
+            "near",
+            CONSTANT_FEATURES,
+            f"are nearly constant (fewer than {NEAR_CONSTANT_ROWS} rows differ)",
+        ),
+        ("date", DATE_ONLY_FEATURES, ""),
+    ):
+        names = kinds[key]
+        if names:
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            out.append(template.format(n_features=len(names), kind=kind, n=len(X), names=shown))
+    return out
 
 
 #: Quantiles of each column that make up the rows of the MLflow input example.

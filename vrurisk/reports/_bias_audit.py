@@ -224,7 +224,8 @@ def _calibration_blocks(audit: BiasAudit) -> list[dict]:
         ax.set_ylim(0, rate_axis_top(np.concatenate([np.zeros(0), *drawn])))
         ax.yaxis.set_major_formatter(_percent_ticks)
         ax.grid(color="#e5e5e5")
-        ax.legend(fontsize=8, frameon=False)
+        if ax.get_legend_handles_labels()[0]:  # no group large enough: no legend, no warning
+            ax.legend(fontsize=8, frameon=False)
         ax.set_title(f"Observed outcome rate by score band and {attribute}", fontsize=9)
         records = table.to_dict(orient="records")
         blocks.append(

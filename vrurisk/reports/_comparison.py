@@ -152,7 +152,8 @@ def _ratio_chart(summary: dict) -> str | None:
     ax.invert_yaxis()
     ax.tick_params(labelsize=8)
     ax.set_xlabel("ratio to the reference group (log scale; green: the band)", fontsize=9)
-    ax.legend(fontsize=8, frameon=False, loc="best")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, frameon=False, loc="best")
     return figure_to_data_uri(figure)
 
 

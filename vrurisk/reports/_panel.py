@@ -90,6 +90,7 @@ def panel_summary(
     reference: pd.DataFrame | None = None,
     outcome_as_of: str | None = None,
     changes: Mapping | None = None,
+    out_of_range: Mapping[str, list] | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -142,12 +143,15 @@ def panel_summary(
     changes : mapping, optional
         What changed since the previous list (from
         :func:`~vrurisk.scoring._history.list_changes`).
+    out_of_range : mapping, optional
+        Key -> features whose value lies outside the training range; their reasons are marked.
 
     Returns
     -------
     dict
     """
     listed = scores.sort_values("rank", kind="stable").head(k)
+    outside = {str(k): set(v) for k, v in (out_of_range or {}).items()}
     descriptions = {spec.name: panel_label(spec.description) for spec in manifest}
     labels = dict(labels or {})
     by_person = {key: group for key, group in reasons.groupby("row", sort=False)}
@@ -175,9 +179,17 @@ def panel_summary(
                 "reasons": []
                 if own is None
                 else [
-                    {"text": r.reason, "direction": r.direction, "strength": r.strength}
+                    {
+                        "text": r.reason,
+                        "direction": r.direction,
+                        "strength": r.strength,
+                        "out_of_range": r.feature in outside.get(str(row.key), ()),
+                    }
                     for r in own.sort_values("rank").head(N_FEATURE_REASONS).itertuples(index=False)
                 ],
+                "out_of_range": sorted(
+                    descriptions.get(f, f) for f in outside.get(str(row.key), ())
+                ),
                 "main": _main_reasons(
                     families.loc[row.key],
                     shown.loc[row.key],

@@ -102,6 +102,7 @@ def write_score_bundle(
             outcome_as_of=None
             if scored.outcome_as_of is None
             else str(scored.outcome_as_of.date()),
+            out_of_range=scored.out_of_range,
         )
     )
     card = render_model_card(

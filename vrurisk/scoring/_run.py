@@ -114,7 +114,11 @@ def _run_scoring(
         from vrurisk.data import load_dataset
 
         say(f"loading data from {config.data.path}")
-        dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+        dataset = load_dataset(
+            config.data.path,
+            extraction_date=config.data.extraction_date,
+            vocabulary=config.vocabulary,
+        )
     as_of = parse_as_of(as_of, dataset)
     timings["load_data"] = time.perf_counter() - started
     target = Path(out) if out is not None else default_out(config, as_of)
@@ -146,6 +150,8 @@ def _run_scoring(
     changes = changes_since_previous(config, dataset, scored, target, keys)
     if changes is not None:
         say(f"since the list at {changes['previous_as_of']}: {changes['summary']}")
+    for warning in scored.warnings:
+        say(f"warning: {warning}")
     say(f"writing the bundle to {target}")
     t = time.perf_counter()
     write_score_bundle(
@@ -186,6 +192,7 @@ def _run_scoring(
         if changes is None
         else {"path": changes["previous_path"], "as_of": changes["previous_as_of"]},
         "changes": None if changes is None else changes["summary"],
+        "warnings": list(scored.warnings),
     }
     if track:
         say(f"logging the bundle to MLflow at {config.tracking.uri}")

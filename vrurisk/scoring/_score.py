@@ -27,6 +27,7 @@ from vrurisk.evaluation import (
     reasons_by_person,
     resolve_k,
 )
+from vrurisk.models._risk_model import out_of_training_range
 from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ AFTER_EXTRACTION = (
 )
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
 BEFORE_DATA = "no cohort at {as_of}: it is before the data's first event ({first})"
+NEW_EVENT_TYPES = (
+    "events: event type(s) {types} ({n} row(s): {examples}) did not occur in the data the "
+    "model was trained on; map them onto known types in the config's vocabulary.event_types, "
+    "or retrain"
+)
 NOT_A_RISK_MODEL = "the model at {uri} is not a vrurisk RiskModel (it has no {missing})"
 NO_HELD_OUT = (
     "no model held out from the outcomes of the closed list at {date}: {models} trained on "
@@ -99,6 +105,10 @@ class ScoredCohort:
     reason_scale : float
         What contributions were multiplied by before their strength was judged (the
         calibrator's slope in log-odds; 1 otherwise).
+    warnings : list of str
+        What the panel should know about the scores (e.g. features outside the training range).
+    out_of_range : dict
+        Key -> features whose value lies outside the range the model was trained on.
     """
 
     as_of: pd.Timestamp
@@ -118,6 +128,8 @@ class ScoredCohort:
     groups: pd.DataFrame | None = None
     networks: list | None = None
     reason_scale: float = 1.0
+    warnings: list = field(default_factory=list)
+    out_of_range: dict = field(default_factory=dict)
 
     @property
     def n_explained(self) -> int:
@@ -213,10 +225,12 @@ def score_cohort(
         if not pd.isna(first) and as_of <= first:
             raise ConfigError(BEFORE_DATA.format(as_of=as_of.date(), first=first.date()))
         raise ConfigError(EMPTY_COHORT.format(as_of=as_of.date()))
+    check_event_types(dataset, model, list(fm.X.columns))
     model.check_features(list(fm.X.columns))
     X = fm.X[current].reset_index(drop=True)
     rows = fm.rows[current].reset_index(drop=True)
     t = time.perf_counter()
+    outside_rows, warnings = out_of_training_range(model, X)
     person_ids = rows["person_id"].astype(str).to_numpy()
     key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
     key = np.asarray(key_of(person_ids), dtype=object)
@@ -274,6 +288,8 @@ def score_cohort(
         groups=groups,
         networks=networks,
         reason_scale=float(scale),
+        warnings=warnings,
+        out_of_range={str(key[row]): names for row, names in outside_rows.items()},
     )
 
 
@@ -327,6 +343,34 @@ def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFr
         horizon_words=f"the next {window_words(config.outcome.horizon_days)}",
         window_words=f"in the last {window_words(network.violence_window_days)}",
     )
+
+
+def check_event_types(dataset, model, columns: list[str]) -> None:
+    """Refuse event types the model never saw, naming them and their rows (not a feature)."""
+    from vrurisk.data._validate import format_examples
+    from vrurisk.features._individual import slug
+
+    known = set(model.feature_names_)
+    extra = [c for c in columns if c not in known]
+    if not extra:
+        return
+    types = [str(t) for t in dataset.events["event_type"].dropna().unique()]
+    new = sorted(
+        t
+        for t in types
+        if any(c.startswith(f"count_{slug(t)}_") for c in extra)
+        and not any(c.startswith(f"count_{slug(t)}_") for c in known)
+    )
+    if new:
+        values = dataset.events["event_type"].astype(str)
+        mask = values.isin(new).to_numpy()
+        raise ModelError(
+            NEW_EVENT_TYPES.format(
+                types=", ".join(repr(t) for t in new),
+                n=int(mask.sum()),
+                examples=format_examples(values, mask),
+            )
+        )
 
 
 def _outcome_date(as_of: pd.Timestamp, dataset, config: ExperimentConfig) -> pd.Timestamp | None:
