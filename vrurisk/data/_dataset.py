@@ -585,6 +585,7 @@ def save_dataset(
     extra_tables: dict[str, pd.DataFrame] | None = None,
     output: OutputKind | None = None,
     force: bool = False,
+    extra_files: dict[str, str] | None = None,
 ) -> Path:
     """Write a dataset's tables (and optional extra tables) to ``directory`` atomically.
 
@@ -592,6 +593,7 @@ def save_dataset(
     when complete, so an interrupted write leaves the previous contents or nothing. ``output``
     and ``force`` are passed to :func:`~vrurisk.data.write_directory_atomically` (what an
     existing ``directory`` may be replaced as).
+    ``extra_files`` maps file names to text written beside the tables.
     """
     if format not in FORMATS:
         raise ValueError(BAD_FORMAT.format(allowed=list(FORMATS), value=format))
@@ -618,5 +620,7 @@ def save_dataset(
                         out[column] = out[column].dt.strftime("%Y-%m-%d")
                 out.to_csv(tmp / f"{name}.csv", index=False)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
 
     return write_directory_atomically(target, write, output=output, force=force)

@@ -139,9 +139,12 @@ def check_data(dataset, config) -> DataCheck:
 
 def _links(out: DataCheck, dataset) -> None:
     links, events = dataset.links, dataset.events
-    given = (
-        _counts(links["link_type"]) if "link_type" in links.columns and len(links) else "untyped"
-    )
+    if not len(links):
+        given = "no rows"
+    elif "link_type" in links.columns:
+        given = _counts(links["link_type"])
+    else:
+        given = "untyped"
     has_incident = "incident_id" in events.columns
     shared = 0
     if has_incident:

@@ -400,11 +400,15 @@ def out_of_training_range(model, X: pd.DataFrame) -> tuple[dict[int, list[str]],
             by_row.setdefault(row, []).append(name)
         seen = values[outside]
         details.append(
-            f"{name} ({len(outside)} people, {seen.min():g} to {seen.max():g}; "
-            f"trained on {low:g} to {high:g})"
+            (
+                -len(outside),
+                f"{name} ({len(outside)} people, {seen.min():g} to {seen.max():g}; "
+                f"trained on {low:g} to {high:g})",
+            )
         )
     if not details:
         return by_row, []
+    details = [text for _, text in sorted(details)]  # the most widespread first
     shown = "; ".join(details[:5]) + (f"; and {len(details) - 5} more" if len(details) > 5 else "")
     warning = OUT_OF_RANGE.format(
         n_features=len(details), n_people=len(by_row), n=len(X), details=shown
