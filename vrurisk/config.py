@@ -31,7 +31,7 @@ from pydantic import (
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
 from vrurisk._section import Section
-from vrurisk.data._vocabulary import VocabularyConfig
+from vrurisk.data import VocabularyConfig
 from vrurisk.evaluation import EvaluationConfig, FairnessConfig
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.models import (

@@ -9,11 +9,19 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.data._coverage import check_coverage
     from vrurisk.data._dataset import Dataset, load_dataset, read_table, save_dataset
     from vrurisk.data._output import OutputKind, check_output_directory, write_directory_atomically
     from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
     from vrurisk.data._scores_table import read_scores_table
     from vrurisk.data._synth import SyntheticPopulation, simulate_population
+    from vrurisk.data._validate import format_examples
+    from vrurisk.data._vocabulary import (
+        CANONICAL_EVENT_TYPES,
+        VIOLENCE_EVENT_TYPES,
+        VIOLENCE_ROLES,
+        VocabularyConfig,
+    )
 
 __all__ = [
     "EVENTS",
@@ -33,6 +41,11 @@ __all__ = [
     "save_dataset",
     "simulate_population",
     "write_directory_atomically",
+    "CANONICAL_EVENT_TYPES",
+    "VIOLENCE_EVENT_TYPES",
+    "VIOLENCE_ROLES",
+    "check_coverage",
+    "format_examples",
 ]
 
 __getattr__, __dir__ = lazy_exports(
@@ -48,7 +61,14 @@ __getattr__, __dir__ = lazy_exports(
         "_output": ("OutputKind", "check_output_directory", "write_directory_atomically"),
         "_schema": ("EVENTS", "LINKS", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
         "_synth": ("SyntheticPopulation", "simulate_population"),
-        "_vocabulary": ("VocabularyConfig",),
+        "_vocabulary": (
+            "VocabularyConfig",
+            "CANONICAL_EVENT_TYPES",
+            "VIOLENCE_EVENT_TYPES",
+            "VIOLENCE_ROLES",
+        ),
+        "_coverage": ("check_coverage",),
+        "_validate": ("format_examples",),
     },
     __all__,
 )

@@ -1,6 +1,6 @@
 """Point-in-time feature builders: cohort, individual risk factors, network-contextual risk."""
 
-from vrurisk.features._cohort import build_labels, outcome_mask, select_cohort
+from vrurisk.features._cohort import build_labels, censored, outcome_mask, select_cohort
 from vrurisk.features._config import (
     CohortConfig,
     FeatureConfig,
@@ -36,6 +36,7 @@ __all__ = [
     "build_feature_matrix",
     "features_for",
     "outcome_mask",
+    "censored",
     "build_individual_features",
     "build_labels",
     "build_network_features",

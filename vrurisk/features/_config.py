@@ -15,7 +15,7 @@ from vrurisk._section import Section as _Section
 
 # The violence set and the roles that count as involvement are defined once, with the
 # vocabulary; in an experiment config they come from its ``vocabulary`` section.
-from vrurisk.data._vocabulary import VIOLENCE_EVENT_TYPES, VIOLENCE_ROLES
+from vrurisk.data import VIOLENCE_EVENT_TYPES, VIOLENCE_ROLES
 
 #: Link types of the data contract, plus ``incident`` for links implied by a shared incident_id.
 DEFAULT_LINK_WEIGHTS = {

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vrurisk._errors import VruriskError
-from vrurisk.data._vocabulary import CANONICAL_EVENT_TYPES
+from vrurisk.data import CANONICAL_EVENT_TYPES
 
 #: Fewer outcomes than this at a training date leave a model nothing to learn from.
 MIN_OUTCOMES = 10
@@ -86,7 +86,7 @@ def check_data(dataset, config) -> DataCheck:
     -------
     DataCheck
     """
-    from vrurisk.data._coverage import check_coverage
+    from vrurisk.data import check_coverage
 
     out = DataCheck()
     events, people, links = dataset.events, dataset.people, dataset.links
@@ -173,7 +173,7 @@ def _dates(out: DataCheck, dataset) -> None:
 
 
 def _per_date(out: DataCheck, dataset, config) -> None:
-    from vrurisk.features._cohort import build_labels, censored, select_cohort, to_day
+    from vrurisk.features import build_labels, censored, select_cohort
 
     records = []
     for as_of in config.temporal.dates():
@@ -185,7 +185,8 @@ def _per_date(out: DataCheck, dataset, config) -> None:
             )
             continue
         rows = select_cohort(dataset, as_of, config.cohort)
-        rows = rows[~censored(dataset, to_day(as_of), rows, config.outcome)]
+        day = int(np.datetime64(as_of.date(), "D").astype(np.int64))
+        rows = rows[~censored(dataset, day, rows, config.outcome)]
         labels = build_labels(dataset, as_of, rows, config.outcome)
         closed = not labels.isna().any() if len(labels) else True
         positives = int(labels.sum()) if closed else None

@@ -37,8 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
-from vrurisk.data._output import OutputKind, check_output_directory
-from vrurisk.data._schema import TABLES
+from vrurisk.data import TABLES, OutputKind, check_output_directory
 
 UK_DATES = "%d/%m/%Y"
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
-from vrurisk.data._output import OutputKind, check_output_directory
+from vrurisk.data import OutputKind, check_output_directory
 
 #: What ``vrurisk profile`` writes.
 DATA_PROFILE = OutputKind("a data-quality profile", "profile.json", frozenset({"profile.html"}))
@@ -243,7 +243,7 @@ def profile_dataset(dataset) -> dict:
 
 
 def _small_multiples(summary: dict) -> str:
-    from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure
+    from vrurisk.reports import PALETTE, figure_to_data_uri, new_figure
 
     monthly = pd.DataFrame(summary["monthly"])
     if monthly.empty:
@@ -274,7 +274,7 @@ def _small_multiples(summary: dict) -> str:
 
 
 def _degree_chart(summary: dict) -> str:
-    from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure
+    from vrurisk.reports import PALETTE, figure_to_data_uri, new_figure
 
     histogram = summary["network"]["histogram"]
     figure = new_figure(6.0, 2.4)
@@ -294,7 +294,7 @@ def write_profile(dataset, out: str | os.PathLike, *, force: bool = False) -> Pa
     it holds the data. Returns the output directory.
     """
     from vrurisk.data import write_directory_atomically
-    from vrurisk.reports._render import render_template
+    from vrurisk.reports import render_template
 
     protected = [dataset.source] if dataset.source != "<memory>" else []
     check_output_directory(out, DATA_PROFILE, force=force, protected=protected)

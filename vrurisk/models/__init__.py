@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
         describe_dates,
         fit_risk_model,
         held_out_model,
+        out_of_training_range,
     )
     from vrurisk.models._specs import KINDS, ModelSpec, build_model_specs
     from vrurisk.models._splits import TemporalSplit, refit_split, temporal_splits
@@ -49,6 +50,7 @@ __all__ = [
     "check_training_outcomes",
     "compare_with_existing_score",
     "describe_dates",
+    "out_of_training_range",
     "fit_risk_model",
     "held_out_model",
     "load_comparison_config",
@@ -71,6 +73,7 @@ __getattr__, __dir__ = lazy_exports(
             "held_out_model",
             "check_training_outcomes",
             "describe_dates",
+            "out_of_training_range",
         ),
         "_specs": ("KINDS", "ModelSpec", "build_model_specs"),
         "_splits": ("TemporalSplit", "refit_split", "temporal_splits"),

@@ -323,7 +323,7 @@ def _train_experiment(
             extraction_date=config.data.extraction_date,
             vocabulary=config.vocabulary,
         )
-    from vrurisk.data._coverage import check_coverage
+    from vrurisk.data import check_coverage
     from vrurisk.evaluation import check_sensitive_columns
 
     check_sensitive_columns(config.fairness.sensitive_attributes, dataset.people.columns)

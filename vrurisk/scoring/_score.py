@@ -8,6 +8,7 @@ here, together with the scores.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from vrurisk.evaluation import (
     reasons_by_person,
     resolve_k,
 )
-from vrurisk.models._risk_model import out_of_training_range
+from vrurisk.models import out_of_training_range
 from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP
 
 if TYPE_CHECKING:
@@ -347,8 +348,10 @@ def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFr
 
 def check_event_types(dataset, model, columns: list[str]) -> None:
     """Refuse event types the model never saw, naming them and their rows (not a feature)."""
-    from vrurisk.data._validate import format_examples
-    from vrurisk.features._individual import slug
+    from vrurisk.data import format_examples
+
+    def slug(text: str) -> str:  # the column stem of an event type (as the features name it)
+        return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_") or "blank"
 
     known = set(model.feature_names_)
     extra = [c for c in columns if c not in known]
