@@ -7,6 +7,7 @@ import pandas as pd
 
 from vrurisk.models._risk_model import out_of_training_range
 from vrurisk.reports import panel_summary
+from vrurisk.reports._panel import panel_label
 from vrurisk.scoring import score_cohort
 
 
@@ -43,7 +44,9 @@ def test_the_panel_marks_reasons_outside_the_training_range(scoring_setup):
         out_of_range={top: [feature]},
     )
     first = summary["people"][0]
-    assert first["out_of_range"] == [feature]
+    # the panel names the feature in words (its label), never by its column name
+    spec = next(spec for spec in scored.manifest if spec.name == feature)
+    assert first["out_of_range"] == [panel_label(spec.description)]
     assert [r["out_of_range"] for r in first["reasons"]][0] is True
     assert not any(r["out_of_range"] for p in summary["people"][1:] for r in p["reasons"])
     assert isinstance(scored.out_of_range, dict) and np.isfinite(len(scored.warnings))
