@@ -38,7 +38,9 @@ def test_train_prints_the_comparison_and_the_registered_model(monkeypatch, capsy
     lines = out.splitlines()
     assert lines[0].startswith("Test date 2024-07-01")
     assert lines[1].split()[:3] == ["model", "ROC", "AUC"]
-    assert "prec@50 (k=50)" in lines[1] and "prec@2pct" in lines[1]
+    assert "prec@50 [95% CI]" in lines[1] and "prec@2%" in lines[1]
+    assert "k=50 is 50 people" in out
+    assert max(len(line) for line in lines[:-1]) <= 100  # the last: the tracking URI
     models = {line.split()[0] for line in lines[3:5]}
     assert models == {"lightgbm", "baseline"}
     assert lines[-1].startswith("Registered model: models:/cli-test@champion (version 1,")

@@ -297,3 +297,17 @@ def test_the_comparison_table_names_the_configured_interval_level(trained):
     )
     assert "ROC AUC [90% CI]" in format_comparison(at_90)
     assert "95%" not in format_comparison(at_90)
+
+
+def test_the_comparison_table_fits_100_columns_and_names_what_it_leaves_out(trained):
+    result, _ = trained
+    text = format_comparison(result)
+    assert max(len(line) for line in text.splitlines()) <= 100, text
+    header = text.splitlines()[1]
+    assert header.split()[:4] == ["model", "ROC", "AUC", "[95%"]
+    assert "prec@50 [95% CI]" in header and "prec@5%" in header and "Brier" in header
+    assert "Not shown" not in text and "--json" in text
+    narrow = format_comparison(result, width=72)
+    assert "prec@5%" not in narrow.splitlines()[1]
+    assert "Not shown here: prec@5%, stab@50." in " ".join(narrow.splitlines())
+    assert "ROC AUC [95% CI]" in narrow and "Brier" in narrow

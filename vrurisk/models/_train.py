@@ -608,6 +608,16 @@ def _add_stability(metrics: pd.DataFrame, lists: dict, splits: list, ks) -> None
             metrics.loc[i, column] = top_k_overlap(*previous, *current, k)
 
 
+#: The widest ``vrurisk train`` table, in characters (full detail: ``vrurisk train --json``).
+TABLE_WIDTH = 100
+
+
+def _bound(value: float) -> str:
+    """``0.801`` -> ``.801``: interval bounds without the leading zero, to keep cells narrow."""
+    text = f"{value:.3f}"
+    return text.replace("0.", ".", 1) if text.lstrip("-").startswith("0.") else text
+
+
 def _interval(row: pd.Series, name: str) -> str:
     value = row.get(name)
     if value is None or pd.isna(value):
@@ -615,36 +625,70 @@ def _interval(row: pd.Series, name: str) -> str:
     low, high = row.get(f"{name}_low"), row.get(f"{name}_high")
     if low is None or pd.isna(low):
         return f"{value:.3f}"
-    return f"{value:.3f} [{low:.3f}, {high:.3f}]"
+    return f"{value:.3f} [{_bound(low)},{_bound(high)}]"
 
 
-def format_comparison(result: TrainingResult) -> str:
-    """The comparison table printed by ``vrurisk train``: models x metrics, latest test date."""
+def _point(row: pd.Series, name: str, digits: int = 3) -> str:
+    value = row.get(name)
+    return "-" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+def format_comparison(result: TrainingResult, width: int = TABLE_WIDTH) -> str:
+    """The comparison table printed by ``vrurisk train``: models x metrics, latest test date.
+
+    Compact, to fit ``width`` characters: ROC AUC and precision at the first k with their
+    intervals, precision at the other k, Brier, ECE and rank stability as points. Columns that
+    would not fit are named under the table; every metric with its interval (recall@k and
+    average precision too) is in ``vrurisk train --json`` and MLflow.
+    """
+    import textwrap
+
     table = result.comparison()
-    ks = [k_label(k) for k in result.config.evaluation.k]
-    columns = {"model": lambda r: r["model"] + (" *" if r["model"] == result.champion.name else "")}
-    columns[f"ROC AUC [{level_label(result.config.evaluation.ci_level)} CI]"] = lambda r: _interval(
-        r, "roc_auc"
-    )
-    columns["avg prec"] = lambda r: f"{r['average_precision']:.3f}"
-    for k in ks:
-        size = int(table.iloc[0][f"k_{k}"])
-        columns[f"prec@{k} (k={size})"] = lambda r, k=k: _interval(r, f"precision_at_{k}")
-        columns[f"recall@{k}"] = lambda r, k=k: _interval(r, f"recall_at_{k}")
-    columns["Brier"] = lambda r: f"{r['brier']:.4f}"
-    columns["ECE"] = lambda r: f"{r['ece']:.4f}"
-    columns[f"stability@{ks[0]}"] = lambda r: (
-        "-" if pd.isna(r[f"stability_at_{ks[0]}"]) else f"{r[f'stability_at_{ks[0]}']:.2f}"
-    )
-    cells = [[fn(row) for fn in columns.values()] for _, row in table.iterrows()]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(columns)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells]
+    # (shown as configured, e.g. 1%; the metric columns are named by label, e.g. 1pct)
+    ks = {str(k): k_label(k) for k in result.config.evaluation.k}
+    first_k, first_label = next(iter(ks.items()))
+    level = level_label(result.config.evaluation.ci_level)
+    champion = result.champion.name
+    core = {
+        "model": lambda r: r["model"] + (" *" if r["model"] == champion else ""),
+        f"ROC AUC [{level} CI]": lambda r: _interval(r, "roc_auc"),
+        f"prec@{first_k} [{level} CI]": lambda r: _interval(r, f"precision_at_{first_label}"),
+    }
+    optional = {
+        f"prec@{k}": lambda r, label=label: _point(r, f"precision_at_{label}")
+        for k, label in list(ks.items())[1:]
+    }
+    optional[f"stab@{first_k}"] = lambda r: _point(r, f"stability_at_{first_label}", 2)
+    tail = {"Brier": lambda r: _point(r, "brier", 4), "ECE": lambda r: _point(r, "ece")}
+    rows = [row for _, row in table.iterrows()]
+
+    def render(columns: dict) -> list[str]:
+        cells = [[fn(row) for fn in columns.values()] for row in rows]
+        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(columns)]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(columns, widths, strict=True))]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += [
+            "  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)) for cell in cells
+        ]
+        return [line.rstrip() for line in lines]
+
+    left_out: list[str] = []
+    while True:
+        lines = render({**core, **optional, **tail})
+        if not optional or max(map(len, lines)) <= width:
+            break
+        left_out.insert(0, list(optional)[-1])
+        optional.pop(list(optional)[-1])
     first = table.iloc[0]
+    sizes = ", ".join(f"k={k} is {int(first[f'k_{label}']):,} people" for k, label in ks.items())
     header = (
         f"Test date {pd.Timestamp(first['test_date']).date()} ({int(first['n']):,} people, "
-        f"base rate {first['base_rate']:.3f}); selection metric {result.selection_metric}; "
-        f"* = champion"
+        f"base rate {first['base_rate']:.3f}); selection metric {result.selection_metric}"
     )
-    return "\n".join([header, *lines, result.selection_note()])
+    footer = (
+        f"* = champion. Precision at k: {sizes}."
+        + (f" Not shown here: {', '.join(left_out)}." if left_out else "")
+        + " Every metric with its interval (recall@k, average precision too): --json."
+    )
+    notes = [textwrap.wrap(text, width) for text in (header, footer, result.selection_note())]
+    return "\n".join([*notes[0], *lines, *notes[1], *notes[2]])
