@@ -7,7 +7,7 @@ top-level package or module under ``vrurisk`` (``vrurisk.models._train`` -> ``mo
 layers, lowest first; a unit may import its own layer and the layers below it, never above:
 
 0. foundation: ``vrurisk`` (version and error classes), ``_errors``, ``_text``, ``_dates``,
-   ``_serialise``, ``_lazy``, ``_config_errors``, ``_feature_policy``
+   ``_serialise``, ``_lazy``, ``_config_errors``, ``_feature_policy``, ``_section``
 1. infrastructure: ``audit_log``, ``privacy``
 2. ``data``
 3. ``features``
@@ -15,9 +15,10 @@ layers, lowest first; a unit may import its own layer and the layers below it, n
 5. ``tracking`` (MLflow: logs and reloads models)
 6. ``evaluation`` (metrics, fairness, explanations)
 7. ``reports``
-8. ``config`` (composes the sections that live with their packages)
-9. jobs: ``scoring``, ``whatworks``, ``linkage``, ``engine``, ``_reidentify``, ``_starter``
-10. ``cli``
+8. ``scoring``
+9. ``config`` (composes the config sections that live with their packages, scoring's too)
+10. jobs: ``whatworks``, ``linkage``, ``engine``, ``_reidentify``, ``_starter``
+11. ``cli``
 
 Nothing below ``cli`` imports ``cli``, ever (no exception can be listed for it); the units'
 import graph has no cycles. The few upward imports that exist today are listed one by one in
@@ -47,6 +48,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
                 "_lazy",
                 "_config_errors",
                 "_feature_policy",
+                "_section",
             }
         ),
     ),
@@ -57,11 +59,9 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("tracking", frozenset({"tracking"})),
     ("evaluation", frozenset({"evaluation"})),
     ("reports", frozenset({"reports"})),
+    ("scoring", frozenset({"scoring"})),
     ("config", frozenset({"config"})),
-    (
-        "jobs",
-        frozenset({"scoring", "whatworks", "linkage", "engine", "_reidentify", "_starter"}),
-    ),
+    ("jobs", frozenset({"whatworks", "linkage", "engine", "_reidentify", "_starter"})),
     ("cli", frozenset({"cli"})),
 ]
 
@@ -69,11 +69,12 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("vrurisk", "data"): "the package's lazy re-export of load_dataset, save_dataset, Dataset",
     ("vrurisk.models._train", "config"): "train_experiment takes an ExperimentConfig and plans "
-    "its splits (issue 16: split planning moves into models)",
+    "its splits",
     ("vrurisk.models._train", "evaluation"): "training scores its folds (orchestration "
     "living in models)",
     ("vrurisk.models._train", "tracking"): "training logs and registers the champion",
-    ("vrurisk.models._tabular", "config"): "the score-comparison config is defined here",
+    ("vrurisk.models._tabular", "config"): "the score-comparison config reads its file",
+    ("vrurisk.models._temporal", "config"): "type hint of ExperimentConfig (TYPE_CHECKING)",
     ("vrurisk.models._tabular", "evaluation"): "the comparison audits every scorer",
 }
 
