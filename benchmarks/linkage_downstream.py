@@ -32,7 +32,7 @@ from vrurisk.data import Dataset, simulate_population
 from vrurisk.linkage import link_agencies, pairwise_precision_recall, simulate_agency_extracts
 from vrurisk.models import train_experiment
 
-DEMO = Path(__file__).parents[1] / "configs" / "demo.yaml"
+DEMO = Path(__file__).parents[1] / "vrurisk" / "configs" / "demo.yaml"
 #: The date of the list judged against true outcomes (its outcome year closes before extraction).
 LIST_DATE = pd.Timestamp("2024-07-01")
 LIST_SIZES = (100, 200)

@@ -1,5 +1,7 @@
 """Time `vrurisk train configs/demo.yaml` on a synthetic population (default 20,000 people).
 
+The config is the packaged vrurisk/configs/demo.yaml (what `vrurisk init` writes).
+
 Usage: python benchmarks/train.py [--people 20000] [--no-tracking]
 
 Synthesises the population into a temporary directory (not timed), then runs the demo config
@@ -22,7 +24,7 @@ from vrurisk.data import save_dataset, simulate_population
 from vrurisk.models import train_experiment
 from vrurisk.models._train import format_comparison
 
-DEMO = Path(__file__).parents[1] / "configs" / "demo.yaml"
+DEMO = Path(__file__).parents[1] / "vrurisk" / "configs" / "demo.yaml"
 GOAL_SECONDS = 180.0
 
 

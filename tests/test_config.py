@@ -20,7 +20,7 @@ from vrurisk.config import (
 from vrurisk.models._models_config import EMPTY_GRID_MESSAGE as EMPTY_GRID
 from vrurisk.models._temporal import HORIZON_TOO_LONG
 
-CONFIGS = Path(__file__).parents[1] / "configs"
+CONFIGS = Path(__file__).parents[1] / "vrurisk" / "configs"
 
 MINIMAL = {
     "config_version": 1,

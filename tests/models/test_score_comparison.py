@@ -116,13 +116,18 @@ def test_compas_config_trains_without_race_and_reports_side_by_side(tmp_path, mo
     from vrurisk.cli import main
 
     monkeypatch.setenv("VRURISK_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
-    config = load_comparison_config(REPO / "configs" / "compas.yaml")
+    # the packaged config (what vrurisk init writes) with data.path at the shared copy
+    raw = yaml.safe_load((REPO / "vrurisk" / "configs" / "compas.yaml").read_text())
+    raw["data"]["path"] = str(COMPAS.resolve())
+    compas_yaml = tmp_path / "compas.yaml"
+    compas_yaml.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    config = load_comparison_config(compas_yaml)
     assert "race" not in config.features.sources()
     out = tmp_path / "compas"
     monkeypatch.setattr(
         sys,
         "argv",
-        ["vrurisk", "compare", str(REPO / "configs" / "compas.yaml"), "--out", str(out), "--json"],
+        ["vrurisk", "compare", str(compas_yaml), "--out", str(out), "--json"],
     )
     main()
     summary = json.loads(capsys.readouterr().out)

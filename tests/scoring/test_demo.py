@@ -43,21 +43,10 @@ def _yaml(path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_configs_demo_yaml_and_the_packaged_demo_config_agree_apart_from_the_data_path():
-    from importlib import resources
-    from pathlib import Path
-
-    repo = _yaml(Path(__file__).resolve().parents[2] / "configs" / "demo.yaml")
-    packaged = _yaml(resources.files("vrurisk.scoring").joinpath("demo.yaml"))
-    assert repo.pop("data") == {"path": "../data/synthetic"}
-    assert packaged.pop("data") == {"path": "data"}
-    assert repo == packaged
-
-
 def test_the_demo_changes_only_its_data_path_and_tracking_store(tmp_path):
     from importlib import resources
 
-    packaged = _yaml(resources.files("vrurisk.scoring").joinpath("demo.yaml"))
+    packaged = _yaml(resources.files("vrurisk").joinpath("configs", "demo.yaml"))
     config = demo_config(tmp_path)
     assert config.pop("data") == {"path": str(tmp_path.resolve() / "data")}
     assert config["tracking"].pop("uri") == f"sqlite:///{tmp_path.resolve() / 'mlflow.db'}"

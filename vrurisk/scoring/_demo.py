@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-#: The demo's config, shipped with the package; ``configs/demo.yaml`` is the same config for
-#: data in ``data/synthetic`` (tests/scoring/test_demo_config.py keeps the two in step).
+#: The demo's config: the packaged ``vrurisk/configs/demo.yaml`` (the one ``vrurisk init``
+#: writes), with its data and MLflow store moved into the demo's output directory.
 DEMO_CONFIG = "demo.yaml"
 #: The demo's score bundle.
 BUNDLE = "bundle"
@@ -25,13 +25,14 @@ DEMO_OWNED = (DEMO_CONFIG, "mlflow.db", "mlflow.db.lock", "mlruns", BUNDLE, AUDI
 
 
 def demo_config(out: Path) -> dict:
-    """The packaged demo config pointed at the demo's own files in ``out``.
+    """The packaged demo config (``vrurisk/configs/demo.yaml``) pointed at the demo's ``out``.
 
     Only two values change: ``data.path`` (``out/data``) and ``tracking.uri`` (a SQLite store
     in ``out``), so the demo never touches the working directory's MLflow store.
     """
     out = Path(out).resolve()
-    text = resources.files("vrurisk.scoring").joinpath(DEMO_CONFIG).read_text(encoding="utf-8")
+    packaged = resources.files("vrurisk").joinpath("configs", DEMO_CONFIG)
+    text = packaged.read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     raw["data"] = {**raw["data"], "path": str(out / "data")}
     raw["tracking"] = {**raw["tracking"], "uri": f"sqlite:///{out / 'mlflow.db'}"}
