@@ -1,10 +1,13 @@
 """The import layering of ``vrurisk``: which room may import which.
 
-Every import in every module counts, including imports inside functions and under
-``TYPE_CHECKING`` (a lazy import is still a dependency). A module belongs to a *unit*: its
-top-level package or module under ``vrurisk`` (``vrurisk.models._train`` -> ``models``,
-``vrurisk.audit_log`` -> ``audit_log``; ``vrurisk/__init__.py`` -> ``vrurisk``). Units sit in
-layers, lowest first; a unit may import its own layer and the layers below it, never above:
+Every import in every module counts, including imports inside functions (a lazy import is
+still a dependency); only imports under ``if TYPE_CHECKING:`` do not (an annotation such as
+``config: ExperimentConfig`` names a type, it does not run the other room's code).
+
+A module belongs to a *unit*: its top-level package or module under ``vrurisk``
+(``vrurisk.models._train`` -> ``models``, ``vrurisk.audit_log`` -> ``audit_log``;
+``vrurisk/__init__.py`` -> ``vrurisk``). Units sit in layers, lowest first; a unit may import
+its own layer and the layers below it, never above:
 
 0. foundation: ``vrurisk`` (version and error classes), ``_errors``, ``_text``, ``_dates``,
    ``_serialise``, ``_lazy``, ``_config_errors``, ``_feature_policy``, ``_section``
@@ -79,7 +82,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("vrurisk.engine._dask_models", "scoring"): "the Dask scoring path checks as_of as local "
     "scoring does",
     ("vrurisk.models._tabular", "config"): "the score-comparison config reads its file",
-    ("vrurisk.models._temporal", "config"): "type hint of ExperimentConfig (TYPE_CHECKING)",
     ("vrurisk.models._tabular", "evaluation"): "the comparison audits every scorer",
 }
 
@@ -99,7 +101,17 @@ def imported_modules(path: Path, module: str, root: Path) -> set[str]:
     """Every ``vrurisk`` module ``path`` imports, at any depth of its code."""
     is_package = path.name == "__init__.py"
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -219,6 +231,11 @@ SMALL_LAYERS = [
 
 def test_a_clean_synthetic_tree_passes(tmp_path):
     assert layering_problems(_tree(tmp_path, CLEAN), SMALL_LAYERS, {}) == []
+    typed = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from vrurisk.models import M\n"
+    )
+    root = _tree(tmp_path / "typed", {**CLEAN, "data/_typed.py": typed})
+    assert layering_problems(root, SMALL_LAYERS, {}) == []
 
 
 @pytest.mark.parametrize(
