@@ -66,7 +66,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("reports", frozenset({"reports"})),
     ("scoring", frozenset({"scoring"})),
     ("config", frozenset({"config"})),
-    ("jobs", frozenset({"whatworks", "linkage", "_reidentify", "_starter"})),
+    ("jobs", frozenset({"whatworks", "linkage", "ingest", "_reidentify", "_starter"})),
     ("cli", frozenset({"cli"})),
 ]
 
