@@ -54,6 +54,27 @@ def chromium(url: str, *extra: str, profile: Path) -> subprocess.CompletedProces
     )
 
 
+def open_page(page: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """Open ``page`` in headless chromium: its DOM on stdout, a 1280x2000 screenshot beside.
+
+    Asserts chromium succeeded and the page logged nothing to the console.
+    """
+    shot = tmp_path / f"{page.name}.png"
+    run = chromium(
+        page.as_uri(),
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        profile=tmp_path / "profile",
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console
+    return run, shot
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """A panel pack, model card and bias audit built from a small fitted model."""
@@ -128,19 +149,7 @@ def reports(tmp_path_factory):
 
 @pytest.mark.parametrize("name", ["panel.html", "model_card.html", "bias_audit.html"])
 def test_report_renders_without_console_errors_and_shows_its_content(reports, name, tmp_path):
-    shot = tmp_path / f"{name}.png"
-    run = chromium(
-        (reports["root"] / name).as_uri(),
-        "--enable-logging=stderr",
-        "--v=0",
-        "--dump-dom",
-        f"--screenshot={shot}",
-        "--window-size=1280,2000",
-        profile=tmp_path / "profile",
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == [], console
+    run, shot = open_page(reports["root"] / name, tmp_path)
     import matplotlib.image
 
     pixels = matplotlib.image.imread(shot)

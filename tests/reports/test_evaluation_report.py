@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from test_browser import CHROMIUM, chromium
+from test_browser import CHROMIUM, open_page
 
 from vrurisk.reports import render_evaluation
 
@@ -28,18 +28,7 @@ def test_evaluation_report_in_a_browser(summary, tmp_path):
         pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
     page = tmp_path / "evaluation.html"
     page.write_text(render_evaluation(summary), encoding="utf-8")
-    shot = tmp_path / "evaluation.png"
-    run = chromium(
-        page.as_uri(),
-        "--enable-logging=stderr",
-        "--v=0",
-        "--dump-dom",
-        f"--screenshot={shot}",
-        "--window-size=1280,2000",
-        profile=tmp_path / "profile",
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert [line for line in run.stderr.splitlines() if ":CONSOLE" in line] == []
+    run, shot = open_page(page, tmp_path)
     import matplotlib.image
 
     assert matplotlib.image.imread(shot)[..., :3].std() > 0.05  # not a blank page
