@@ -31,6 +31,20 @@ def plural(count: float, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if abs(n) == 1 else (many if many is not None else one + 's')}"
 
 
+def line_numbers(lines, limit: int = 5) -> str:
+    """File line numbers in words: ``line 3``, ``lines 2, 6 and 4 more`` (header = line 1).
+
+    Examples
+    --------
+    >>> line_numbers([2, 3, 4], limit=2)
+    'lines 2, 3 and 1 more'
+    """
+    lines = list(lines)
+    shown = ", ".join(map(str, lines[:limit]))
+    more = f" and {len(lines) - limit:,} more" if len(lines) > limit else ""
+    return f"{'line' if len(lines) == 1 else 'lines'} {shown}{more}"
+
+
 def duration_words(days: float) -> str:
     """A number of days in the unit a reader would use.
 

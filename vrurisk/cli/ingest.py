@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vrurisk.cli._app import app
+from vrurisk.cli._app import app, echo_err
 
 
 @app.command()
@@ -19,6 +19,9 @@ def ingest(
 ) -> None:
     """Map agency exports (CSV, Excel) onto the data contract, with a mapping report.
 
+    With a crosswalk from vrurisk link (the mapping's crosswalk key), each agency's record ids
+    are replaced by the linked person_id; records not in the crosswalk are counted and named.
+
     Example: vrurisk ingest exports/mapping.yaml --out data/extract-2026-10
     """
     from vrurisk.ingest import describe_report
@@ -26,4 +29,6 @@ def ingest(
 
     report = run_ingest(mapping, out, force=force)
     typer.echo(describe_report(report))
+    for warning in report["warnings"]:
+        echo_err(f"warning: {warning}")
     typer.echo(f"Wrote {out} (mapping report: {Path(out) / 'mapping_report.json'})")

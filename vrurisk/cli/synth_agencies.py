@@ -28,8 +28,10 @@ def synth_agencies(
 ) -> None:
     """Simulate police, health, education and social-care person tables with identifier errors.
 
-    Writes one CSV per agency, linkage.yaml (ready for vrurisk link) and, kept apart under
-    truth/, the true person of every record.
+    Writes one CSV per agency, linkage.yaml (ready for vrurisk link), each agency's events
+    under its own record ids (<agency>_events.csv) with mapping.yaml (ready for vrurisk ingest
+    after vrurisk link ... --out ../linked) and, kept apart under truth/, the true person of
+    every record and the events in contract words.
     """
     from vrurisk.linkage import simulate_agency_extracts
 

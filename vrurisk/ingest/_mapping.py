@@ -22,6 +22,13 @@ Example mapping::
         values:
           event_type: {"105/1": serious_violence, "8/1": violence}
           role: {Suspect: suspect, Victim: victim}
+
+With a ``crosswalk`` (the output of ``vrurisk link``, or its ``crosswalk.csv``), a source with
+``agency: police`` holds that agency's own record ids in its ``person_id`` column (and
+``person_a``/``person_b`` for links); each is replaced by the linked ``person_id``, so events
+from every agency attach to one person. Records whose id is not in the crosswalk are counted per
+source in the report and named in a warning, then dropped (``unlinked: drop``, the default) or
+stop the ingest (``unlinked: error``); they are never dropped silently.
 """
 
 from __future__ import annotations
@@ -59,6 +66,24 @@ NO_SHEET = "{mapping}: sources[{i}] ({name}).sheet: {sheet!r} is not a sheet of 
 UNREADABLE = "{mapping}: sources[{i}] ({name}).file: {file} cannot be read ({reason})"
 NO_PEOPLE = "{mapping}: no source feeds the people table"
 NO_EVENTS = "{mapping}: no source feeds the events table"
+NO_CROSSWALK = (
+    "{mapping}: sources[{i}] ({name}).agency: needs a crosswalk (the output of vrurisk link) "
+    "at the top of the mapping"
+)
+UNKNOWN_AGENCY = (
+    "{mapping}: sources[{i}] ({name}).agency: {agency!r} is not an agency of the crosswalk "
+    "(its agencies: {agencies})"
+)
+UNLINKED = (
+    "{mapping}: sources[{i}] ({name}): {rows} not in the crosswalk for {agency} ({file} "
+    "{lines}); link the agency's person table with vrurisk link first, or set unlinked: drop"
+)
+#: Link-table columns holding people, re-keyed through the crosswalk.
+PERSON_COLUMNS = {
+    "people": ("person_id",),
+    "events": ("person_id",),
+    "links": ("person_a", "person_b"),
+}
 
 #: What ``vrurisk ingest`` writes: the contract's tables, dataset.json and the mapping report.
 INGESTED_DATASET = OutputKind(
@@ -89,6 +114,7 @@ class SourceMapping(BaseModel):
     unmapped: Literal["keep", "drop"] = "drop"
     source: str | None = None
     constants: dict[str, str] = {}
+    agency: str | None = None
 
     @field_validator("values")
     @classmethod
@@ -104,6 +130,8 @@ class Mapping(BaseModel):
     mapping_version: Literal[1]
     extraction_date: str | None = None
     format: Literal["parquet", "csv"] = "parquet"
+    crosswalk: str | None = None
+    unlinked: Literal["drop", "error"] = "drop"
     sources: tuple[SourceMapping, ...] = Field(min_length=1)
 
 
@@ -239,6 +267,74 @@ def _map_source(frame: pd.DataFrame, spec: SourceMapping, report: dict) -> pd.Da
     return out
 
 
+def _crosswalk(mapping: Mapping, base: Path, mapping_path: Path) -> pd.DataFrame | None:
+    """The checked crosswalk, or None; every source's ``agency`` checked against it."""
+    from vrurisk.linkage import read_crosswalk
+
+    crosswalk = read_crosswalk(base / mapping.crosswalk) if mapping.crosswalk else None
+    agencies = sorted(set(crosswalk["agency"])) if crosswalk is not None else []
+    for i, spec in enumerate(mapping.sources):
+        if spec.agency is None:
+            continue
+        where = dict(mapping=mapping_path, i=i, name=spec.name)
+        if crosswalk is None:
+            raise ConfigError(NO_CROSSWALK.format(**where))
+        if spec.agency not in agencies:
+            raise ConfigError(
+                UNKNOWN_AGENCY.format(agency=spec.agency, agencies=", ".join(agencies), **where)
+            )
+    return crosswalk
+
+
+def _attach(
+    out, i, spec: SourceMapping, crosswalk, mapping: Mapping, path: Path, report
+) -> pd.DataFrame:
+    """Replace the agency's record ids by linked person ids; count (or refuse) unlinked rows."""
+    from vrurisk._text import line_numbers, plural
+    from vrurisk.linkage import linked_person_ids
+
+    unlinked = pd.Series(False, index=out.index)
+    linked = {}
+    for field in PERSON_COLUMNS[spec.table]:
+        person = linked_person_ids(
+            [spec.agency] * len(out), out[field].astype(str).to_numpy(), crosswalk
+        )
+        linked[field] = person
+        unlinked |= pd.isna(person)
+    n = int(unlinked.sum())
+    ids = "/".join(spec.columns.get(f, f) for f in PERSON_COLUMNS[spec.table])
+    if n and mapping.unlinked == "error":
+        raise ConfigError(
+            UNLINKED.format(
+                mapping=path,
+                i=i,
+                name=spec.name,
+                rows=plural(n, f"row's {ids}", f"rows' {ids}"),
+                agency=spec.agency,
+                file=spec.file,
+                lines=line_numbers(out.index[unlinked.to_numpy()] + 2),
+            )
+        )
+    entry = report["sources"][-1]
+    entry["not_in_crosswalk"] = n
+    if n:
+        why = (
+            f"{'/'.join(PERSON_COLUMNS[spec.table])} ({ids}) not in the crosswalk for {spec.agency}"
+        )
+        entry["rows_dropped"][why] = n
+        entry["rows_kept"] -= n
+        verb = "has" if n == 1 else "have"
+        report["warnings"].append(
+            f"{spec.name} ({spec.file}): {n:,} of {entry['rows_read']:,} "
+            f"{'row' if entry['rows_read'] == 1 else 'rows'} {verb} a {ids} not in the crosswalk "
+            f"for {spec.agency} (dropped; unlinked: error stops instead)"
+        )
+    out = out.copy()
+    for field, person in linked.items():
+        out[field] = pd.array(person, dtype="string")
+    return out[~unlinked.to_numpy()]
+
+
 def _drop_unknown_people(tables: dict, report: dict) -> None:
     ids = pd.Index(tables["people"]["person_id"].unique())
     checks = {"events": ("person_id",), "links": ("person_a", "person_b")}
@@ -273,12 +369,17 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
     -------
     dict
         The mapping report: per source rows read, kept and dropped (by reason) and unmapped
-        values with counts; rows dropped for unknown people; duplicate people removed; seconds.
+        values with counts, and (with a crosswalk) rows whose agency id is not in it; rows
+        dropped for unknown people; duplicate people removed; ``warnings``; seconds.
 
     Raises
     ------
     ConfigError
-        One line naming the mapping file and key (a missing file, column or field).
+        One line naming the mapping file and key (a missing file, column or field, an agency
+        without a crosswalk; with ``unlinked: error``, a record not in the crosswalk).
+    DataValidationError
+        A crosswalk with a bad shape (missing column, empty value, an agency id mapped to two
+        people), or tables that break the contract.
     """
     from vrurisk.data import Dataset, save_dataset
 
@@ -287,13 +388,31 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
     mapping = load_mapping(mapping_path)
     base = mapping_path.parent
     inputs = [mapping_path] + [(base / s.file) for s in mapping.sources]
+    if mapping.crosswalk:
+        inputs.append(base / mapping.crosswalk)
     check_output_directory(out, INGESTED_DATASET, force=force, protected=inputs)
-    report: dict = {"mapping": str(mapping_path), "sources": [], "dropped_after_join": {}}
+    report: dict = {
+        "mapping": str(mapping_path),
+        "sources": [],
+        "dropped_after_join": {},
+        "warnings": [],
+    }
+    crosswalk = _crosswalk(mapping, base, mapping_path)
+    if crosswalk is not None:
+        report["crosswalk"] = {
+            "path": str(base / mapping.crosswalk),
+            "records": len(crosswalk),
+            "people": int(crosswalk["person_id"].nunique()),
+            "unlinked": mapping.unlinked,
+        }
     parts: dict[str, list] = {"people": [], "events": [], "links": []}
     for i, spec in enumerate(mapping.sources):
         frame = _read_source(base, i, spec, mapping_path)
         _check_columns(frame, i, spec, mapping_path, base)
-        parts[spec.table].append(_map_source(frame, spec, report))
+        mapped = _map_source(frame, spec, report)
+        if spec.agency is not None:
+            mapped = _attach(mapped, i, spec, crosswalk, mapping, mapping_path, report)
+        parts[spec.table].append(mapped)
     if not parts["people"]:
         raise ConfigError(NO_PEOPLE.format(mapping=mapping_path))
     if not parts["events"]:

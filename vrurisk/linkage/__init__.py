@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
-    from vrurisk.linkage._attach import attach_to_people
+    from vrurisk.linkage._attach import attach_to_people, linked_person_ids, read_crosswalk
     from vrurisk.linkage._config import LinkageConfig, load_linkage_config, validate_linkage_config
     from vrurisk.linkage._evaluate import pairwise_precision_recall
     from vrurisk.linkage._run import LinkageResult, link_agencies
@@ -25,8 +25,10 @@ __all__ = [
     "LinkageResult",
     "attach_to_people",
     "link_agencies",
+    "linked_person_ids",
     "load_linkage_config",
     "pairwise_precision_recall",
+    "read_crosswalk",
     "simulate_agency_extracts",
     "validate_linkage_config",
 ]
@@ -34,7 +36,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "_attach": ("attach_to_people",),
+        "_attach": ("attach_to_people", "linked_person_ids", "read_crosswalk"),
         "_config": ("LinkageConfig", "load_linkage_config", "validate_linkage_config"),
         "_evaluate": ("pairwise_precision_recall",),
         "_run": ("LinkageResult", "link_agencies"),

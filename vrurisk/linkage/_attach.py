@@ -1,22 +1,130 @@
 """Attach an agency's records (events, referrals, ...) to the linked person: the crosswalk used.
 
-Until ``vrurisk ingest`` reads the crosswalk itself, :func:`attach_to_people` turns a table keyed
-by each agency's own record ids into one keyed by the linked ``person_id`` of the data contract.
+:func:`read_crosswalk` reads and checks the crosswalk written by ``vrurisk link``;
+:func:`attach_to_people` turns a table keyed by each agency's own record ids into one keyed by
+the linked ``person_id`` of the data contract (``vrurisk ingest`` does the same per source).
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from vrurisk._errors import DataValidationError
-from vrurisk._text import plural
+from vrurisk._text import line_numbers, plural
 
 UNKNOWN_RECORDS = (
     "{name}: {n} not in the crosswalk ({agencies}; {lines}); link the agency's person table "
     "with vrurisk link first"
 )
 MISSING_COLUMN = "{name}: no column '{column}' ({role}); the table has {have}"
-MAX_LINES = 5
+CROSSWALK_COLUMNS = ("agency", "agency_id", "person_id")
+CROSSWALK_MISSING = (
+    "{name}: no column '{column}'; a crosswalk (vrurisk link) has agency, agency_id, person_id; "
+    "this one has {have}"
+)
+CROSSWALK_EMPTY = "{name}: column '{column}' is empty on {rows} ({lines})"
+CROSSWALK_TWO_PEOPLE = (
+    "{name}: {n} mapped to two or more people ({examples}); a record belongs to one person"
+)
+CROSSWALK_UNREADABLE = "{name}: the crosswalk cannot be read ({reason})"
+
+
+def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
+    """Read and check the crosswalk written by ``vrurisk link`` (its directory or the CSV).
+
+    Parameters
+    ----------
+    path : path
+        ``crosswalk.csv`` (or any CSV with ``agency``, ``agency_id``, ``person_id``), or the
+        output directory of ``vrurisk link`` holding it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``agency``, ``agency_id``, ``person_id`` as strings, exact repeated rows removed.
+
+    Raises
+    ------
+    DataValidationError
+        One line naming the file: unreadable, a column missing, an empty value (with line
+        numbers), or one agency id mapped to two people (with the agency, id and lines).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "crosswalk.csv"
+    >>> _ = path.write_text("agency,agency_id,person_id\\npolice,N1,L1\\nhealth,H7,L1\\n")
+    >>> read_crosswalk(path)["person_id"].tolist()
+    ['L1', 'L1']
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "crosswalk.csv"
+    name = str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except Exception as exc:  # noqa: BLE001 - any reader failure is one line naming the file
+        reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+        raise DataValidationError(CROSSWALK_UNREADABLE.format(name=name, reason=reason)) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in CROSSWALK_COLUMNS:
+        if column not in frame.columns:
+            have = ", ".join(map(str, frame.columns[:12]))
+            raise DataValidationError(CROSSWALK_MISSING.format(name=name, column=column, have=have))
+    frame = frame[list(CROSSWALK_COLUMNS)].apply(lambda c: c.str.strip())
+    for column in CROSSWALK_COLUMNS:
+        empty = np.flatnonzero(frame[column].isna().to_numpy() | (frame[column] == "").to_numpy())
+        if len(empty):
+            rows = plural(len(empty), "row")
+            raise DataValidationError(
+                CROSSWALK_EMPTY.format(
+                    name=name, column=column, rows=rows, lines=line_numbers(empty + 2)
+                )
+            )
+    frame = frame.drop_duplicates()
+    clash = frame.duplicated(["agency", "agency_id"], keep=False).to_numpy()
+    if clash.any():
+        bad = frame[clash]
+        groups = bad.groupby(["agency", "agency_id"], sort=False).groups
+        examples = "; ".join(
+            f"{agency} {agency_id} on {line_numbers(np.asarray(rows) + 2, 3)}"
+            for (agency, agency_id), rows in list(groups.items())[:3]
+        )
+        n = plural(len(groups), "agency id", "agency ids")
+        raise DataValidationError(CROSSWALK_TWO_PEOPLE.format(name=name, n=n, examples=examples))
+    return frame.reset_index(drop=True)
+
+
+def linked_person_ids(agencies, ids, crosswalk: pd.DataFrame) -> np.ndarray:
+    """The linked ``person_id`` of each (agency, agency id) pair; missing where not linked.
+
+    Parameters
+    ----------
+    agencies, ids : array-like of str
+        The agency and its record id, one pair per row.
+    crosswalk : pandas.DataFrame
+        ``agency``, ``agency_id``, ``person_id`` (:func:`read_crosswalk`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The person id of each pair, NaN where the pair is not in the crosswalk.
+
+    Examples
+    --------
+    >>> crosswalk = pd.DataFrame({"agency": ["police"], "agency_id": ["N1"], "person_id": ["L1"]})
+    >>> linked_person_ids(["police", "police"], ["N1", "N2"], crosswalk).tolist()
+    ['L1', nan]
+    """
+    keys = pd.MultiIndex.from_arrays(
+        [np.asarray(agencies, dtype=object), np.asarray(ids, dtype=object)]
+    )
+    lookup = crosswalk.set_index(["agency", "agency_id"])["person_id"]
+    return lookup.reindex(keys).to_numpy()
 
 
 def attach_to_people(
@@ -79,20 +187,15 @@ def attach_to_people(
         if agency is not None
         else table[agency_column].astype(str)
     )
-    keys = pd.MultiIndex.from_arrays([agencies.to_numpy(), table[id_column].astype(str).to_numpy()])
-    lookup = crosswalk.set_index(["agency", "agency_id"])["person_id"]
-    person = lookup.reindex(keys).to_numpy()
+    person = linked_person_ids(agencies, table[id_column].astype(str), crosswalk)
     unknown = pd.isna(person)
     if unknown.any():
-        lines = (unknown.nonzero()[0] + 2).tolist()
-        shown = ", ".join(map(str, lines[:MAX_LINES]))
-        more = f" and {len(lines) - MAX_LINES:,} more" if len(lines) > MAX_LINES else ""
         raise DataValidationError(
             UNKNOWN_RECORDS.format(
                 name=name,
                 n=plural(int(unknown.sum()), "row's record id", "rows' record ids"),
                 agencies=", ".join(sorted(set(agencies[unknown]))),
-                lines=f"{'line' if len(lines) == 1 else 'lines'} {shown}{more}",
+                lines=line_numbers(unknown.nonzero()[0] + 2),
             )
         )
     out = table.drop(columns=[id_column])

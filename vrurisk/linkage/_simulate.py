@@ -167,6 +167,11 @@ class AgencyExtracts:
     def write(self, directory: str | os.PathLike, *, match_threshold: float | None = None) -> Path:
         """Write ``<agency>.csv``, ``linkage.yaml`` and ``truth/`` (kept apart) to ``directory``.
 
+        Also each agency's events under its own record ids (``<agency>_events.csv``, see
+        :func:`~vrurisk.linkage._exports.agency_event_exports`), a ``mapping.yaml`` that ingests
+        them through the crosswalk of ``vrurisk link linkage.yaml --out ../linked``, and the
+        events in contract words under ``truth/events.csv``.
+
         The directory is replaced atomically, but only if it is new, empty or an earlier
         output of this function. Returns the path of ``linkage.yaml``, a config ``vrurisk link``
         runs as it is.
@@ -174,6 +179,7 @@ class AgencyExtracts:
         import yaml
 
         from vrurisk.data import OutputKind, write_directory_atomically
+        from vrurisk.linkage._exports import agency_event_exports, event_mapping
 
         agencies = {
             agency: {"path": f"{agency}.csv", **self.columns[agency]} for agency in self.tables
@@ -183,6 +189,10 @@ class AgencyExtracts:
         if match_threshold is not None:
             config["model"] = {"match_threshold": match_threshold}
         people = self.people.assign(birth_date=self.people["birth_date"].dt.strftime("%Y-%m-%d"))
+        end = str(self.parameters["end_date"])
+        exports, events = agency_event_exports(
+            self.truth, self.columns, seed=self.parameters["seed"], end_date=end
+        )
 
         def write(tmp: Path) -> None:
             for agency, table in self.tables.items():
@@ -190,13 +200,20 @@ class AgencyExtracts:
             (tmp / "truth").mkdir()
             self.truth.to_csv(tmp / "truth" / "truth.csv", index=False)
             people.to_csv(tmp / "truth" / "people.csv", index=False)
+            events.to_csv(tmp / "truth" / "events.csv", index=False)
+            for agency, export in exports.items():
+                export.to_csv(tmp / f"{agency}_events.csv", index=False)
             text = yaml.safe_dump(config, sort_keys=False)
             (tmp / "linkage.yaml").write_text(text, encoding="utf-8")
+            (tmp / "mapping.yaml").write_text(event_mapping(self.columns, end), encoding="utf-8")
 
         kind = OutputKind(
             "simulated agency extracts (vrurisk synth-agencies)",
             "linkage.yaml",
-            frozenset({"truth", *(f"{agency}.csv" for agency in AGENCIES)}),
+            frozenset(
+                {"truth", "mapping.yaml"}
+                | {f"{agency}{end}.csv" for agency in AGENCIES for end in ("", "_events")}
+            ),
         )
         return write_directory_atomically(directory, write, output=kind) / "linkage.yaml"
 
