@@ -85,6 +85,28 @@ def test_features_equal_the_single_machine_engine(engine):
     assert (local.X["net_degree"] > 0).mean() > 0.3  # the network part is really exercised
 
 
+def test_a_registered_block_is_built_by_both_engines(engine):
+    """A test-only per-person block (built on the workers) and a whole-graph block with
+    person values (gathered from the workers, built on the driver): no engine code edited."""
+    import block_helpers
+    import cloudpickle
+    from block_helpers import extra_blocks_registered
+
+    client, ds, parts, config = engine
+    common = dict(cohort=config.cohort, outcome=config.outcome, features=config.features, seed=0)
+    cloudpickle.register_pickle_by_value(block_helpers)  # the workers cannot import tests/
+    try:
+        with extra_blocks_registered():
+            local = build_feature_matrix(ds, DATES[-1:], **common)
+            dist = build_feature_matrix_dask(ds, DATES[-1:], parts, client=client, **common)
+    finally:
+        cloudpickle.unregister_pickle_by_value(block_helpers)
+    assert list(dist.X.columns[-2:]) == ["test_events_30d", "test_associates_events_30d"]
+    assert dist.manifest == local.manifest
+    np.testing.assert_allclose(dist.X.to_numpy(), local.X.to_numpy(), rtol=1e-6, atol=1e-6)
+    assert local.X["test_associates_events_30d"].sum() > 0
+
+
 def test_scores_and_explanations_equal_for_the_same_model(engine):
     client, ds, parts, config = engine
     local_engine = config.model_copy(update={"execution": ExecutionConfig()})

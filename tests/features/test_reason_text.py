@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from vrurisk._text import duration_words, plural
 from vrurisk.features import FeatureConfig, FeatureSpec
-from vrurisk.features._matrix import matrix_manifest
+from vrurisk.features.blocks import FeatureContext, active_blocks, matrix_manifest
 
 KEYS = [
     ("parental_imprisonment", "subject"),
@@ -24,7 +24,9 @@ KEYS = [
 
 @pytest.fixture(scope="module")
 def specs() -> dict[str, FeatureSpec]:
-    manifest = matrix_manifest(KEYS, FeatureConfig(), [("sex", "F")])
+    features = FeatureConfig()
+    shared = FeatureContext(None, [0], None, None, features, 0, keys=KEYS, static=[("sex", "F")])
+    manifest = matrix_manifest(shared, active_blocks(features))
     return {spec.name: spec for spec in manifest}
 
 

@@ -31,25 +31,22 @@ from vrurisk.engine._partition import PartitionedDataset, read_bucket
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.features.blocks import (
     N_NEIGHBOURHOOD,
+    NETWORK,
+    AsOf,
+    FeatureBlock,
+    FeatureContext,
     FeatureMatrix,
+    active_blocks,
     as_of_days,
     build_labels,
-    censored,
+    cohort_at,
     day_timestamp,
     event_keys,
-    feature_context,
-    graph_at,
-    index_events,
-    index_links,
-    individual_block,
+    flags_of,
     matrix_manifest,
     network_block,
-    place_block,
-    select_cohort,
     stack_matrix,
-    stage1_block,
     static_levels,
-    violence_flags,
     without_missing_blocks,
 )
 
@@ -57,25 +54,28 @@ OTHER_NETWORK = (
     "the partitioned edge table was written for another features.network config; "
     "partition the dataset again with this config's network section"
 )
-FLAGS = ("suspect", "victim", "any", "hop_victim", "decayed")
 
 
-def _bucket_task(parts, bucket, days, keys, static, cohort, outcome, features):
-    """Everything per-person for one bucket at every as-of date (runs on a worker)."""
+def _bucket_task(parts, bucket, blocks: list[FeatureBlock], shared: FeatureContext):
+    """Labels, the per-person blocks and the person values of one bucket at every as-of
+    date (runs on a worker; ``shared`` is the driver's context with its data left behind)."""
     sub = read_bucket(parts, bucket)
-    index = index_events(sub, features, max(days), keys=keys)
+    local = shared.with_dataset(sub)
     glob = sub.people["global_idx"].to_numpy()
     out = {"global_idx": glob, "days": {}}
-    for day in days:
-        rows = select_cohort(sub, day_timestamp(day), cohort)
-        rows = rows[~censored(sub, day, rows, outcome)]
-        x = individual_block(sub, index, features, day, rows, static)
-        y = build_labels(sub, day_timestamp(day), rows, outcome).to_numpy()
-        entry = {"rows": glob[rows], "X": x, "y": y}
-        if features.network.enabled:
-            flags = violence_flags(sub, features.network, day)
-            entry["flags"] = np.column_stack([flags[f] for f in FLAGS])
-        out["days"][day] = entry
+    for day in local.days:
+        rows = cohort_at(sub, day, local.cohort, local.outcome)
+        at = AsOf(local, day, rows)
+        out["days"][day] = {
+            "rows": glob[rows],
+            "y": build_labels(sub, day_timestamp(day), rows, local.outcome).to_numpy(),
+            "X": {b.name: b.build(at) for b in blocks if b.per_person},
+            "values": {
+                b.name: at.person_values(b)
+                for b in blocks
+                if not b.per_person and b.person_values is not None
+            },
+        }
     return out
 
 
@@ -146,12 +146,20 @@ def _neighbourhood(parts: PartitionedDataset, day: int, flags: np.ndarray, netwo
     )
 
 
-def _whole_graph_columns(graph, flags: np.ndarray, network, priority) -> np.ndarray:
-    """The whole-graph columns of ``network_block`` (hops to a victim, component, k-core,
-    PageRank, communities), on the driver. ``network_block`` is called as is (its cheap
-    neighbourhood products are recomputed and dropped) so both engines share one algorithm."""
-    as_dict = {name: flags[:, i] for i, name in enumerate(FLAGS)}
-    return network_block(graph, as_dict, network, priority)[:, N_NEIGHBOURHOOD:]
+def _network_on_cluster(at: AsOf, parts: PartitionedDataset, client) -> np.ndarray:
+    """The network block: neighbourhood aggregates by joins on the cluster, the whole-graph
+    columns (hops to a victim, component, k-core, PageRank, communities) on the driver.
+    ``network_block`` is called as is for the latter (its cheap neighbourhood products are
+    recomputed and dropped) so both engines share one algorithm."""
+    flags, network = at.person_values(NETWORK), at.features.network
+    near = _neighbourhood(parts, at.day, flags, network, client)
+    whole = network_block(at.graph, flags_of(flags), network, at.shared.priority)
+    return np.hstack([near, whole[:, N_NEIGHBOURHOOD:]])[at.rows]
+
+
+#: Blocks the Dask engine computes its own way (the rest: per-person blocks on the workers,
+#: others with their own ``build`` on the driver).
+ON_CLUSTER = {NETWORK.name: _network_on_cluster}
 
 
 def build_feature_matrix_dask(
@@ -197,63 +205,59 @@ def build_feature_matrix_dask(
     days = as_of_days(as_of_dates)
     if network.enabled and parts.network != network.model_dump(mode="json"):
         raise ConfigError(OTHER_NETWORK)
+    blocks = active_blocks(features)
+    shared = FeatureContext(
+        dataset,
+        days,
+        cohort,
+        outcome,
+        features,
+        seed,
+        keys=event_keys(dataset, features, max(days)),
+        static=static_levels(dataset, features),
+    )
     timings: dict[str, float] = {}
     t = time.perf_counter()
-
-    keys = event_keys(dataset, features, max(days))
-    static = static_levels(dataset, features)
     futures = [
-        client.submit(
-            _bucket_task, parts, b, days, keys, static, cohort, outcome, features, pure=False
-        )
+        client.submit(_bucket_task, parts, b, blocks, shared.with_dataset(None), pure=False)
         for b in range(parts.n_partitions)
     ]
     results = []
     for done, future in enumerate(as_completed(futures), 1):
         results.append(future.result())
         future.release()
-        say(f"partition {done}/{parts.n_partitions}: individual features and labels")
+        say(f"partition {done}/{parts.n_partitions}: per-person features and labels")
     timings["partitions"] = time.perf_counter() - t
 
-    manifest = matrix_manifest(keys, features, static)
-    links = ctx = None
-    if network.enabled:
-        t = time.perf_counter()
-        links = index_links(dataset, network)
-        ctx = feature_context(dataset, days, cohort, outcome, features, seed, keys=keys)
-        timings["driver_prepare"] = time.perf_counter() - t
-
-    blocks, labels, keys_out = [], [], []
+    values, labels, keys_out = [], [], []
     for i, day in enumerate(days, 1):
         per = [r["days"][day] for r in results]
         rows = np.concatenate([p["rows"] for p in per]).astype(np.int64)
         order = np.argsort(rows, kind="stable")
-        rows = rows[order]
-        parts_x = [np.vstack([p["X"] for p in per])[order]]
-        y = np.concatenate([p["y"] for p in per])[order]
-        if network.enabled:
-            flags = np.zeros((dataset.n_people, len(FLAGS)))
-            for r, p in zip(results, per, strict=True):
-                flags[r["global_idx"]] = p["flags"]
+        at = AsOf(shared, day, rows[order])
+        for block in blocks:
+            if not block.per_person and block.person_values is not None:
+                gathered = [
+                    (r["global_idx"], p["values"][block.name])
+                    for r, p in zip(results, per, strict=True)
+                ]
+                whole = np.zeros((dataset.n_people, gathered[0][1].shape[1]))
+                for where, part in gathered:
+                    whole[where] = part
+                at.set_person_values(block, whole)
+        parts_x = []
+        for block in blocks:
             t = time.perf_counter()
-            say(f"as-of {i}/{len(days)}: neighbourhood joins")
-            near = _neighbourhood(parts, day, flags, network, client)
-            timings["neighbourhood_joins"] = timings.get("neighbourhood_joins", 0.0)
-            timings["neighbourhood_joins"] += time.perf_counter() - t
-            t = time.perf_counter()
-            say(f"as-of {i}/{len(days)}: whole-graph features on the driver")
-            graph = graph_at(links, day, network)
-            whole = _whole_graph_columns(graph, flags, network, ctx["priority"])
-            parts_x.append(np.hstack([near, whole])[rows])
-            if features.stage1.enabled:
-                parts_x.append(
-                    stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed)
-                )
-            timings["driver_graph"] = timings.get("driver_graph", 0.0) + time.perf_counter() - t
-        if features.place.enabled:
-            parts_x.append(place_block(dataset, features.place, day)[rows])
-        blocks.append(np.hstack([p.astype(np.float32, copy=False) for p in parts_x]))
-        labels.append(y)
-        keys_out.append((rows, day))
+            if block.per_person:
+                parts_x.append(np.vstack([p["X"][block.name] for p in per])[order])
+            else:
+                say(f"as-of {i}/{len(days)}: {block.name} features")
+                build = ON_CLUSTER.get(block.name)
+                parts_x.append(block.build(at) if build is None else build(at, parts, client))
+            timings[block.name] = timings.get(block.name, 0.0) + time.perf_counter() - t
+        values.append(np.hstack([p.astype(np.float32, copy=False) for p in parts_x]))
+        labels.append(np.concatenate([p["y"] for p in per])[order])
+        keys_out.append((at.rows, day))
 
-    return stack_matrix(dataset, blocks, labels, keys_out, manifest, timings)
+    manifest = matrix_manifest(shared, blocks)
+    return stack_matrix(dataset, values, labels, keys_out, manifest, timings)

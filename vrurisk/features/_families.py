@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from vrurisk.features._registry import FEATURE_BLOCKS
+
 #: Family id -> how a panel would name it, in the order the panel pack lists them.
 FAMILIES = {
     "own_violence": "own violence history (as a suspect or a victim)",
@@ -80,12 +82,17 @@ def feature_family(spec) -> str:
     name, group = (
         (spec["name"], spec["group"]) if isinstance(spec, Mapping) else (spec.name, spec.group)
     )
-    if group == "place":
-        return "place"
-    if group == "stage1":
-        return "associates"
-    if group == "network":
-        return "associates" if any(w in name for w in _VIOLENCE_WORDS) else "network_position"
+    block = FEATURE_BLOCKS.get(group)
+    return "other_records" if block is None else block.family_of(name)
+
+
+def network_family(name: str) -> str:
+    """The family of a network column: violence among associates, or network position."""
+    return "associates" if any(w in name for w in _VIOLENCE_WORDS) else "network_position"
+
+
+def individual_family(name: str) -> str:
+    """The family of an individual column, from its name."""
     if name.startswith("static_"):
         return "attributes"
     if name.startswith("count_any_") or name == "n_sources":

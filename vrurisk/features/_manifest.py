@@ -12,6 +12,7 @@ import string
 from dataclasses import asdict, dataclass
 
 from vrurisk._text import duration_words, plural
+from vrurisk.features._registry import FEATURE_BLOCKS
 
 #: Feature groups, in the order of the Avon and Somerset shape.
 GROUPS = ("individual", "network", "stage1", "place")
@@ -104,7 +105,7 @@ class FeatureSpec:
     name : str
         Column name, e.g. ``"count_knife_possession_suspect_365d"``.
     group : str
-        One of :data:`GROUPS`.
+        One of :data:`GROUPS` or the name of another registered feature block.
     description : str
         What the column measures, e.g. ``"knife possession events (as suspect) in the last 12
         months"``.
@@ -123,9 +124,10 @@ class FeatureSpec:
     reason: str
 
     def __post_init__(self) -> None:
-        if self.group not in GROUPS:
+        if self.group not in GROUPS and self.group not in FEATURE_BLOCKS:
+            allowed = [*GROUPS, *(name for name in FEATURE_BLOCKS if name not in GROUPS)]
             raise ValueError(
-                f"The 'group' parameter of FeatureSpec must be one of {list(GROUPS)}. "
+                f"The 'group' parameter of FeatureSpec must be one of {allowed}. "
                 f"Got {self.group!r} instead."
             )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Protocol
 
 import numpy as np
@@ -17,34 +16,12 @@ import pandas as pd
 
 from vrurisk._errors import ConfigError
 from vrurisk.data import Dataset
-from vrurisk.features._cohort import (
-    NO_AS_OF,
-    build_labels,
-    censored,
-    day_array,
-    outcome_mask,
-    select_cohort,
-    to_day,
-)
+from vrurisk.features._builtin_blocks import day_timestamp
+from vrurisk.features._cohort import NO_AS_OF, build_labels, censored, select_cohort, to_day
 from vrurisk.features._config import CohortConfig, FeatureConfig, OutcomeConfig
-from vrurisk.features._graph import neighbours_of, sorted_unique
-from vrurisk.features._individual import (
-    index_events,
-    individual_block,
-    individual_manifest,
-    static_levels,
-)
 from vrurisk.features._manifest import FeatureSpec
-from vrurisk.features._network import (
-    graph_at,
-    index_links,
-    network_block,
-    network_manifest,
-    person_priority,
-    violence_flags,
-)
-from vrurisk.features._place import place_block, place_manifest, without_missing_blocks
-from vrurisk.features._stage1 import fold_scores, neighbour_risk, person_folds, stage1_manifest
+from vrurisk.features._place import without_missing_blocks
+from vrurisk.features._registry import AsOf, FeatureContext, active_blocks, matrix_manifest
 
 
 @dataclass(frozen=True)
@@ -87,67 +64,10 @@ def as_of_days(as_of_dates) -> list[int]:
     return days
 
 
-def stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed):
-    """Stage-1 neighbour risk for ``rows`` at ``day`` (see _stage1's module docstring)."""
-    config = features.stage1
-    train_day = day - outcome.horizon_days - 1
-    train_rows = select_cohort(dataset, day_timestamp(train_day), ctx["cohort"])
-    train_rows = train_rows[~censored(dataset, train_day, train_rows, outcome)]
-    train_X = individual_block(
-        dataset, ctx["events"], features, train_day, train_rows, ctx["static"]
-    )
-    ev_day = ctx["event_day"]
-    hit = ctx["outcome"] & (ev_day > train_day) & (ev_day <= train_day + outcome.horizon_days)
-    label = np.zeros(dataset.n_people)
-    label[ctx["event_person"][hit]] = 1.0
-    # model k only needs to score the neighbours of fold-k people
-    folds = ctx["folds"]
-    rows = np.asarray(rows, dtype=np.int64)
-    owner, nb = neighbours_of(graph.adjacency, rows)
-    apply_idx = sorted_unique(nb)
-    nb_fold = folds[rows][owner]
-    apply_rows = [
-        np.searchsorted(apply_idx, sorted_unique(nb[nb_fold == k])) for k in range(config.n_folds)
-    ]
-    apply_X = individual_block(dataset, ctx["events"], features, day, apply_idx, ctx["static"])
-    part = fold_scores(
-        train_X, label[train_rows], folds[train_rows], apply_X, config, seed, apply_rows
-    )
-    scores = np.zeros((config.n_folds, dataset.n_people))
-    scores[:, apply_idx] = part
-    return neighbour_risk(graph.weights, graph.adjacency, scores, folds, rows)
-
-
-def day_timestamp(day: int) -> pd.Timestamp:
-    """A day number back as a timestamp."""
-    return pd.Timestamp(np.datetime64(int(day), "D"))
-
-
-def feature_context(dataset, days, cohort, outcome, features, seed, keys=None) -> dict:
-    """What every as-of date shares: the event index (``keys``: fixed event columns), static
-    levels, outcome events, stage-1 folds and community tie priorities."""
-    return {
-        "cohort": cohort,
-        "events": index_events(dataset, features, max(days), keys=keys),
-        "static": static_levels(dataset, features),
-        "event_day": day_array(dataset.events["event_date"]),
-        "event_person": dataset.events["person_idx"].to_numpy(),
-        "outcome": outcome_mask(dataset, outcome),
-        "folds": person_folds(dataset.people["person_id"], features.stage1.n_folds, seed),
-        "priority": person_priority(dataset),
-    }
-
-
-def matrix_manifest(keys, features: FeatureConfig, static: list) -> list[FeatureSpec]:
-    """The manifest of every column, in column order, for event columns ``keys``."""
-    manifest = individual_manifest(SimpleNamespace(keys=tuple(keys)), features, static)
-    if features.network.enabled:
-        manifest += network_manifest(features.network)
-    if features.stage1.enabled:
-        manifest += stage1_manifest()
-    if features.place.enabled:
-        manifest += place_manifest(features.place)
-    return manifest
+def cohort_at(dataset, day: int, cohort: CohortConfig, outcome: OutcomeConfig) -> np.ndarray:
+    """The cohort at ``day`` whose outcome is knowable (the censored are left out)."""
+    rows = select_cohort(dataset, day_timestamp(day), cohort)
+    return rows[~censored(dataset, day, rows, outcome)]
 
 
 def stack_matrix(dataset, blocks, labels, keys, manifest, timings) -> FeatureMatrix:
@@ -221,38 +141,31 @@ def build_feature_matrix(
         return now
 
     t = time.perf_counter()
-    ctx = feature_context(dataset, days, cohort, outcome, features, seed)
-    network = features.network
-    links = index_links(dataset, network) if network.enabled else None
+    shared = FeatureContext(dataset, days, cohort, outcome, features, seed)
+    blocks = active_blocks(features)
+    shared.events  # noqa: B018 (index the events once, timed as preparation)
+    if features.network.enabled:
+        shared.links  # noqa: B018
     t = tick("prepare", t)
-    manifest = matrix_manifest(ctx["events"].keys, features, ctx["static"])
+    manifest = matrix_manifest(shared, blocks)
 
-    blocks, labels, keys = [], [], []
+    values, labels, keys = [], [], []
     for i, day in enumerate(days, 1):
         if progress is not None:
             progress(f"features at {day_timestamp(day).date()} ({i}/{len(days)})")
-        rows = select_cohort(dataset, day_timestamp(day), cohort)
-        rows = rows[~censored(dataset, day, rows, outcome)]
+        rows = cohort_at(dataset, day, cohort, outcome)
         t = tick("cohort", t)
-        parts = [individual_block(dataset, ctx["events"], features, day, rows, ctx["static"])]
-        t = tick("individual", t)
-        if network.enabled:
-            graph = graph_at(links, day, network)
-            flags = violence_flags(dataset, network, day)
-            parts.append(network_block(graph, flags, network, ctx["priority"])[rows])
-            t = tick("network", t)
-            if features.stage1.enabled:
-                parts.append(stage1_block(dataset, ctx, day, rows, graph, outcome, features, seed))
-                t = tick("stage1", t)
-        if features.place.enabled:
-            parts.append(place_block(dataset, features.place, day)[rows])
-            t = tick("place", t)
-        blocks.append(np.hstack([p.astype(np.float32, copy=False) for p in parts]))
+        at = AsOf(shared, day, rows)
+        parts = []
+        for block in blocks:
+            parts.append(block.build(at))
+            t = tick(block.name, t)
+        values.append(np.hstack([p.astype(np.float32, copy=False) for p in parts]))
         labels.append(build_labels(dataset, day_timestamp(day), rows, outcome).to_numpy())
         keys.append((rows, day))
         t = tick("labels", t)
 
-    fm = stack_matrix(dataset, blocks, labels, keys, manifest, timings)
+    fm = stack_matrix(dataset, values, labels, keys, manifest, timings)
     tick("stack", t)
     return fm
 

@@ -1,11 +1,22 @@
-"""The pieces of the feature matrix, for engines (and group tables) that assemble it themselves.
+"""The feature-block protocol and the pieces engines assemble a feature matrix from.
 
 :func:`vrurisk.features.build_feature_matrix` builds the matrix on one machine; the Dask
-engine (:mod:`vrurisk.engine`) builds the same matrix from the same pieces, partition by
-partition. Both import them from here: the per-date context, the individual, network, place and
-stage-1 blocks, the manifest and the stacking of blocks into a :class:`FeatureMatrix`.
+engine (:mod:`vrurisk.engine`) builds the same matrix partition by partition. Both iterate the
+registered :class:`FeatureBlock` objects (:data:`FEATURE_BLOCKS`, in column order) over the
+same :class:`FeatureContext` and :class:`AsOf` (see :mod:`vrurisk.features._registry`).
+Adding a block is one module defining a :class:`FeatureBlock` and one :func:`register_block`
+call; both engines then build it.
 """
 
+from vrurisk.features._builtin_blocks import (
+    FLAGS,
+    INDIVIDUAL,
+    NETWORK,
+    PLACE,
+    STAGE1,
+    day_timestamp,
+    flags_of,
+)
 from vrurisk.features._cohort import build_labels, censored, day_array, select_cohort, to_day
 from vrurisk.features._graph import leiden_communities
 from vrurisk.features._individual import (
@@ -15,15 +26,7 @@ from vrurisk.features._individual import (
     static_levels,
     window_words,
 )
-from vrurisk.features._matrix import (
-    FeatureMatrix,
-    as_of_days,
-    day_timestamp,
-    feature_context,
-    matrix_manifest,
-    stack_matrix,
-    stage1_block,
-)
+from vrurisk.features._matrix import FeatureMatrix, as_of_days, cohort_at, stack_matrix
 from vrurisk.features._network import (
     N_NEIGHBOURHOOD,
     communities,
@@ -35,34 +38,56 @@ from vrurisk.features._network import (
     violence_flags,
 )
 from vrurisk.features._place import place_block, without_missing_blocks
+from vrurisk.features._registry import (
+    FEATURE_BLOCKS,
+    AsOf,
+    FeatureBlock,
+    FeatureContext,
+    active_blocks,
+    matrix_manifest,
+    register_block,
+    unregister_block,
+)
 
 __all__ = [
+    "FEATURE_BLOCKS",
+    "FLAGS",
+    "INDIVIDUAL",
     "N_NEIGHBOURHOOD",
-    "person_priority",
-    "incident_links",
-    "window_words",
-    "leiden_communities",
-    "communities",
-    "to_day",
-    "day_array",
+    "NETWORK",
+    "PLACE",
+    "STAGE1",
+    "AsOf",
+    "FeatureBlock",
+    "FeatureContext",
     "FeatureMatrix",
+    "active_blocks",
     "as_of_days",
     "build_labels",
     "censored",
+    "cohort_at",
+    "communities",
+    "day_array",
     "day_timestamp",
     "event_keys",
-    "feature_context",
+    "flags_of",
     "graph_at",
+    "incident_links",
     "index_events",
     "index_links",
     "individual_block",
+    "leiden_communities",
     "matrix_manifest",
     "network_block",
+    "person_priority",
     "place_block",
-    "without_missing_blocks",
+    "register_block",
     "select_cohort",
     "stack_matrix",
-    "stage1_block",
     "static_levels",
+    "to_day",
+    "unregister_block",
     "violence_flags",
+    "window_words",
+    "without_missing_blocks",
 ]
