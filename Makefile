@@ -22,7 +22,7 @@ $(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@ $(STAMP)
 
 $(SCALE_STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,scale,linkage]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,scale,linkage,sql]"
 	@touch $@ $(DEV_STAMP) $(STAMP)
 
 demo: $(STAMP)

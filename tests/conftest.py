@@ -42,3 +42,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server on 127.0.0.1 (see ``pg_helpers``), shared by the session.
+
+    Skipped with the reason when no server binaries are installed.
+    """
+    from pg_helpers import running_postgres
+
+    with running_postgres() as server:
+        yield server

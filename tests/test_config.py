@@ -136,7 +136,10 @@ def test_minimal_config_loads_with_defaults_and_relative_paths(tmp_path):
             {"temporal": {"as_of_dates": ["2022-01-01", "2023-01-01"], "training_history": "x"}},
             "temporal.training_history must be one of 'expanding', 'rolling', got 'x'",
         ),
-        ({"data": None}, "data must be a mapping with keys extraction_date, path, got None"),
+        (
+            {"data": None},
+            "data must be a mapping with keys extraction_date, path, tables, url, got None",
+        ),
         ({"outcome": {"horizon_days": 0}}, "outcome.horizon_days must be an integer > 0, got 0"),
         (
             {"cohort": {"min_age": "ten"}},

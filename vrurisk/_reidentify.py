@@ -56,12 +56,15 @@ def run_reidentify(
     keys_path: str | os.PathLike,
     data: str | os.PathLike,
     *,
+    tables: dict[str, str] | None = None,
     key_file: str | os.PathLike | None = None,
     key_env: str = KEY_ENV_VAR,
     out: str | os.PathLike | None = None,
     extraction_date=None,
 ) -> tuple[pd.DataFrame, dict]:
     """Re-identify the keys in ``keys_path`` against the people of ``data``.
+
+    ``data`` is a directory or a database URL (``tables`` as in ``data.tables`` of a config).
 
     The demo key is used only when no key is set and every key is a ``DEMO-`` key.
 
@@ -71,17 +74,17 @@ def run_reidentify(
         ``table`` has columns ``key`` and ``person_id``; ``entry`` is the audit-log entry.
     """
     from vrurisk import audit_log
-    from vrurisk.data import load_dataset
+    from vrurisk.data import data_source
 
     keys = read_keys(keys_path)
     demo = bool(keys.str.startswith(DEMO_PREFIX).all())
     key = load_key(key_env, key_file=key_file, demo=demo)
-    dataset = load_dataset(data, extraction_date=extraction_date)
+    dataset = data_source(data, tables=tables).load(extraction_date=extraction_date)
     table = reidentify(keys, dataset.people["person_id"], key)
     n_matched = int(table["person_id"].notna().sum())
     if n_matched == 0:
         raise DataValidationError(
-            NO_MATCH.format(n=len(keys), keys=keys_path, data=data, key_id=key.key_id)
+            NO_MATCH.format(n=len(keys), keys=keys_path, data=dataset.source, key_id=key.key_id)
         )
     entry = audit_log.record(
         "reidentify",

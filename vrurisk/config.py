@@ -11,7 +11,6 @@ The outcome horizon lives in ``outcome.horizon_days``; temporal cross-validation
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -31,7 +30,7 @@ from pydantic import (
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
 from vrurisk._section import Section
-from vrurisk.data import VocabularyConfig
+from vrurisk.data import DataConfig, VocabularyConfig
 from vrurisk.evaluation import EvaluationConfig, FairnessConfig
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.models import (
@@ -104,13 +103,6 @@ VIOLENCE_KEYS = (
 MOVED_TO_VOCABULARY = (
     "features.{section}.{key} is set once for every builder as vocabulary.{to}; move it there"
 )
-
-
-class DataConfig(_Section):
-    """Where the data extract is: a directory of people/events/links (relative to the config)."""
-
-    path: Path
-    extraction_date: dt.date | None = None
 
 
 class TrackingConfig(_Section):
@@ -199,6 +191,10 @@ class ExperimentConfig(_Section):
             value = data.get(section)
             if isinstance(value, dict) and isinstance(value.get(key), str):
                 data[section] = {**value, key: str(Path(base, value[key]).resolve())}
+        source = data.get("data")
+        if isinstance(source, dict) and str(source.get("url")).startswith("sqlite:///"):
+            # a relative SQLite database is beside the config, like every path in it
+            data["data"] = {**source, "url": resolve_tracking_uri(source["url"], base)}
         tracking = data.get("tracking", {})
         if isinstance(tracking, dict):
             uri = tracking.get("uri", TrackingConfig.model_fields["uri"].default)

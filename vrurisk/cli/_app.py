@@ -30,6 +30,37 @@ CONFIG_EXTRACTION_DATE_HELP = (
 )
 
 
+#: Help of the data argument of the commands that read an extract on its own.
+DATA_HELP = (
+    "Directory holding people, events (and links) as CSV or Parquet, or a database URL "
+    "(e.g. postgresql://analyst@warehouse:5432/vru; tables of the same names unless --table)."
+)
+#: Help of ``--table``, beside a database URL.
+TABLE_HELP = (
+    "With a database URL: NAME=TABLE_OR_QUERY for one contract table, e.g. "
+    "events=crime.events_v or 'events=select ... from ...'; repeat for each."
+)
+BAD_TABLE_OPTION = "--table must be NAME=TABLE_OR_QUERY (e.g. events=crime.events_v), got {value!r}"
+
+
+def parse_pairs(values: list[str] | None, template: str) -> dict[str, str]:
+    """Repeated ``--option NAME=VALUE`` values as a mapping; ``template`` words the error."""
+    from vrurisk._errors import ConfigError
+
+    pairs = {}
+    for value in values or []:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip() or not text.strip():
+            raise ConfigError(template.format(value=value))
+        pairs[name.strip()] = text.strip()
+    return pairs
+
+
+def parse_tables(values: list[str] | None) -> dict[str, str]:
+    """``--table NAME=TABLE_OR_QUERY`` options as the mapping ``data.tables`` takes."""
+    return parse_pairs(values, BAD_TABLE_OPTION)
+
+
 def echo_err(message: str) -> None:
     """Print ``message`` on stderr (progress, warnings and errors; stdout holds the results)."""
     typer.echo(message, err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vrurisk.cli._app import app
+from vrurisk.cli._app import app, parse_pairs
 
 BAD_REFERENCE = "--reference must look like ATTRIBUTE=GROUP (e.g. race=Caucasian), got {value!r}"
 NO_ATTRIBUTES = "--sensitive needs at least one column name, got {value!r}"
@@ -60,12 +60,7 @@ def audit(
     require_one_operating_point(
         {"--flag-values": flag_values, "--threshold": threshold, "--top-k": top_k}
     )
-    references = {}
-    for item in reference or []:
-        attribute, sep, group = item.partition("=")
-        if not sep or not attribute.strip() or not group.strip():
-            raise ConfigError(BAD_REFERENCE.format(value=item))
-        references[attribute.strip()] = group.strip()
+    references = parse_pairs(reference, BAD_REFERENCE)
     summary = run_audit(
         data=data,
         score_col=score_col,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vrurisk.cli._app import app, echo_err
+from vrurisk.cli._app import TABLE_HELP, app, echo_err, parse_tables
 
 REIDENTIFIED = "reidentified-ids.csv"
 
@@ -23,7 +23,10 @@ def reidentify(
     keys: Path = typer.Option(
         ..., "--keys", help="Keys to reveal: a scores CSV/Parquet (column 'key') or one per line."
     ),
-    data: Path = typer.Option(..., "--data", help="The data directory the keys were made from."),
+    data: str = typer.Option(
+        ..., "--data", help="The data directory (or database URL) the keys were made from."
+    ),
+    table_sources: list[str] = typer.Option(None, "--table", help=TABLE_HELP),
     key_file: Path = typer.Option(
         None, "--key-file", help="File holding the secret (default: $VRURISK_PSEUDONYM_KEY)."
     ),
@@ -55,7 +58,12 @@ def reidentify(
     if not to_stdout and out is None:
         out = Path(REIDENTIFIED)
     table, entry = run_reidentify(
-        keys, data, key_file=key_file, out=out, extraction_date=extraction_date
+        keys,
+        data,
+        tables=parse_tables(table_sources),
+        key_file=key_file,
+        out=out,
+        extraction_date=extraction_date,
     )
     details = entry["details"]
     echo_err(

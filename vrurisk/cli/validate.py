@@ -6,14 +6,12 @@ from pathlib import Path
 
 import typer
 
-from vrurisk.cli._app import app, echo_err
+from vrurisk.cli._app import DATA_HELP, TABLE_HELP, app, echo_err, parse_tables
 
 
 @app.command()
 def validate(
-    data: Path = typer.Argument(
-        ..., help="Directory holding people, events and links (CSV or Parquet)."
-    ),
+    data: str = typer.Argument(..., help=DATA_HELP),
     extraction_date: str = typer.Option(
         None,
         help="Date the extract was taken, YYYY-MM-DD (default: dataset.json, else the last "
@@ -25,12 +23,13 @@ def validate(
         help="Also check the data against this experiment config (vocabulary, outcome, "
         "sensitive attributes, cohort and base rate per as-of date); exit 2 on problems.",
     ),
+    table: list[str] = typer.Option(None, "--table", help=TABLE_HELP),
 ) -> None:
-    """Check a data directory against the data contract and print a summary.
+    """Check a data directory (or database) against the data contract and print a summary.
 
     Example: vrurisk validate data/extract-2026-10 --config configs/my-vru.yaml
     """
-    from vrurisk.data import load_dataset
+    from vrurisk.data import data_source
     from vrurisk.data._summary import describe_dataset
 
     experiment = None
@@ -40,8 +39,9 @@ def validate(
         experiment = load_config(config)
         extraction_date = extraction_date or experiment.data.extraction_date
     vocabulary = experiment.vocabulary if experiment is not None else None
-    dataset = load_dataset(data, extraction_date=extraction_date, vocabulary=vocabulary)
-    typer.echo(f"{data}: valid")
+    source = data_source(data, tables=parse_tables(table))
+    dataset = source.load(extraction_date=extraction_date, vocabulary=vocabulary)
+    typer.echo(f"{source.source}: valid")
     typer.echo(describe_dataset(dataset))
     if experiment is None:
         return

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._output import OutputKind, check_output_directory, write_directory_atomically
     from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
     from vrurisk.data._scores_table import read_scores_table
+    from vrurisk.data._source import DataConfig, data_source
+    from vrurisk.data._sql import load_sql_dataset, mask_url
     from vrurisk.data._synth import SyntheticPopulation, simulate_population
     from vrurisk.data._validate import format_examples
     from vrurisk.data._vocabulary import (
@@ -29,13 +31,17 @@ __all__ = [
     "PEOPLE",
     "ROLES",
     "TABLES",
+    "DataConfig",
     "Dataset",
     "OutputKind",
     "SyntheticPopulation",
     "TableSpec",
     "check_output_directory",
+    "data_source",
     "VocabularyConfig",
     "load_dataset",
+    "load_sql_dataset",
+    "mask_url",
     "read_scores_table",
     "read_table",
     "save_dataset",
@@ -52,6 +58,8 @@ __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "_scores_table": ("read_scores_table",),
+        "_source": ("DataConfig", "data_source"),
+        "_sql": ("load_sql_dataset", "mask_url"),
         "_dataset": (
             "Dataset",
             "load_dataset",

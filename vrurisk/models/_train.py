@@ -301,7 +301,7 @@ def _record_training(result: TrainingResult, dataset, path) -> None:
             "champion": result.champion.name,
             "n_training_rows": result.champion.trained_on["n_rows"],
             "output": f"{result.tracking.get('tracking_uri')} run {result.tracking.get('run_id')}",
-            "data_source": getattr(dataset, "source", None) or str(result.config.data.path),
+            "data_source": getattr(dataset, "source", None) or result.config.data.source,
         },
     )
 
@@ -315,14 +315,8 @@ def _train_experiment(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     if dataset is None:
-        from vrurisk.data import load_dataset
-
-        say(f"loading data from {config.data.path}")
-        dataset = load_dataset(
-            config.data.path,
-            extraction_date=config.data.extraction_date,
-            vocabulary=config.vocabulary,
-        )
+        say(f"loading data from {config.data.source}")
+        dataset = config.data.load(vocabulary=config.vocabulary)
     from vrurisk.data import check_coverage
     from vrurisk.evaluation import check_sensitive_columns
 

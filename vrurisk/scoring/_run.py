@@ -111,18 +111,12 @@ def _run_scoring(
     from vrurisk.tracking import load_risk_model, load_training_metrics, model_version
 
     if dataset is None:
-        from vrurisk.data import load_dataset
-
-        say(f"loading data from {config.data.path}")
-        dataset = load_dataset(
-            config.data.path,
-            extraction_date=config.data.extraction_date,
-            vocabulary=config.vocabulary,
-        )
+        say(f"loading data from {config.data.source}")
+        dataset = config.data.load(vocabulary=config.vocabulary)
     as_of = parse_as_of(as_of, dataset)
     timings["load_data"] = time.perf_counter() - started
     target = Path(out) if out is not None else default_out(config, as_of)
-    protected = (config.data.path,)
+    protected = (config.data.path,) if config.data.path is not None else ()
     check_output_directory(target, SCORE_BUNDLE, force=force, protected=protected)
     uri = model_uri or default_model_uri(config)
     say(f"loading model {uri}")

@@ -32,12 +32,12 @@ def run_evaluation(
     and ``run_id`` added.
     """
     from vrurisk import __version__, audit_log
-    from vrurisk.data import load_dataset, write_directory_atomically
+    from vrurisk.data import write_directory_atomically
     from vrurisk.reports import write_evaluation
     from vrurisk.whatworks._evaluate import evaluate_programme
 
     say = progress or (lambda message: None)
-    dataset = load_dataset(config.data.path, extraction_date=config.data.extraction_date)
+    dataset = config.data.load()
     say(f"loaded {dataset.source} ({dataset.n_people:,} people)")
     result = evaluate_programme(dataset, programme, config.outcome, seed=config.seed)
     say(f"estimated in {result.seconds:.1f} s")
