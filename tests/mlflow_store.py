@@ -1,4 +1,5 @@
-"""A fresh SQLite MLflow store per test without paying for MLflow's table migrations each time.
+"""MLflow stores for tests: a fresh SQLite store per test without paying for MLflow's table
+migrations each time, and a real ``mlflow server`` on loopback.
 
 MLflow creates its tables (dozens of alembic migrations) the first time it opens a SQLite
 file: seconds on a busy machine. Tests copy a store migrated once per session instead.
@@ -7,8 +8,15 @@ file: seconds on a busy machine. Tests copy a store migrated once per session in
 from __future__ import annotations
 
 import atexit
+import contextlib
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 _TEMPLATE: dict[str, Path] = {}
@@ -27,3 +35,61 @@ def fresh_sqlite_store(directory: Path) -> Path:
     target = Path(directory) / "mlflow.db"
     shutil.copyfile(_TEMPLATE["path"], target)
     return target
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_mlflow_server(backend_store_uri: str, root: Path, *, start_timeout: float = 120):
+    """A real ``mlflow server`` on a random loopback port, killed (its whole group) on exit.
+
+    Artefacts go to ``root/artifacts`` through the server (``--artifacts-destination``); the
+    server's output to ``root/server.log``. Yields ``(url, seconds it took to answer /health)``.
+    """
+    import pytest
+
+    root.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    mlflow_bin = Path(sys.executable).with_name("mlflow")
+    log_path = root / "server.log"
+    started = time.perf_counter()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(mlflow_bin), "server", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--workers", "1", "--backend-store-uri", backend_store_uri]
+            + ["--artifacts-destination", str(root / "artifacts")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=root,
+            env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + start_timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(f"mlflow server did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.5)
+            yield url, time.perf_counter() - started
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

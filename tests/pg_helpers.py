@@ -17,7 +17,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from mlflow_store import free_port
 
 #: Where Debian puts the server binaries (one directory per major version).
 DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin"
@@ -40,13 +40,6 @@ def find_binaries() -> Path | None:
     found = sorted(glob.glob(DEBIAN_BINARIES), key=lambda p: int(Path(p).parent.name or 0))
     found = [Path(p) for p in found if Path(p, "initdb").exists() and Path(p, "pg_ctl").exists()]
     return found[-1] if found else None
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import mlflow
@@ -16,7 +11,7 @@ import numpy as np
 import pytest
 from config_helpers import tiny_raw_config, training_matrix
 from mlflow.tracking import MlflowClient
-from mlflow_store import fresh_sqlite_store
+from mlflow_store import fresh_sqlite_store, running_mlflow_server
 
 from vrurisk._errors import ModelError
 from vrurisk.audit_log import read_log
@@ -148,64 +143,12 @@ def test_scoring_run_is_tagged_with_model_version_data_and_date(tracked, tmp_pat
     assert paths == ["bundle/scores.csv"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def mlflow_server(tmp_path):
     """A real ``mlflow server`` on loopback with a SQLite store; killed after the test."""
-    port = _free_port()
-    mlflow_bin = Path(sys.executable).with_name("mlflow")
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed in teardown
-    process = subprocess.Popen(
-        [
-            str(mlflow_bin),
-            "server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--backend-store-uri",
-            f"sqlite:///{fresh_sqlite_store(tmp_path)}",
-            "--artifacts-destination",
-            str(tmp_path / "artifacts"),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-        env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(
-                    f"mlflow server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}"
-                )
-            time.sleep(0.5)
+    backend = f"sqlite:///{fresh_sqlite_store(tmp_path)}"
+    with running_mlflow_server(backend, tmp_path) as (url, _seconds):
         yield url
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-        log.close()
 
 
 @pytest.mark.slow

@@ -24,13 +24,14 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
+    field_serializer,
     model_validator,
 )
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
 from vrurisk._section import Section
-from vrurisk.data import DataConfig, VocabularyConfig
+from vrurisk.data import DataConfig, VocabularyConfig, mask_url
 from vrurisk.evaluation import EvaluationConfig, FairnessConfig
 from vrurisk.features import CohortConfig, FeatureConfig, OutcomeConfig
 from vrurisk.models import (
@@ -112,6 +113,16 @@ class TrackingConfig(_Section):
     experiment: str | None = None
     registered_model: str = "vrurisk-risk"
     alias: str = Field("champion", pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+    @field_serializer("uri")
+    def _masked(self, uri: str) -> str:
+        # the config logged to MLflow and shown anywhere carries no password of the store
+        return mask_url(uri)
+
+    @property
+    def shown_uri(self) -> str:
+        """The tracking URI with any password masked, for messages."""
+        return mask_url(self.uri)
 
 
 class SensitiveFeature(_Section):

@@ -330,7 +330,7 @@ def log_training(result, *, input_example: pd.DataFrame) -> dict:
             version_number = _log_champion(client, result, input_example)
     model_uri = f"models:/{tracking.registered_model}@{tracking.alias}"
     return {
-        "tracking_uri": tracking.uri,
+        "tracking_uri": tracking.shown_uri,
         "experiment_id": experiment_id,
         "run_id": parent.info.run_id,
         "model_name": tracking.registered_model,

@@ -54,7 +54,7 @@ def _train(state: dict) -> None:
     )
     state["config"], state["training"] = config, result
     typer.echo(format_comparison(result))
-    typer.echo(f"Registered model: {result.tracking['model_uri']} ({config.tracking.uri})")
+    typer.echo(f"Registered model: {result.tracking['model_uri']} ({config.tracking.shown_uri})")
 
 
 def _score(state: dict) -> None:

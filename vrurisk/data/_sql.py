@@ -102,7 +102,10 @@ def split_password(url: str) -> tuple[str, str | None]:
 
 
 def mask_url(url) -> str:
-    """A database URL fit to show: any password (also a ``password=`` parameter) as ``***``.
+    """A URL fit to show: any password (also a ``password=`` parameter) as ``***``.
+
+    Database URLs and tracking URIs alike (``http://user:pass@mlflow:5000``); text without
+    ``://`` (a path) is returned as it is.
 
     Examples
     --------
@@ -111,7 +114,15 @@ def mask_url(url) -> str:
     >>> mask_url("postgresql://ana@db/w?password=s3cret&sslmode=require")
     'postgresql://ana@db/w?password=***&sslmode=require'
     """
-    parsed = _parse(url)
+    if isinstance(url, str) and "://" not in url:
+        return url  # a path or a name (``databricks``): no place for a password
+    try:
+        parsed = _parse(url)
+    except ValueError:  # not parseable: hide everything before the host
+        scheme, _, rest = str(url).partition("://")
+        return f"{scheme}://{MASK}@{rest.rpartition('@')[2]}" if "@" in rest else str(url)
+    if parsed.password is None and "password" not in parsed.query:
+        return url if isinstance(url, str) else parsed.render_as_string(hide_password=False)
     if "password" in parsed.query:
         parsed = parsed.update_query_dict({"password": "MASKED"})
     text = parsed.render_as_string(hide_password=True)  # the userinfo password as ***

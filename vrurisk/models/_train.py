@@ -455,7 +455,7 @@ def _train_experiment(
     if tracking:
         from vrurisk.tracking import log_training
 
-        say(f"logging to MLflow at {config.tracking.uri}")
+        say(f"logging to MLflow at {config.tracking.shown_uri}")
         t = time.perf_counter()
         example = synthetic_input_example(fm.X)
         result.tracking = log_training(result, input_example=example)

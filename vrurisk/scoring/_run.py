@@ -189,7 +189,7 @@ def _run_scoring(
         "warnings": list(scored.warnings),
     }
     if track:
-        say(f"logging the bundle to MLflow at {config.tracking.uri}")
+        say(f"logging the bundle to MLflow at {config.tracking.shown_uri}")
         t = time.perf_counter()
         summary["run_id"] = _log_run(config, scored, target, uri, reveal_ids)
         timings["mlflow"] = time.perf_counter() - t
