@@ -40,3 +40,18 @@ def tiny_config(data_path, tracking_uri: str, **overrides) -> dict:
 def write_config(path, config: dict):
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
+
+
+def relabelled(dataset, rows, event_type: str):
+    """``dataset`` with the events at ``rows`` (positions) relabelled ``event_type``."""
+    from vrurisk.data import Dataset
+
+    events = dataset.events.drop(columns=["person_idx"]).copy()
+    events["event_type"] = events["event_type"].astype(str)
+    events.loc[list(rows), "event_type"] = event_type
+    return Dataset.from_frames(
+        dataset.people.drop(columns=["person_idx"]),
+        events,
+        dataset.links.drop(columns=["idx_a", "idx_b"]),
+        extraction_date=dataset.extraction_date,
+    )

@@ -11,11 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scoring_helpers import tiny_config
+from scoring_helpers import relabelled, tiny_config
 
 from vrurisk import ConfigError, ModelError
 from vrurisk.config import validate_config
-from vrurisk.data import Dataset
 from vrurisk.evaluation._explanations import raw_margin
 from vrurisk.models._risk_model import FEATURE_MISMATCH
 from vrurisk.scoring import score_cohort, write_score_bundle
@@ -373,16 +372,7 @@ def test_recording_lag_moves_the_closed_list_back_and_tightens_the_held_out_rule
 def test_an_event_type_the_model_never_saw_is_refused_naming_its_rows(scoring_setup):
     # issue 11 trap 8: before, the message named a feature ('count_knife crime_suspect_90d')
     s = scoring_setup
-    ds = s["dataset"]
-    events = ds.events.drop(columns=["person_idx"]).copy()
-    events["event_type"] = events["event_type"].astype(str)
-    events.loc[[2, 9], "event_type"] = "knife crime"
-    changed = Dataset.from_frames(
-        ds.people.drop(columns=["person_idx"]),
-        events,
-        ds.links.drop(columns=["idx_a", "idx_b"]),
-        extraction_date=ds.extraction_date,
-    )
+    changed = relabelled(s["dataset"], [2, 9], "knife crime")
     with pytest.raises(ModelError) as info:
         score_cohort(changed, s["model"], s["config"])
     assert str(info.value) == (

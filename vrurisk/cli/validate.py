@@ -24,6 +24,12 @@ def validate(
         "sensitive attributes, cohort and base rate per as-of date); exit 2 on problems.",
     ),
     table: list[str] = typer.Option(None, "--table", help=TABLE_HELP),
+    model: str = typer.Option(
+        None,
+        "--model",
+        help="With --config: the MLflow model URI vrurisk score will use (e.g. "
+        "models:/NAME@champion); event types it was not trained on are refused (exit 2).",
+    ),
 ) -> None:
     """Check a data directory (or database) against the data contract and print a summary.
 
@@ -33,6 +39,8 @@ def validate(
     from vrurisk.data._summary import describe_dataset
 
     experiment = None
+    if model is not None and config is None:
+        raise typer.BadParameter("--model needs --config (its tracking URI)", param_hint="--model")
     if config is not None:
         from vrurisk.config import load_config
 
@@ -47,7 +55,12 @@ def validate(
         return
     from vrurisk.ingest import check_data
 
-    result = check_data(dataset, experiment)
+    risk_model = None
+    if model is not None:
+        from vrurisk.tracking import load_risk_model
+
+        risk_model = load_risk_model(model, tracking_uri=experiment.tracking.uri)
+    result = check_data(dataset, experiment, risk_model)
     typer.echo("")
     typer.echo(result.table())
     if result.problems:

@@ -11,6 +11,7 @@ are ``problems``; the rest are notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -74,17 +75,27 @@ def _counts(values: pd.Series, limit: int = 8) -> str:
     return shown + (f" and {len(counts) - limit} more" if len(counts) > limit else "")
 
 
-def check_data(dataset, config) -> DataCheck:
+def check_data(dataset, config, model=None) -> DataCheck:
     """Check ``dataset`` (loaded with ``config.vocabulary``) against ``config``.
 
     Parameters
     ----------
     dataset : Dataset
     config : ExperimentConfig
+    model : RiskModel, optional
+        The model ``vrurisk score`` would use: event types it was not trained on are refused
+        here exactly as scoring refuses them. Without it, types are not checked against a model
+        (said in the table).
 
     Returns
     -------
     DataCheck
+
+    Raises
+    ------
+    ModelError
+        An event type the model was not trained on: one line naming the events file, the
+        column, the types and the first rows (as :func:`vrurisk.scoring.score_cohort` would).
     """
     from vrurisk.data import check_coverage
 
@@ -131,10 +142,34 @@ def check_data(dataset, config) -> DataCheck:
         share = ", ".join(f"{a} {people[a].isna().mean():.0%} missing" for a in present)
         out.add("sensitive attributes", "ok", share)
 
+    _model_types(out, dataset, config, model)
     _links(out, dataset)
     _dates(out, dataset)
     _per_date(out, dataset, config)
     return out
+
+
+def _model_types(out: DataCheck, dataset, config, model) -> None:
+    if model is None:
+        out.add(
+            "event types vs model",
+            "note",
+            "not checked against a model; pass the model vrurisk score will use (--model) to "
+            "refuse types it was not trained on now rather than at scoring",
+        )
+        return
+    from vrurisk.scoring import refuse_unseen_event_types
+
+    base = Path(str(dataset.source))
+    files = [base / f"events.{fmt}" for fmt in ("parquet", "csv")]
+    where = next((str(f) for f in files if f.is_file()), "events")
+    refuse_unseen_event_types(
+        dataset,
+        model,
+        event_types=config.features.event_types,
+        where=f"{where}, column 'event_type'",
+    )
+    out.add("event types vs model", "ok", "every event type has columns in the model")
 
 
 def _links(out: DataCheck, dataset) -> None:

@@ -11,7 +11,13 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.scoring._bundle import write_score_bundle
     from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
     from vrurisk.scoring._run import run_scoring
-    from vrurisk.scoring._score import ScoredCohort, default_as_of, parse_as_of, score_cohort
+    from vrurisk.scoring._score import (
+        ScoredCohort,
+        default_as_of,
+        parse_as_of,
+        refuse_unseen_event_types,
+        score_cohort,
+    )
 
 __all__ = [
     "DEFAULT_EXPLAIN_TOP",
@@ -19,6 +25,7 @@ __all__ = [
     "ScoringConfig",
     "default_as_of",
     "parse_as_of",
+    "refuse_unseen_event_types",
     "run_scoring",
     "score_cohort",
     "write_score_bundle",
@@ -30,7 +37,13 @@ __getattr__, __dir__ = lazy_exports(
         "_bundle": ("write_score_bundle",),
         "_config": ("DEFAULT_EXPLAIN_TOP", "ScoringConfig"),
         "_run": ("run_scoring",),
-        "_score": ("ScoredCohort", "default_as_of", "score_cohort", "parse_as_of"),
+        "_score": (
+            "ScoredCohort",
+            "default_as_of",
+            "score_cohort",
+            "parse_as_of",
+            "refuse_unseen_event_types",
+        ),
     },
     __all__,
 )

@@ -41,7 +41,7 @@ AFTER_EXTRACTION = (
 EMPTY_COHORT = "nobody is in the cohort at {as_of}: check the cohort config and the as-of date"
 BEFORE_DATA = "no cohort at {as_of}: it is before the data's first event ({first})"
 NEW_EVENT_TYPES = (
-    "events: event type(s) {types} ({n} row(s): {examples}) did not occur in the data the "
+    "{where}: event type(s) {types} ({n} row(s): {examples}) did not occur in the data the "
     "model was trained on; map them onto known types in the config's vocabulary.event_types, "
     "or retrain"
 )
@@ -346,34 +346,85 @@ def _groups(dataset, config, as_of, rows, key, probability, listed) -> pd.DataFr
     )
 
 
+def _type_stem(text) -> str:
+    """The column stem of an event type, as the individual features name it."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_") or "blank"
+
+
+def _unseen(types, feature_names) -> list[str]:
+    """The event types among ``types`` that have no count column among ``feature_names``."""
+    return sorted(
+        t for t in types if not any(c.startswith(f"count_{_type_stem(t)}_") for c in feature_names)
+    )
+
+
 def check_event_types(dataset, model, columns: list[str]) -> None:
     """Refuse event types the model never saw, naming them and their rows (not a feature)."""
     from vrurisk.data import format_examples
-
-    def slug(text: str) -> str:  # the column stem of an event type (as the features name it)
-        return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_") or "blank"
 
     known = set(model.feature_names_)
     extra = [c for c in columns if c not in known]
     if not extra:
         return
     types = [str(t) for t in dataset.events["event_type"].dropna().unique()]
-    new = sorted(
-        t
-        for t in types
-        if any(c.startswith(f"count_{slug(t)}_") for c in extra)
-        and not any(c.startswith(f"count_{slug(t)}_") for c in known)
-    )
+    new = _unseen([t for t in types if not _unseen([t], extra)], known)
     if new:
         values = dataset.events["event_type"].astype(str)
         mask = values.isin(new).to_numpy()
         raise ModelError(
             NEW_EVENT_TYPES.format(
+                where="events",
                 types=", ".join(repr(t) for t in new),
                 n=int(mask.sum()),
                 examples=format_examples(values, mask),
             )
         )
+
+
+def refuse_unseen_event_types(dataset, model, *, event_types=None, where: str = "events") -> None:
+    """Refuse, before scoring, the event types :func:`score_cohort` would refuse.
+
+    Scoring builds a count column for every event type in the data (or in ``event_types``,
+    the config's ``features.event_types``, when set) and refuses a type whose columns the
+    model was not trained with. This checks the same without building features, so that
+    ``vrurisk validate --model`` and ``vrurisk score`` agree.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    model : RiskModel
+        A fitted model (its ``feature_names_``).
+    event_types : sequence of str, optional
+        The configured event types (``None``: every type in the data).
+    where : str
+        The file (and column) named in the error.
+
+    Raises
+    ------
+    ModelError
+        One line naming ``where``, the types, their number of rows and the first rows (person
+        and date, which find them in any copy of the file).
+    """
+    values = dataset.events["event_type"].astype(str)
+    types = values.unique()
+    if event_types is not None:
+        types = [t for t in types if t in set(event_types)]
+    new = _unseen(types, model.feature_names_)
+    if not new:
+        return
+    mask = values.isin(new).to_numpy()
+    rows = dataset.events[mask].head(3)
+    people = dataset.people["person_id"].to_numpy()[rows["person_idx"].to_numpy()]
+    shown = [f"person {p} on {d.date()}" for p, d in zip(people, rows["event_date"], strict=True)]
+    more = int(mask.sum()) - len(shown)
+    raise ModelError(
+        NEW_EVENT_TYPES.format(
+            where=where,
+            types=", ".join(repr(t) for t in new),
+            n=int(mask.sum()),
+            examples=", ".join(shown) + (f" and {more} more" if more > 0 else ""),
+        )
+    )
 
 
 def _outcome_date(as_of: pd.Timestamp, dataset, config: ExperimentConfig) -> pd.Timestamp | None:
