@@ -130,6 +130,7 @@ class Dataset:
     _fingerprint: list = field(default_factory=list, repr=False, compare=False)
     interventions: pd.DataFrame | None = None
     lists: pd.DataFrame | None = None
+    custody: pd.DataFrame | None = None
 
     @property
     def n_people(self) -> int:
@@ -199,7 +200,9 @@ class Dataset:
         return cls(*canonical_order(people_df, events_df, links_df), extraction, source)
 
     def with_tables(self, names: dict[str, str] | None = None, **frames) -> Dataset:
-        """This dataset with optional tables (``interventions``, ``lists``) validated and attached.
+        """This dataset with optional tables (``interventions``, ``lists``, ``custody``) attached.
+
+        Each is validated first.
 
         Each frame is checked against :data:`OPTIONAL_TABLES` and this dataset's people and
         extraction date; ``names`` maps table names to the file names used in error messages.
@@ -562,7 +565,7 @@ def load_dataset(
 
 
 def _attach_optional_tables(dataset: Dataset, directory: Path) -> Dataset:
-    """Read and validate ``interventions`` / ``lists`` when the directory holds them."""
+    """Read and validate the optional tables (see :data:`OPTIONAL_TABLES`) the directory holds."""
     paths = {}
     for name in OPTIONAL_TABLES:
         present = [directory / f"{name}.{fmt}" for fmt in FORMATS]

@@ -1,7 +1,8 @@
-"""The optional tables of the data contract: ``interventions`` and ``lists``.
+"""The optional tables of the data contract: ``interventions``, ``lists`` and ``custody``.
 
-Both are validated like the required tables (columns, dates, known people, nothing dated after
-the extraction date) plus their own rules: a programme cannot end before it starts; a list rank
+Each is validated like the required tables (columns, dates, known people, nothing dated after
+the extraction date) plus its own rules: a programme or a custody period cannot end before it
+starts; a person's custody periods do not overlap (one still open is the last); a list rank
 and the panel's places are whole numbers of at least 1; a person appears once per list.
 """
 
@@ -18,6 +19,9 @@ END_BEFORE_START = (
 )
 NOT_WHOLE = "{file}: column '{column}' has {n} value(s) that are not whole numbers >= 1: {examples}"
 DUPLICATE_LIST_ROWS = "{file}: {n} row(s) repeat a person already on the same list_date: {examples}"
+CUSTODY_OVERLAP = (
+    "{file}: {n} period(s) start before the same person's previous period ended: {examples}"
+)
 
 
 def validate_optional_table(
@@ -50,6 +54,23 @@ def _check_interventions(frame: pd.DataFrame, file: str) -> None:
         fail_rows(END_BEFORE_START, frame["end_date"].dt.strftime("%Y-%m-%d"), bad, file=file)
 
 
+def _check_custody(frame: pd.DataFrame, file: str) -> None:
+    _check_interventions(frame, file)
+    if "end_date" not in frame.columns:
+        frame["end_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    order = np.lexsort((frame["start_date"].to_numpy(), frame["person_idx"].to_numpy()))
+    person = frame["person_idx"].to_numpy()[order]
+    start = frame["start_date"].to_numpy()[order]
+    end = frame["end_date"].to_numpy()[order]
+    same = person[1:] == person[:-1]
+    # a period overlaps its predecessor when it starts before that one ended (or it never did)
+    overlap = same & (np.isnat(end[:-1]) | (start[1:] < end[:-1]))
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[order[1:][overlap]] = True
+    if bad.any():
+        fail_rows(CUSTODY_OVERLAP, frame["start_date"].dt.strftime("%Y-%m-%d"), bad, file=file)
+
+
 def _check_lists(frame: pd.DataFrame, file: str) -> None:
     for column in ("rank", "places"):
         values = frame[column].to_numpy()
@@ -62,4 +83,4 @@ def _check_lists(frame: pd.DataFrame, file: str) -> None:
         fail_rows(DUPLICATE_LIST_ROWS, frame["person_id"], repeated, file=file)
 
 
-CHECKS = {"interventions": _check_interventions, "lists": _check_lists}
+CHECKS = {"interventions": _check_interventions, "lists": _check_lists, "custody": _check_custody}

@@ -67,10 +67,22 @@ LISTS = TableSpec(
     numeric_columns=("rank", "score", "places"),
 )
 
+#: Periods in custody (remand or sentence): out of the community, so out of the cohort while
+#: inside; ``end_date`` empty while still inside at the extraction date.
+CUSTODY = TableSpec(
+    name="custody",
+    required=("person_id", "start_date"),
+    optional=("end_date",),
+    date_columns=("start_date", "end_date"),
+    person_columns=("person_id",),
+)
+
 TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (PEOPLE, EVENTS, LINKS)}
 
 #: Tables a data directory may hold beside the three required ones.
-OPTIONAL_TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (INTERVENTIONS, LISTS)}
+OPTIONAL_TABLES: dict[str, TableSpec] = {
+    spec.name: spec for spec in (INTERVENTIONS, LISTS, CUSTODY)
+}
 
 #: Roles an event may record for its person (``role`` column, optional).
 ROLES = ("suspect", "victim", "subject", "witness")
@@ -82,6 +94,7 @@ CATEGORICAL_COLUMNS = {
     "people": ("sex", "ethnicity", "area", "left_reason"),
     "interventions": ("programme", "referral_source"),
     "lists": (),
+    "custody": (),
 }
 
 #: Name of the small JSON file beside the tables that records the extraction date.

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from vrurisk._errors import ConfigError
 from vrurisk.data import Dataset, write_directory_atomically
 from vrurisk.features import NetworkConfig
 from vrurisk.features.blocks import index_links
@@ -64,6 +65,13 @@ def _categories(events: pd.DataFrame) -> dict:
     return out
 
 
+#: Custody periods change the cohort and censor labels; the partitions do not carry them yet.
+NO_CUSTODY = (
+    "execution.engine: the Dask engine does not read the custody table yet, so people in "
+    "custody would stay in the cohort; use execution.engine: local for data with custody periods"
+)
+
+
 def partition_dataset(
     dataset: Dataset,
     directory: str | Path,
@@ -85,6 +93,8 @@ def partition_dataset(
     -------
     PartitionedDataset
     """
+    if dataset.custody is not None and len(dataset.custody):
+        raise ConfigError(NO_CUSTODY)
     network = network or NetworkConfig()
     directory = Path(directory)
     people_columns = tuple(c for c in dataset.people.columns if c != "person_idx")

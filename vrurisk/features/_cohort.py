@@ -75,7 +75,8 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     -------
     numpy.ndarray
         Sorted int32 positions into ``dataset.people``. People who left the area on or before
-        T (``people.left_date``) are never in the cohort.
+        T (``people.left_date``) are never in the cohort, nor are people in custody at T (a
+        ``custody`` period that started before T and had not ended before T).
 
     Examples
     --------
@@ -94,6 +95,7 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
     age = age_at(dataset, day)
     keep = (age >= cohort.min_age) & (age <= cohort.max_age) & recorded_before(dataset, day)
     keep &= ~_left_by(dataset, day)
+    keep &= ~in_custody_at(dataset, day)
     events = dataset.events
     event_day = day_array(events["event_date"])
     before = event_day < day
@@ -128,26 +130,83 @@ def _left_by(dataset: Dataset, day: int) -> np.ndarray:
     return np.zeros(dataset.n_people, dtype=bool) if left is None else left <= day
 
 
+def _custody_periods(dataset: Dataset):
+    """``(person_idx, start, end)`` int-day arrays of the custody periods (end far in the future
+    while still inside), or None without a custody table."""
+    custody = dataset.custody
+    if custody is None or not len(custody):
+        return None
+    never = np.iinfo(np.int64).max // 4
+    end = custody["end_date"]
+    return (
+        custody["person_idx"].to_numpy(),
+        day_array(custody["start_date"]),
+        np.where(end.isna().to_numpy(), never, day_array(end.fillna(pd.Timestamp(0)))),
+    )
+
+
+def in_custody_at(dataset: Dataset, day: int) -> np.ndarray:
+    """A boolean per person: in custody at ``day``.
+
+    A period counts from its ``start_date`` (strictly before T, like events) until an
+    ``end_date`` before T; a release dated T itself, or any later end, is not known at T, so
+    the person is still inside at T. Periods starting on or after T change nothing at T.
+    """
+    inside = np.zeros(dataset.n_people, dtype=bool)
+    periods = _custody_periods(dataset)
+    if periods is not None:
+        person, start, end = periods
+        inside[person[(start < day) & (end >= day)]] = True
+    return inside
+
+
+def custody_days(dataset: Dataset, first: int, last: int) -> np.ndarray:
+    """Days each person spent in custody in the window (first, last] (periods never overlap)."""
+    days = np.zeros(dataset.n_people, dtype=np.int64)
+    periods = _custody_periods(dataset)
+    if periods is not None:
+        person, start, end = periods
+        overlap = np.minimum(end, last) - np.maximum(start, first)
+        np.add.at(days, person, np.clip(overlap, 0, None))
+    return days
+
+
 def censored(dataset: Dataset, day: int, person_idx, outcome: OutcomeConfig) -> np.ndarray:
     """A boolean per row of ``person_idx``: the outcome at ``day`` is unknowable (censored).
 
     Someone who left (``people.left_date``) inside the outcome window (T, T + horizon] without
     an outcome event before leaving has no label: they are neither a positive nor a negative,
-    so they leave the cohort at T. Only rows whose window has closed by the extraction date are
-    censored (a later window is unlabelled anyway).
+    so they leave the cohort at T. Someone in custody for more than
+    ``outcome.custody_censor_share`` of the window (default half) without an outcome event in
+    it is censored the same way: they could hardly offend in the community, so a 0 would
+    count lack of opportunity as low risk. Shorter custody keeps the label (a negative then
+    had less time at risk than the horizon: a small bias towards negatives, accepted so that
+    most people in the cohort keep a label). An outcome before leaving, or anywhere in the
+    window despite custody, keeps its positive label. Only rows whose window has closed by the
+    extraction date are censored (a later window is unlabelled anyway).
     """
     person_idx = np.asarray(person_idx, dtype=np.int64)
     left = _left_days(dataset)
     end = day + outcome.horizon_days
-    if left is None or end > to_day(dataset.extraction_date):
+    periods = dataset.custody is not None and len(dataset.custody)
+    if (left is None and not periods) or end > to_day(dataset.extraction_date):
         return np.zeros(len(person_idx), dtype=bool)
-    leaves = (left > day) & (left <= end)
     event_day = day_array(dataset.events["event_date"])
     person = dataset.events["person_idx"].to_numpy()
-    hit = outcome_mask(dataset, outcome) & (event_day > day)
-    hit &= event_day <= np.minimum(left[person], end)
-    seen = _persons_with_events(dataset, hit)
-    return (leaves & ~seen)[person_idx]
+    outcomes = outcome_mask(dataset, outcome) & (event_day > day)
+    gone = np.zeros(dataset.n_people, dtype=bool)
+    if left is not None:
+        leaves = (left > day) & (left <= end)
+        seen = _persons_with_events(
+            dataset, outcomes & (event_day <= np.minimum(left[person], end))
+        )
+        gone |= leaves & ~seen
+    if periods:
+        inside = (
+            custody_days(dataset, day, end) > outcome.custody_censor_share * outcome.horizon_days
+        )
+        gone |= inside & ~_persons_with_events(dataset, outcomes & (event_day <= end))
+    return gone[person_idx]
 
 
 def outcome_mask(dataset: Dataset, outcome: OutcomeConfig) -> np.ndarray:

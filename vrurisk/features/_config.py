@@ -69,12 +69,16 @@ class OutcomeConfig(_Section):
     """The outcome: any ``event_types`` event in one of ``roles`` in (T, T + horizon_days].
 
     ``roles: null`` counts events whatever their role. The default is the shared vocabulary's
-    default outcome: serious violence as suspect or victim within a year.
+    default outcome: serious violence as suspect or victim within a year. Someone without an
+    outcome who spent more than ``custody_censor_share`` of the window in custody (the data's
+    ``custody`` table) has no label at T rather than a 0 (see
+    :func:`vrurisk.features.censored`); 1 never censors for custody.
     """
 
     event_types: tuple[str, ...] = ("serious_violence",)
     roles: tuple[str, ...] | None = ("suspect", "victim")
     horizon_days: int = Field(365, gt=0)
+    custody_censor_share: float = Field(0.5, ge=0, le=1)
 
     @field_validator("event_types")
     @classmethod
