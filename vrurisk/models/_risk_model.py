@@ -379,9 +379,44 @@ OUT_OF_RANGE = (
     "{n} people scored: {details}; their scores and reasons extrapolate, so read them with care"
 )
 
+#: Features that grow with the data: counts of events, numbers of associates, degrees, k-cores,
+#: component and community sizes, sums of exposure. A later extract has more history and a
+#: bigger network, so their values pass the training maximum as a matter of course (the giant
+#: component does so for nearly everyone), and a tree model treats a value past its last split
+#: like that split. Marking every such row would make the mark mean nothing.
+GROWING_FEATURES = (
+    "count_",
+    "net_degree",
+    "net_weighted_degree",
+    "net_kcore",
+    "net_component_size",
+    "net_community_size",
+    "net_assoc_violence_",
+    "net_2hop_violence_",
+    "net_weighted_violence_exposure_",
+    "net_recent_violence_exposure",
+    "stage1_neighbour_risk_weighted_sum",
+)
+#: How far past the training range a value may lie before it is marked, as a share of the
+#: training spread (max - min): growing features 1.0 (beyond twice the spread from the minimum,
+#: e.g. a giant component of 1,000 trained on sizes 1-400 is marked, one of 700 is not); every
+#: other feature (age, rates, shares, days since) 0.1. A feature constant in training has no
+#: spread, so any other value is marked.
+RANGE_TOLERANCE = {"growing": 1.0, "other": 0.1}
+
+
+def range_tolerance(name: str) -> float:
+    """The share of the training spread a feature's values may pass its training range by."""
+    kind = "growing" if name.startswith(GROWING_FEATURES) else "other"
+    return RANGE_TOLERANCE[kind]
+
 
 def out_of_training_range(model, X: pd.DataFrame) -> tuple[dict[int, list[str]], list[str]]:
     """Rows (positions) with features outside the model's training range, and a warning.
+
+    A value counts as outside when it lies beyond the training minimum or maximum by more than
+    :func:`range_tolerance` times the training spread (see :data:`RANGE_TOLERANCE`): counts and
+    sizes that grow with the data may pass their training maximum a little without a mark.
 
     Returns ``({row: [feature, ...]}, warnings)``; models saved before ranges were kept give
     ``({}, [])``.
@@ -393,7 +428,8 @@ def out_of_training_range(model, X: pd.DataFrame) -> tuple[dict[int, list[str]],
         if name not in X.columns:
             continue
         values = X[name].to_numpy(dtype=float)
-        outside = np.flatnonzero((values < low) | (values > high))
+        margin = range_tolerance(name) * (high - low)
+        outside = np.flatnonzero((values < low - margin) | (values > high + margin))
         if not len(outside):
             continue
         for row in outside.tolist():
