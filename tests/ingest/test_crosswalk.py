@@ -179,3 +179,40 @@ def test_synth_agencies_link_ingest_puts_each_true_person_on_one_id(tmp_path):
     assert (spread == 1).mean() > 0.85  # 0.928 of 69 at seed 2
     # and one linked person holds events from several agencies
     assert events.groupby("person_id", observed=True)["source"].nunique().max() >= 3
+
+
+def test_custody_and_links_exports_are_rekeyed_too(tmp_path):
+    mapping = write_agency_files(tmp_path)
+    (tmp_path / "custody.csv").write_text(
+        "nominal,remanded,released\nN1,01/03/2024,01/05/2024\nN2,01/06/2024,\nN9,01/06/2024,\n"
+    )
+    (tmp_path / "links.csv").write_text("a,b,date\nN1,N2,02/02/2024\n")
+    raw = yaml.safe_load(mapping.read_text())
+    raw["sources"] += [
+        {
+            "name": "police custody",
+            "file": "custody.csv",
+            "table": "custody",
+            "agency": "police",
+            "columns": {"person_id": "nominal", "start_date": "remanded", "end_date": "released"},
+        },
+        {
+            "name": "police associates",
+            "file": "links.csv",
+            "table": "links",
+            "agency": "police",
+            "columns": {"person_a": "a", "person_b": "b", "link_date": "date"},
+        },
+    ]
+    mapping.write_text(yaml.safe_dump(raw))
+    code, out, err = run_cli("ingest", mapping, "--out", tmp_path / "data")
+    assert code == 0, err
+    ds = load_dataset(tmp_path / "data")
+    custody = ds.custody.sort_values("person_id")
+    assert custody["person_id"].tolist() == ["L1", "L2"]
+    assert custody["start_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-01", "2024-06-01"]
+    assert custody["end_date"].isna().tolist() == [False, True]
+    assert ds.links[["person_a", "person_b"]].astype(str).values.tolist() == [["L1", "L2"]]
+    assert "warning: police custody (custody.csv): 1 of 3 rows has a nominal not in" in err
+    report = json.loads((tmp_path / "data" / "mapping_report.json").read_text())
+    assert report["rows_written"]["custody"] == 2

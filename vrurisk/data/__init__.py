@@ -12,7 +12,15 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._coverage import check_coverage
     from vrurisk.data._dataset import Dataset, load_dataset, read_table, save_dataset
     from vrurisk.data._output import OutputKind, check_output_directory, write_directory_atomically
-    from vrurisk.data._schema import EVENTS, LINKS, PEOPLE, ROLES, TABLES, TableSpec
+    from vrurisk.data._schema import (
+        EVENTS,
+        LINKS,
+        OPTIONAL_TABLES,
+        PEOPLE,
+        ROLES,
+        TABLES,
+        TableSpec,
+    )
     from vrurisk.data._scores_table import read_scores_table
     from vrurisk.data._source import DataConfig, data_source
     from vrurisk.data._sql import load_sql_dataset, mask_url
@@ -30,6 +38,7 @@ __all__ = [
     "LINKS",
     "PEOPLE",
     "ROLES",
+    "OPTIONAL_TABLES",
     "TABLES",
     "DataConfig",
     "Dataset",
@@ -67,7 +76,7 @@ __getattr__, __dir__ = lazy_exports(
             "save_dataset",
         ),
         "_output": ("OutputKind", "check_output_directory", "write_directory_atomically"),
-        "_schema": ("EVENTS", "LINKS", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
+        "_schema": ("EVENTS", "LINKS", "OPTIONAL_TABLES", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
         "_synth": ("SyntheticPopulation", "simulate_population"),
         "_vocabulary": (
             "VocabularyConfig",

@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
-from vrurisk.data import TABLES, OutputKind, check_output_directory
+from vrurisk.data import OPTIONAL_TABLES, TABLES, OutputKind, check_output_directory
 
 UK_DATES = "%d/%m/%Y"
 
@@ -80,6 +80,7 @@ UNLINKED = (
 )
 #: Link-table columns holding people, re-keyed through the crosswalk.
 PERSON_COLUMNS = {
+    "custody": ("person_id",),
     "people": ("person_id",),
     "events": ("person_id",),
     "links": ("person_a", "person_b"),
@@ -90,10 +91,17 @@ INGESTED_DATASET = OutputKind(
     "a mapped dataset (vrurisk ingest)",
     "mapping_report.json",
     frozenset(
-        [f"{t}.{fmt}" for t in ("people", "events", "links") for fmt in ("parquet", "csv")]
+        [
+            f"{t}.{fmt}"
+            for t in ("people", "events", "links", "custody")
+            for fmt in ("parquet", "csv")
+        ]
         + ["dataset.json"]
     ),
 )
+
+#: The tables a source may feed: the contract's three and the custody periods.
+MAPPED_TABLES = {**TABLES, "custody": OPTIONAL_TABLES["custody"]}
 
 #: Fields whose values may be mapped, per table.
 MAPPABLE = {"events": ("event_type", "role", "source"), "people": ("sex", "ethnicity")}
@@ -106,7 +114,7 @@ class SourceMapping(BaseModel):
 
     name: str = Field(min_length=1)
     file: str = Field(min_length=1)
-    table: Literal["people", "events", "links"]
+    table: Literal["people", "events", "links", "custody"]
     sheet: str | None = None
     date_format: str = UK_DATES
     columns: dict[str, str]
@@ -181,7 +189,7 @@ def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.D
 
 
 def _check_columns(frame, i, spec: SourceMapping, mapping: Path, base: Path) -> None:
-    table = TABLES[spec.table]
+    table = MAPPED_TABLES[spec.table]
     where = dict(mapping=mapping, i=i, name=spec.name, file=(base / spec.file).resolve())
     for field, column in spec.columns.items():
         if field not in table.known:
@@ -201,7 +209,7 @@ def _check_columns(frame, i, spec: SourceMapping, mapping: Path, base: Path) -> 
 
 def _map_source(frame: pd.DataFrame, spec: SourceMapping, report: dict) -> pd.DataFrame:
     """Rename, parse dates, map values; drop rows that cannot be used and count why."""
-    table = TABLES[spec.table]
+    table = MAPPED_TABLES[spec.table]
     out = pd.DataFrame({field: frame[column] for field, column in spec.columns.items()})
     for field in out.columns:
         out[field] = out[field].astype("string").str.strip().replace("", pd.NA)
@@ -337,7 +345,11 @@ def _attach(
 
 def _drop_unknown_people(tables: dict, report: dict) -> None:
     ids = pd.Index(tables["people"]["person_id"].unique())
-    checks = {"events": ("person_id",), "links": ("person_a", "person_b")}
+    checks = {
+        "events": ("person_id",),
+        "links": ("person_a", "person_b"),
+        "custody": ("person_id",),
+    }
     for table, columns in checks.items():
         frame = tables.get(table)
         if frame is None or not len(frame):
@@ -405,7 +417,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
             "people": int(crosswalk["person_id"].nunique()),
             "unlinked": mapping.unlinked,
         }
-    parts: dict[str, list] = {"people": [], "events": [], "links": []}
+    parts: dict[str, list] = {"people": [], "events": [], "links": [], "custody": []}
     for i, spec in enumerate(mapping.sources):
         frame = _read_source(base, i, spec, mapping_path)
         _check_columns(frame, i, spec, mapping_path, base)
@@ -430,10 +442,13 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
         extraction_date=mapping.extraction_date,
         source=str(mapping_path),
     )
+    if "custody" in tables:
+        dataset = dataset.with_tables(custody=tables["custody"].reset_index(drop=True))
     report["rows_written"] = {
         "people": dataset.n_people,
         "events": len(dataset.events),
         "links": len(dataset.links),
+        "custody": 0 if dataset.custody is None else len(dataset.custody),
     }
     report["extraction_date"] = str(dataset.extraction_date.date())
     report["seconds"] = round(time.perf_counter() - started, 2)
@@ -469,8 +484,9 @@ def describe_report(report: dict) -> str:
     if report.get("duplicate_people_removed"):
         lines.append(f"people: {report['duplicate_people_removed']:,} duplicate person_id removed")
     written = report["rows_written"]
+    custody = f", custody periods {written['custody']:,}" if written.get("custody") else ""
     lines.append(
         f"written: people {written['people']:,}, events {written['events']:,}, links "
-        f"{written['links']:,} (extraction date {report['extraction_date']})"
+        f"{written['links']:,}{custody} (extraction date {report['extraction_date']})"
     )
     return "\n".join(lines)
