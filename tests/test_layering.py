@@ -21,7 +21,7 @@ its own layer and the layers below it, never above:
 8. ``reports``
 9. ``scoring``
 10. ``config`` (composes the config sections that live with their packages, scoring's too)
-11. jobs: ``whatworks``, ``linkage``, ``_reidentify``, ``_starter``
+11. jobs: ``whatworks``, ``linkage``, ``ingest``, ``monitor``, ``_reidentify``, ``_starter``
 12. ``cli``
 
 Nothing below ``cli`` imports ``cli``, ever (no exception can be listed for it); the units'
@@ -66,7 +66,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("reports", frozenset({"reports"})),
     ("scoring", frozenset({"scoring"})),
     ("config", frozenset({"config"})),
-    ("jobs", frozenset({"whatworks", "linkage", "ingest", "_reidentify", "_starter"})),
+    ("jobs", frozenset({"whatworks", "linkage", "ingest", "monitor", "_reidentify", "_starter"})),
     ("cli", frozenset({"cli"})),
 ]
 

@@ -174,3 +174,23 @@ def test_report_renders_without_console_errors_and_shows_its_content(reports, na
         assert "ROC AUC" in dom
         assert 'id="data-protection-table"' in dom
         assert "Lawful basis (UK GDPR Article 6; DPA 2018 Part 3 for police):" in dom
+
+
+def test_monitor_report_renders_findings_charts_and_decisions(tmp_path):
+    from monitor_summary import constructed_summary
+
+    from vrurisk.reports import write_monitor
+
+    summary = constructed_summary()
+    write_monitor(summary, tmp_path)
+    run, shot = open_page(tmp_path / "monitor.html", tmp_path)
+    import matplotlib.image
+
+    assert matplotlib.image.imread(shot)[..., :3].std() > 0.05  # not a blank page
+    dom = html.unescape(run.stdout)
+    for finding in summary["findings"]:
+        assert finding["text"] in dom
+    assert dom.index("Calibration has drifted") < dom.index('id="lists"')  # findings first
+    assert dom.count("data:image/png;base64,") == 4  # performance, drift, one per attribute
+    assert "Override rate" in dom and "ranks 31 to 40" in dom
+    assert "Thresholds used for these findings" in dom

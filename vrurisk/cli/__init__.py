@@ -17,6 +17,7 @@ from vrurisk.cli import (  # noqa: E402, F401, I001
     keygen,
     link,
     log,
+    monitor,
     profile,
     reidentify,
     score,

@@ -9,6 +9,11 @@ from vrurisk.features._config import (
     PlaceConfig,
     Stage1Config,
 )
+from vrurisk.features._distribution import (
+    feature_reference,
+    feature_shares,
+    population_stability_index,
+)
 from vrurisk.features._families import FAMILIES, family_map, feature_family
 from vrurisk.features._individual import build_individual_features
 from vrurisk.features._manifest import GROUPS, FeatureSpec
@@ -42,6 +47,9 @@ __all__ = [
     "build_network_features",
     "build_place_features",
     "family_map",
+    "feature_reference",
+    "feature_shares",
+    "population_stability_index",
     "feature_family",
     "select_cohort",
 ]

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from vrurisk._errors import ModelError
+from vrurisk.features import feature_reference
 from vrurisk.models._specs import ModelSpec
 from vrurisk.models._splits import labels_known
 
@@ -361,6 +362,7 @@ def fit_risk_model(
         },
     )
     model.feature_ranges_ = feature_ranges(X)
+    model.feature_reference_ = feature_reference(X)  # what `vrurisk monitor` measures drift from
     return model
 
 

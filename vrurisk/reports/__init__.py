@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
     from vrurisk.reports._governance import GovernanceConfig
     from vrurisk.reports._model_card import metric_rows, model_card_summary, render_model_card
+    from vrurisk.reports._monitor import MONITOR_HTML, MONITOR_JSON, render_monitor, write_monitor
     from vrurisk.reports._panel import panel_summary, render_panel
     from vrurisk.reports._render import (
         MUTED,
@@ -43,6 +44,8 @@ __all__ = [
     "EVALUATION_HTML",
     "EVALUATION_JSON",
     "FAIRNESS_JSON",
+    "MONITOR_HTML",
+    "MONITOR_JSON",
     "MUTED",
     "PALETTE",
     "GovernanceConfig",
@@ -56,12 +59,14 @@ __all__ = [
     "render_bias_audit",
     "render_evaluation",
     "render_model_card",
+    "render_monitor",
     "render_panel",
     "render_score_comparison",
     "render_template",
     "report_environment",
     "write_bias_audit",
     "write_evaluation",
+    "write_monitor",
     "write_score_comparison",
 ]
 
@@ -87,6 +92,7 @@ __getattr__, __dir__ = lazy_exports(
             "write_evaluation",
         ),
         "_model_card": ("metric_rows", "model_card_summary", "render_model_card"),
+        "_monitor": ("MONITOR_HTML", "MONITOR_JSON", "render_monitor", "write_monitor"),
         "_panel": ("panel_summary", "render_panel"),
         "_render": (
             "figure_to_data_uri",

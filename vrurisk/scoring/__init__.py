@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
-    from vrurisk.scoring._bundle import write_score_bundle
+    from vrurisk.scoring._bundle import MONITORING_JSON, write_score_bundle
     from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
+    from vrurisk.scoring._history import config_bundles, list_changes
     from vrurisk.scoring._run import run_scoring
     from vrurisk.scoring._score import (
         ScoredCohort,
@@ -21,9 +22,12 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
 
 __all__ = [
     "DEFAULT_EXPLAIN_TOP",
+    "MONITORING_JSON",
     "ScoredCohort",
     "ScoringConfig",
+    "config_bundles",
     "default_as_of",
+    "list_changes",
     "parse_as_of",
     "refuse_unseen_event_types",
     "run_scoring",
@@ -34,8 +38,9 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "_bundle": ("write_score_bundle",),
+        "_bundle": ("MONITORING_JSON", "write_score_bundle"),
         "_config": ("DEFAULT_EXPLAIN_TOP", "ScoringConfig"),
+        "_history": ("config_bundles", "list_changes"),
         "_run": ("run_scoring",),
         "_score": (
             "ScoredCohort",

@@ -32,6 +32,9 @@ PANEL = "panel.html"
 MODEL_CARD = "model_card.html"
 MANIFEST = "manifest.json"
 AUDIT_TABLE = "audit_table.csv"
+#: Aggregates for ``vrurisk monitor`` (feature distributions, cross-validation figures): no
+#: one's record, so they may be kept when the bundle's personal data is deleted.
+MONITORING_JSON = "monitoring.json"
 #: A previous bundle is recognised by its manifest, which lists every other file in it.
 SCORE_BUNDLE = OutputKind("a score bundle", MANIFEST)
 #: The bundle's reports for people (what ``vrurisk score`` and ``vrurisk demo`` point to).
@@ -144,6 +147,10 @@ def write_score_bundle(
         (tmp / MODEL_CARD).write_text(card, encoding="utf-8")
         if scored.audit_table is not None:
             scored.audit_table.to_csv(tmp / AUDIT_TABLE, index=False)
+        (tmp / MONITORING_JSON).write_text(
+            json.dumps(json_safe(_monitoring(scored, metrics)), indent=1) + "\n",
+            encoding="utf-8",
+        )
         extra = dict(extra_manifest or {})
         if changes is not None:
             extra["previous_list"] = {
@@ -193,6 +200,18 @@ def bundle_manifest(scored, directory: Path, *, config=None, extra: dict | None 
     }
     manifest.update(extra or {})
     return json_safe(manifest)
+
+
+def _monitoring(scored, metrics: Sequence[dict]) -> dict:
+    """What ``vrurisk monitor`` reads besides the scores: aggregates only, no one's record."""
+    name = scored.model_info.get("name")
+    return {
+        "as_of": str(scored.as_of.date()),
+        "panel_k": scored.k,
+        "n_scored": len(scored.scores),
+        "feature_distribution": scored.feature_shares,
+        "cross_validation": [dict(row) for row in metrics if row.get("model") == name],
+    }
 
 
 def _demo_keys(scores) -> bool:

@@ -29,6 +29,40 @@ LEFT_REASONS = {
 }
 
 
+def config_bundles(directory: str | os.PathLike, *, config_name: str) -> list[tuple]:
+    """Every score bundle of ``config_name`` directly inside ``directory``, oldest first.
+
+    Parameters
+    ----------
+    directory : path
+        Where a config's monthly bundles sit side by side.
+    config_name : str
+        The ``config.name`` the bundles' manifests must name.
+
+    Returns
+    -------
+    list of (pandas.Timestamp, pathlib.Path)
+        As-of date and bundle, ordered by date then name. Directories that are not score
+        bundles (no readable manifest or no ``scores.parquet``) are skipped.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found = []
+    for candidate in sorted(directory.iterdir()):
+        if not (candidate / "manifest.json").is_file():
+            continue
+        try:
+            manifest = json.loads((candidate / "manifest.json").read_text(encoding="utf-8"))
+            name = (manifest.get("config") or {}).get("name")
+            date = pd.Timestamp(manifest["as_of"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # not a score bundle (or a damaged one)
+        if name == config_name and (candidate / "scores.parquet").is_file():
+            found.append((date, candidate))
+    return sorted(found, key=lambda item: (item[0], item[1].name))
+
+
 def find_previous_bundle(
     out: str | os.PathLike, *, config_name: str, as_of: pd.Timestamp
 ) -> Path | None:
@@ -48,28 +82,12 @@ def find_previous_bundle(
     pathlib.Path or None
     """
     out = Path(out).resolve()
-    parent = out.parent
-    if not parent.is_dir():
-        return None
-    best: tuple[pd.Timestamp, str] | None = None
-    found = None
-    for candidate in sorted(parent.iterdir()):
-        if candidate.resolve() == out or not (candidate / "manifest.json").is_file():
-            continue
-        try:
-            manifest = json.loads((candidate / "manifest.json").read_text(encoding="utf-8"))
-            name = (manifest.get("config") or {}).get("name")
-            date = pd.Timestamp(manifest["as_of"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue  # not a score bundle (or a damaged one): not a previous list
-        if name != config_name or not date < as_of:
-            continue
-        if not (candidate / "scores.parquet").is_file():
-            continue
-        order = (date, candidate.name)
-        if best is None or order > best:
-            best, found = order, candidate
-    return found
+    earlier = [
+        path
+        for date, path in config_bundles(out.parent, config_name=config_name)
+        if date < as_of and path.resolve() != out
+    ]
+    return earlier[-1] if earlier else None
 
 
 def load_previous_list(bundle: str | os.PathLike) -> dict:

@@ -110,6 +110,11 @@ class ScoredCohort:
         What the panel should know about the scores (e.g. features outside the training range).
     out_of_range : dict
         Key -> features whose value lies outside the range the model was trained on.
+    feature_shares : dict or None
+        For ``vrurisk monitor``: ``training`` (the model's training distribution per feature,
+        :func:`~vrurisk.features.feature_reference`), ``list`` (this cohort's shares in the
+        same bins, :func:`~vrurisk.features.feature_shares`) and ``families`` (feature ->
+        family). None for a model saved before training distributions were kept.
     """
 
     as_of: pd.Timestamp
@@ -131,6 +136,7 @@ class ScoredCohort:
     reason_scale: float = 1.0
     warnings: list = field(default_factory=list)
     out_of_range: dict = field(default_factory=dict)
+    feature_shares: dict | None = None
 
     @property
     def n_explained(self) -> int:
@@ -209,7 +215,7 @@ def score_cohort(
     -------
     ScoredCohort
     """
-    from vrurisk.features import features_for
+    from vrurisk.features import family_map, feature_shares, features_for
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -232,6 +238,14 @@ def score_cohort(
     rows = fm.rows[current].reset_index(drop=True)
     t = time.perf_counter()
     outside_rows, warnings = out_of_training_range(model, X)
+    reference = getattr(model, "feature_reference_", None)
+    shares = None
+    if reference:
+        shares = {
+            "training": reference,
+            "list": feature_shares(reference, X),
+            "families": family_map(model.manifest),
+        }
     person_ids = rows["person_id"].astype(str).to_numpy()
     key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
     key = np.asarray(key_of(person_ids), dtype=object)
@@ -291,6 +305,7 @@ def score_cohort(
         reason_scale=float(scale),
         warnings=warnings,
         out_of_range={str(key[row]): names for row, names in outside_rows.items()},
+        feature_shares=shares,
     )
 
 

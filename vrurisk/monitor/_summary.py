@@ -1,0 +1,322 @@
+"""The monitoring summary over a config's lists, and its findings in plain words.
+
+:func:`monitor_lists` is pure: lists read back from their bundles, outcomes per closed list,
+the sensitive attributes by key and the fairness config in; one JSON-safe dict out (what
+``monitor.json`` holds and ``monitor.html`` shows). Findings come first, each with the
+threshold it was judged by (:data:`THRESHOLDS`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from vrurisk._serialise import json_safe
+from vrurisk.monitor._drift import (
+    OUT_OF_RANGE_SHARE,
+    PSI_MAJOR,
+    PSI_MODERATE,
+    VANISHED_EXPECTED,
+    list_drift,
+)
+from vrurisk.monitor._groups import (
+    NO_DECISIONS,
+    OVERRIDES,
+    decision_summary,
+    error_rate_trend,
+    selection_trend,
+)
+from vrurisk.monitor._lists import MonitoredList
+from vrurisk.monitor._performance import (
+    CALIBRATION_BAND,
+    cross_validation_figures,
+    list_performance,
+)
+
+#: Override rate worth a finding (professionals disagreed with similar tools about a third of
+#: the time).
+OVERRIDE_RATE = 1 / 3
+THRESHOLDS = {
+    "feature drift": f"population stability index (PSI) of a feature against the training "
+    f"data: below {PSI_MODERATE} stable, {PSI_MODERATE} to {PSI_MAJOR} a moderate shift, "
+    f"{PSI_MAJOR} or more a major shift; a family's PSI is its largest feature's",
+    "vanished records": f"a feature non-zero in training for enough people that "
+    f"{VANISHED_EXPECTED} or more were expected on the list, but zero for everyone on it",
+    "out of training range": f"{OUT_OF_RANGE_SHARE:.0%} or more of a list's cohort outside the "
+    "range a feature had in training",
+    "calibration": "a band's observed outcome rate has a 95% interval that excludes its mean "
+    f"predicted probability and observed / predicted is outside {CALIBRATION_BAND[0]:g} to "
+    f"{CALIBRATION_BAND[1]:g}",
+    "precision on the list": "the 95% interval of the list's precision lies wholly below the "
+    "model's cross-validation precision at the same list size",
+    "disparity": "the bias audit's own rule: the simultaneous interval of a ratio against the "
+    "reference group lies wholly outside the fairness band",
+    "overrides": f"the panel overrode the list (decisions {', '.join(OVERRIDES)}) for "
+    f"{OVERRIDE_RATE:.0%} or more of the decisions recorded",
+}
+
+
+def monitor_lists(
+    lists: Sequence[MonitoredList],
+    *,
+    outcomes: Mapping[str, pd.Series | None],
+    people: pd.DataFrame,
+    fairness,
+    extraction_date,
+    horizon_days: int,
+    recording_lag_days: int = 0,
+) -> dict:
+    """Everything the board sees about a config's lists over time.
+
+    Parameters
+    ----------
+    lists : sequence of MonitoredList
+        Oldest first (:func:`~vrurisk.monitor._lists.read_lists`).
+    outcomes : mapping
+        List date (``YYYY-MM-DD``) -> outcome by key (None while the window is open).
+    people : pandas.DataFrame
+        Sensitive attributes, indexed by key.
+    fairness : FairnessConfig
+    extraction_date : date-like
+    horizon_days, recording_lag_days : int
+
+    Returns
+    -------
+    dict
+        ``findings``, ``thresholds``, ``lists`` (one entry per list), ``decisions_recorded``
+        and the context (``extraction_date``, ``horizon_days``, ...).
+    """
+    from vrurisk.scoring import list_changes
+
+    entries, previous = [], None
+    for item in lists:
+        result = outcomes.get(item.label)
+        entry = {
+            "as_of": item.label,
+            "bundle": item.path.name,
+            "model": _model_words(item.manifest),
+            "k": item.k,
+            "closes_on": str(
+                (item.as_of + pd.Timedelta(days=horizon_days + recording_lag_days)).date()
+            ),
+            **list_performance(item.scores, item.k, result),
+            "cross_validation": cross_validation_figures(item.monitoring, item.k),
+            "drift": list_drift(item.monitoring),
+            "selection": selection_trend(item.fairness, item.k),
+            "error_rates": None
+            if result is None
+            else error_rate_trend(item.scores, item.k, result, people, fairness),
+            "decisions": decision_summary(item.decisions, item.k, people, result),
+            "churn": None,
+        }
+        if previous is not None:
+            changes = list_changes(previous.scores, previous.k, item.scores, item.k)
+            entry["churn"] = {
+                "previous_as_of": previous.label,
+                "n_new": changes["n_new"],
+                "n_left": changes["n_left"],
+                "share_new": changes["n_new"] / max(item.k, 1),
+                "n_up": changes["n_up"],
+                "n_down": changes["n_down"],
+            }
+        entries.append(entry)
+        previous = item
+    summary = {
+        "extraction_date": str(pd.Timestamp(extraction_date).date()),
+        "horizon_days": horizon_days,
+        "recording_lag_days": recording_lag_days,
+        "n_lists": len(entries),
+        "n_closed": sum(e["closed"] for e in entries),
+        "decisions_recorded": any(e["decisions"] for e in entries),
+        "thresholds": THRESHOLDS,
+        "lists": entries,
+    }
+    summary["findings"] = findings(summary)
+    return json_safe(summary)
+
+
+def findings(summary: dict) -> list[dict]:
+    """Plain-language findings, most serious first: ``{"level", "text"}`` (level ``"act"``,
+    ``"watch"`` or ``"ok"``)."""
+    lists = summary["lists"]
+    out: list[dict] = []
+    closed = [e for e in lists if e["closed"]]
+    if not closed:
+        first = min((e["closes_on"] for e in lists), default="")
+        out.append(
+            _f(
+                "watch",
+                f"No list's outcome window has closed yet (the first closes on {first}): "
+                "calibration and precision on the list cannot be checked until then.",
+            )
+        )
+    for e in closed:
+        top = e["bands"][0]
+        if top["drifted"]:
+            out.append(
+                _f(
+                    "act",
+                    f"Calibration has drifted on the list of {e['as_of']}: observed "
+                    f"{_pct(top['rate'])} vs predicted {_pct(top['predicted'])} in the top band "
+                    f"(the {top['n']:,} listed); retraining recommended.",
+                )
+            )
+        lower = [b["band"] for b in e["bands"][1:] if b["drifted"]]
+        if lower:
+            out.append(
+                _f(
+                    "watch",
+                    f"Calibration has drifted below the list on {e['as_of']} ({', '.join(lower)}):"
+                    " predicted and observed rates disagree there.",
+                )
+            )
+        cv = e["cross_validation"].get("precision_at_k")
+        p = e["precision_at_k"]
+        if cv and not math.isnan(p["high"]) and p["high"] < cv["value"]:
+            out.append(
+                _f(
+                    "act",
+                    f"Precision on the list of {e['as_of']} was {_pct(p['rate'])} (95% interval "
+                    f"{_pct(p['low'])} to {_pct(p['high'])}), below the {_pct(cv['value'])} of "
+                    "cross-validation: fewer of the listed people had the outcome than training "
+                    "promised; retraining recommended.",
+                )
+            )
+        for flag in (e["error_rates"] or {}).get("flags", []):
+            out.append(
+                _f(
+                    "act",
+                    f"Disparity on the list of {e['as_of']}: {flag['metric'].replace('_', ' ')} "
+                    f"of {flag['attribute']} {flag['group']} is {flag['ratio']:.2f} times that of "
+                    f"{flag['reference']} (interval {flag['ci_low']:.2f} to "
+                    f"{flag['ci_high']:.2f}).",
+                )
+            )
+    out += _drift_findings(lists)
+    out += _decision_findings(summary)
+    churn = [e["churn"]["share_new"] for e in lists if e["churn"]]
+    if churn:
+        out.append(
+            _f(
+                "ok",
+                f"On average {_pct(sum(churn) / len(churn))} of each list was new since the "
+                f"previous one ({len(churn)} list changes).",
+            )
+        )
+    if not any(f["level"] == "act" for f in out):
+        out.insert(
+            0,
+            _f(
+                "ok",
+                "Nothing past the action thresholds: no calibration drift, no fall in precision "
+                "below cross-validation and no flagged disparity on the lists whose outcomes "
+                "are known.",
+            ),
+        )
+    order = {"act": 0, "watch": 1, "ok": 2}
+    return sorted(out, key=lambda f: order[f["level"]])
+
+
+def _drift_findings(lists: list[dict]) -> list[dict]:
+    out = []
+    missing = [e["as_of"] for e in lists if not e["drift"]["available"]]
+    if missing:
+        out.append(
+            _f(
+                "watch",
+                f"Feature drift cannot be measured for {', '.join(missing)}: "
+                + lists[[e["as_of"] for e in lists].index(missing[0])]["drift"]["note"]
+                + ".",
+            )
+        )
+    shifted: dict[str, list[tuple[str, dict]]] = {}
+    for e in lists:
+        for fam in e["drift"]["families"]:
+            if fam["psi"] >= PSI_MODERATE:
+                shifted.setdefault(fam["label"], []).append((e["as_of"], fam))
+    for label, seen in shifted.items():
+        worst_date, worst = max(seen, key=lambda item: item[1]["psi"])
+        major = worst["psi"] >= PSI_MAJOR
+        out.append(
+            _f(
+                "act" if major else "watch",
+                f"Feature drift in {label}: {'a major' if major else 'a moderate'} shift against "
+                f"the training data on {len(seen)} of {len(lists)} list(s), largest on "
+                f"{worst_date} (PSI {worst['psi']:.2f} for {worst['feature']}; "
+                f"{worst['n_major']} of its {worst['n_features']} features at {PSI_MAJOR} or "
+                "more). Check the extract (has an agency stopped recording?) before trusting "
+                "these lists" + ("; retraining recommended." if major else "."),
+            )
+        )
+    for e in lists:
+        gone = e["drift"]["vanished"]
+        if gone:
+            names = ", ".join(
+                f"{r['feature']} ({_pct(r['training_share'])} in training)" for r in gone[:5]
+            )
+            out.append(
+                _f(
+                    "act",
+                    f"Records have vanished on the list of {e['as_of']}: {len(gone)} feature(s) "
+                    f"are zero for everyone though {VANISHED_EXPECTED} or more people were "
+                    f"expected to have them: {names}. Has an agency stopped recording these?",
+                )
+            )
+    for e in lists[-1:]:
+        wide = [
+            r
+            for r in e["drift"].get("out_of_range", [])
+            if r["share_outside"] >= OUT_OF_RANGE_SHARE
+        ]
+        if wide:
+            names = ", ".join(f"{r['feature']} ({_pct(r['share_outside'])})" for r in wide[:5])
+            out.append(
+                _f(
+                    "watch",
+                    f"On the list of {e['as_of']}, {len(wide)} feature(s) are outside their "
+                    f"training range for {OUT_OF_RANGE_SHARE:.0%} or more of the cohort: {names}; "
+                    "scores extrapolate there.",
+                )
+            )
+    return out
+
+
+def _decision_findings(summary: dict) -> list[dict]:
+    lists = summary["lists"]
+    if not summary["decisions_recorded"]:
+        return [_f("watch", NO_DECISIONS[0].upper() + NO_DECISIONS[1:] + ".")]
+    out = []
+    for e in lists:
+        d = e["decisions"]
+        if not d:
+            continue
+        rate = d["overrides"]["rate"]
+        level = "watch" if rate >= OVERRIDE_RATE else "ok"
+        text = (
+            f"The panel overrode the list of {e['as_of']} for {d['overrides']['n_override']} of "
+            f"{d['n']} decisions recorded ({_pct(rate)})"
+        )
+        groups = [g for g in d["by_group"] if g["n"] >= 10]
+        if groups:
+            high = max(groups, key=lambda g: g["rate"])
+            text += f"; highest for {high['attribute']} {high['group']} ({_pct(high['rate'])})"
+        out.append(_f(level, text + "."))
+    return out
+
+
+def _model_words(manifest: dict) -> str:
+    model = manifest.get("model") or {}
+    version = manifest.get("model_version") or model.get("version") or ""
+    return f"{model.get('name', 'model')}" + (f" v{version}" if version else "")
+
+
+def _f(level: str, text: str) -> dict:
+    return {"level": level, "text": text}
+
+
+def _pct(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{100 * value:.1f}%"
