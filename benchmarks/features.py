@@ -10,11 +10,13 @@ For each size (default 100k and 1M people, 6 years, one as-of date) prints:
   ``tests/features/test_network_reference.py``) at sizes up to ``--naive-max`` people, values
   checked equal; goal >= 50x;
 * all network features for the as-of date, Leiden communities included (goal <= 20 s at 1M
-  people / ~4M links on 2 idle cores).
+  people / ~4M links on 2 idle cores): wall time, this process's CPU time (what the machine's
+  other jobs do not inflate much) and the load average, with a breakdown per part.
 
 Usage::
 
     nice python benchmarks/features.py --sizes 100000 1000000
+    python benchmarks/features.py --sizes 1000000 --network-only --cache /tmp/pops
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from vrurisk.data import load_dataset, save_dataset, simulate_population
 from vrurisk.features import FeatureConfig, OutcomeConfig, build_feature_matrix, select_cohort
 from vrurisk.features._cohort import build_labels, day_array, to_day
 from vrurisk.features._individual import index_events, individual_block, static_levels
-from vrurisk.features._matrix import _stage1_block
 from vrurisk.features._network import (
     graph_at,
     index_links,
@@ -43,6 +44,7 @@ from vrurisk.features._network import (
 )
 from vrurisk.features._place import place_block
 from vrurisk.features._stage1 import person_folds
+from vrurisk.features.blocks import stage1_block
 
 AS_OF = "2025-01-01"
 
@@ -99,7 +101,7 @@ def stage_table(ds, features: FeatureConfig, outcome: OutcomeConfig) -> list:
     ctx["outcome"] = outcome_mask(ds, outcome)
     measure(
         "stage1",
-        lambda: _stage1_block(ds, ctx, day, rows, graph, outcome, features, 0),
+        lambda: stage1_block(ds, ctx, day, rows, graph, outcome, features, 0),
         table,
     )
     measure("place", lambda: place_block(ds, features.place, day), table)
@@ -176,7 +178,65 @@ def naive_network(ds, features: FeatureConfig) -> pd.DataFrame:
     return reference_features(ds, pd.Timestamp(AS_OF), features.network)
 
 
-def run(n_people: int, naive_max: int, threads: int, cache: str | None) -> None:
+def network_parts(ds, features: FeatureConfig) -> None:
+    """All network features at AS_OF, timed as a whole (wall and CPU) and per part."""
+    from vrurisk.features import _graph
+    from vrurisk.features._network import communities
+
+    net = features.network
+    day = to_day(AS_OF)
+    parts: list = []
+
+    def part(name, fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        parts.append((name, time.perf_counter() - wall, time.process_time() - cpu))
+        return result
+
+    load = os.getloadavg()[0]
+    wall, cpu = time.perf_counter(), time.process_time()
+    links = index_links(ds, net)
+    graph = graph_at(links, day, net)
+    flags = violence_flags(ds, net, day)
+    network_block(graph, flags, net, person_priority(ds))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"network: all features {wall:.2f} s wall, {cpu:.2f} s CPU (load average "
+        f"{load:.1f} -> {os.getloadavg()[0]:.1f}); {graph.adjacency.nnz // 2:,} linked pairs",
+        flush=True,
+    )
+    links = part("index links", lambda: index_links(ds, net))
+    graph = part("graph at T", lambda: graph_at(links, day, net))
+    flags = part("violence flags", lambda: violence_flags(ds, net, day))
+    priority = part("person priority", lambda: person_priority(ds))
+    A, W = graph.adjacency, graph.weights
+    part(
+        "neighbourhood sums",
+        lambda: (A @ flags["any"], W @ flags["decayed"], A @ (A @ flags["any"])),
+    )
+    labels = part("communities", lambda: communities(graph, net, priority))
+    part(
+        "hops to victim",
+        lambda: _graph.hops_to_other_source(A, flags["hop_victim"] > 0, net.max_hops),
+    )
+    part("components", lambda: _graph.component_sizes(A))
+    part("k-core", lambda: _graph.core_numbers(A))
+    part("pagerank", lambda: _graph.pagerank(W))
+    for name, w, c in parts:
+        print(f"  {name:<20} {w:7.2f} s wall {c:7.2f} s CPU", flush=True)
+    linked = graph.degree > 0
+    size = np.bincount(labels)[labels][linked]
+    print(
+        f"  communities ({net.community_objective}, resolution {net.community_resolution:g}): "
+        f"a linked person's community has median {np.median(size):.0f} members, 90th "
+        f"percentile {np.percentile(size, 90):.0f}, largest {size.max():,}",
+        flush=True,
+    )
+
+
+def run(
+    n_people: int, naive_max: int, threads: int, cache: str | None, network_only: bool = False
+) -> None:
     print(f"\n=== {n_people:,} people, one as-of date {AS_OF} ===", flush=True)
     start = time.perf_counter()
     cached = Path(cache) / f"synth-{n_people}" if cache else None
@@ -194,6 +254,9 @@ def run(n_people: int, naive_max: int, threads: int, cache: str | None) -> None:
         flush=True,
     )
     features, outcome = FeatureConfig(), OutcomeConfig()
+    if network_only:
+        network_parts(ds, features)
+        return
 
     fm = build_feature_matrix(ds, [AS_OF], features=features, outcome=outcome)
     total = sum(fm.timings.values())
@@ -254,10 +317,13 @@ def main() -> None:
     parser.add_argument(
         "--cache", help="directory to keep simulated populations in (simulating 1M takes minutes)"
     )
+    parser.add_argument(
+        "--network-only", action="store_true", help="only the network features, timed by part"
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}", flush=True)
     for n in args.sizes:
-        run(n, args.naive_max, args.threads, args.cache)
+        run(n, args.naive_max, args.threads, args.cache, args.network_only)
     print(f"\nload average after: {os.getloadavg()}")
 
 

@@ -11,7 +11,13 @@ from random_datasets import make_dataset, random_frames
 from vrurisk.features import NetworkConfig
 from vrurisk.features._cohort import to_day
 from vrurisk.features._graph import leiden_communities
-from vrurisk.features._network import communities, graph_at, index_links, person_priority
+from vrurisk.features._network import (
+    Graph,
+    communities,
+    graph_at,
+    index_links,
+    person_priority,
+)
 
 AS_OF = "2022-01-01"
 
@@ -74,3 +80,52 @@ def test_five_loosely_joined_cliques_are_five_communities():
     w = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(55, 55))
     labels = leiden_communities((w + w.T).tocsr())
     assert sorted(np.bincount(labels)[np.unique(labels)]) == [11] * 5
+
+
+def ring_of_cliques(n_cliques: int, size: int, weight: float = 1.0) -> Graph:
+    """``n_cliques`` cliques of ``size`` people, each joined to the next by one link."""
+    rows, cols = [], []
+    for c in range(n_cliques):
+        members = range(size * c, size * c + size)
+        rows += [a for a in members for b in members if a < b]
+        cols += [b for a in members for b in members if a < b]
+        rows.append(size * c)
+        cols.append((size * c + size + 1) % (size * n_cliques))
+    n = size * n_cliques
+    w = sp.coo_matrix((np.full(len(rows), weight), (rows, cols)), shape=(n, n))
+    weights = (w + w.T).tocsr()
+    pattern = weights.copy()
+    pattern.data = np.ones_like(pattern.data)
+    return Graph(weights, pattern)
+
+
+@pytest.mark.parametrize("n_cliques", [10, 300])
+def test_small_groups_stay_apart_however_large_the_network(n_cliques):
+    """Community sizes must not grow with the population. Modularity does (its resolution
+    limit: in a ring of 300 cliques of 6 it merges neighbouring cliques, and at 1M synthetic
+    people its communities had a median of 2,342 members); the default (CPM) finds each clique
+    in a ring of 10 and of 300 alike."""
+    labels = communities(ring_of_cliques(n_cliques, 6), NetworkConfig(), None)
+    assert sorted(set(np.bincount(labels)) - {0}) == [6]
+    assert len(np.unique(labels)) == n_cliques
+
+
+def test_scaling_every_tie_weight_changes_no_community():
+    """The resolution is relative to the median tie: a weight column in other units (or a
+    different decay half-life shifting every weight alike) gives the same communities. (Powers
+    of two scale exactly in floating point; other factors can flip a near-tie.)"""
+    ds = make_dataset(*random_frames(11, 200, n_events=600, n_links=700, crowd_share=0.1))
+    net = NetworkConfig()
+    graph = graph_at(index_links(ds, net), to_day(AS_OF), net)
+    priority = person_priority(ds)
+    for factor in (64.0, 2.0**-10):
+        scaled = Graph(graph.weights * factor, graph.adjacency)
+        assert (communities(graph, net, priority) == communities(scaled, net, priority)).all()
+
+
+def test_modularity_is_still_available():
+    """``community_objective: modularity`` is the previous behaviour: it merges neighbouring
+    cliques of a long ring (the resolution limit the default avoids)."""
+    net = NetworkConfig(community_objective="modularity", community_resolution=1.0)
+    labels = communities(ring_of_cliques(300, 6), net, None)
+    assert len(np.unique(labels)) < 300

@@ -85,23 +85,29 @@ def reference_flags(ds, as_of, net):
 
 
 def reference_communities(g: nx.Graph, net: NetworkConfig, priority: np.ndarray) -> dict:
-    """The same algorithm (igraph's Leiden, modularity, weighted, seeded) on the networkx graph:
-    linked nodes in priority order, edges sorted, each community named by its lowest-priority
-    member."""
+    """The same algorithm (igraph's Leiden, the configured objective, weighted, seeded) on the
+    networkx graph: linked nodes in priority order, edges sorted, CPM weights in units of the
+    median tie, each community named by its lowest-priority member."""
     import random
+    import statistics
 
     import igraph
 
     linked = sorted((v for v in g if g.degree(v) > 0), key=lambda v: priority[v])
     pos = {v: i for i, v in enumerate(linked)}
     edges = sorted(
-        (min(pos[u], pos[v]), max(pos[u], pos[v]), d["weight"]) for u, v, d in g.edges(data=True)
+        (min(pos[u], pos[v]), max(pos[u], pos[v]), d["weight"])
+        for u, v, d in g.edges(data=True)
+        if d["weight"] > 0
     )
+    if net.community_objective == "cpm" and edges:
+        typical = statistics.median(w for _, _, w in edges)
+        edges = [(u, v, w / typical) for u, v, w in edges]
     ig = igraph.Graph(n=len(linked), edges=[(u, v) for u, v, _ in edges])
     igraph.set_random_number_generator(random.Random(net.community_seed))
     try:
         membership = ig.community_leiden(
-            objective_function="modularity",
+            objective_function={"cpm": "CPM", "modularity": "modularity"}[net.community_objective],
             weights=[w for _, _, w in edges],
             resolution=net.community_resolution,
             n_iterations=net.community_iterations,
@@ -177,6 +183,9 @@ NETWORK_CONFIGS = [
         use_weight_column=False,
         exposure_half_life_days=200,
         max_incident_size=5,
+        community_objective="modularity",
+        community_resolution=1.0,
+        community_iterations=2,
     ),
 ]
 
@@ -216,3 +225,43 @@ def test_network_features_equal_networkx_reference(seed, n_people, density, conf
 def test_network_features_on_a_larger_graph(seed):
     """A few hundred people: deeper k-cores, longer BFS frontiers, real community structure."""
     check_against_reference(seed, 250, 750, seed, "2022-01-01")
+
+
+def one_tie_by_lexsort(a, b, day, weight, until):
+    """The previous implementation of ``one_tie_per_pair_per_date`` (a four-key lexsort, then
+    ``index_links`` sorted the ties by date), kept as the reference for the single-key sort
+    that replaced both."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((-weight, day, hi, lo))
+    lo, hi, day, weight, until = (x[order] for x in (lo, hi, day, weight, until))
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(first)
+    longest = np.maximum.reduceat(until, starts) if len(starts) else until[:0]
+    by_date = np.argsort(day[first], kind="stable")
+    return tuple(x[by_date] for x in (lo[first], hi[first], day[first], weight[first], longest))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n_links=st.integers(0, 400),
+    n_people=st.integers(2, 30),
+    n_days=st.integers(1, 40),
+    offset=st.sampled_from([0, 3_000_000_000]),  # ids too large for the one-key sort
+)
+def test_one_tie_per_pair_per_date_equals_the_lexsort_version(
+    seed, n_links, n_people, n_days, offset
+):
+    from vrurisk.features._network import NEVER, one_tie_per_pair_per_date
+
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n_people, n_links) + offset
+    b = rng.integers(0, n_people, n_links) + offset
+    day = rng.integers(-20_000, -20_000 + n_days, n_links)  # dates before 1970 too
+    weight = rng.choice([0.5, 1.0, 2.0, 3.25], n_links)
+    until = np.where(rng.random(n_links) < 0.5, NEVER, rng.integers(-20_000, 20_000, n_links))
+    fast = one_tie_per_pair_per_date(a, b, day, weight, until)
+    slow = one_tie_by_lexsort(a, b, day, weight, until)
+    for mine, theirs in zip(fast, slow, strict=True):
+        np.testing.assert_array_equal(mine, theirs)

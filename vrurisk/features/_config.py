@@ -121,10 +121,18 @@ class NetworkConfig(_Section):
     exposure_half_life_days: float = Field(60.0, gt=0)
     max_hops: int = Field(3, ge=1, le=10)
     pagerank_alpha: float = Field(0.85, gt=0, lt=1)
-    #: Leiden communities (igraph, modularity of the weighted network): iterations, resolution
-    #: (higher: more, smaller communities) and the seed of its random numbers.
-    community_iterations: int = Field(2, ge=1, le=100)
-    community_resolution: float = Field(1.0, gt=0)
+    #: Leiden communities of the weighted network (igraph): the objective, its resolution
+    #: (higher: more, smaller communities), iterations and the seed of its random numbers.
+    #: ``cpm`` (Constant Potts Model): someone joins a community when their ties into it are
+    #: worth more than resolution x its size x the median tie, so at 0.1 two typical ties into
+    #: a group of 20; sizes do not grow with the population (at 100k and 1M synthetic people a
+    #: linked person's community has a median of 21 members, 90th percentile 40).
+    #: ``modularity`` (resolution 1 is the classic) grows them with the network (median 2,342
+    #: members at 1M people). A second iteration moved the partition less than a change of
+    #: seed does (adjusted Rand 0.82 vs 0.72-0.75) for 60% more time, hence 1.
+    community_objective: Literal["cpm", "modularity"] = "cpm"
+    community_resolution: float = Field(0.1, gt=0)
+    community_iterations: int = Field(1, ge=1, le=100)
     community_seed: int = Field(0, ge=0)
 
     @field_validator("link_weights")

@@ -33,7 +33,7 @@ from vrurisk.features._manifest import FeatureSpec
 
 @dataclass(frozen=True)
 class LinkIndex:
-    """Links (given and implied by shared incidents) as date-sorted arrays."""
+    """Links (given and implied by shared incidents) as arrays sorted by (date, pair)."""
 
     a: np.ndarray
     b: np.ndarray
@@ -142,8 +142,6 @@ def index_links(dataset: Dataset, network: NetworkConfig) -> LinkIndex:
     a, b, day, weight, until = one_tie_per_pair_per_date(
         a[keep], b[keep], day[keep], weight[keep], until[keep]
     )
-    order = np.argsort(day, kind="stable")
-    a, b, day, weight, until = (x[order] for x in (a, b, day, weight, until))
     return LinkIndex(a, b, day, weight, until, dataset.n_people)
 
 
@@ -152,16 +150,33 @@ def one_tie_per_pair_per_date(a, b, day, weight, until):
     long as the longest-lasting of the pair's ties on that date.
 
     A pair linked in ``links`` and also sharing an incident on that date, or listed twice
-    (``a-b`` and ``b-a``), is one tie, not two. Returned in (pair, date) order.
+    (``a-b`` and ``b-a``), is one tie, not two. Returned in (date, pair) order, as
+    :class:`LinkIndex` keeps them. The (date, pair) is packed into one int64 sort key when it
+    fits: one single-key sort instead of a four-key lexsort and a sort by date.
     """
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((-weight, day, hi, lo))
-    lo, hi, day, weight, until = (x[order] for x in (lo, hi, day, weight, until))
-    first = np.ones(len(lo), dtype=bool)
-    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (day[1:] != day[:-1])
+    if not len(lo):
+        return lo, hi, day, weight, until
+    first_day = int(day.min())
+    n_ids, n_days = int(hi.max()) + 1, int(day.max()) - first_day + 1
+    if n_ids * n_ids * n_days < 2**62:
+        key = ((day - first_day) * n_ids + lo) * n_ids + hi
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        first = np.r_[True, key[1:] != key[:-1]]
+    else:  # too many people x days for one int64 key
+        order = np.lexsort((hi, lo, day))
+        first = np.ones(len(lo), dtype=bool)
+        first[1:] = (
+            (lo[order][1:] != lo[order][:-1])
+            | (hi[order][1:] != hi[order][:-1])
+            | (day[order][1:] != day[order][:-1])
+        )
     starts = np.flatnonzero(first)
-    longest = np.maximum.reduceat(until, starts) if len(starts) else until[:0]
-    return lo[first], hi[first], day[first], weight[first], longest
+    pick = order[starts]
+    strongest = np.maximum.reduceat(weight[order], starts)
+    longest = np.maximum.reduceat(until[order], starts)
+    return lo[pick], hi[pick], day[pick], strongest, longest
 
 
 def graph_at(links: LinkIndex, day: int, network: NetworkConfig) -> Graph:
@@ -358,10 +373,12 @@ N_NEIGHBOURHOOD = 9
 
 def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | None) -> np.ndarray:
     """Leiden community label per person (see :func:`~vrurisk.features._graph.leiden_communities`)
-    with the config's resolution, iterations and seed; ``priority`` from :func:`person_priority`."""
+    with the config's objective, resolution, iterations and seed; ``priority`` from
+    :func:`person_priority`."""
     return leiden_communities(
         graph.weights,
         priority,
+        objective=network.community_objective,
         resolution=network.community_resolution,
         iterations=network.community_iterations,
         seed=network.community_seed,
