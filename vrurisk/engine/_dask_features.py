@@ -13,7 +13,7 @@ What runs where
   filtered to links before T, merged on ``dst`` with the (sparse) per-person flags and summed
   by ``src``; the 2-hop count is a second join of the edges with the 1-hop counts.
 * **On the driver** (they need the whole graph at once): hops to the nearest recent victim,
-  component size, k-core, PageRank and label-propagation communities, the stage-1 neighbour
+  component size, k-core, PageRank and Leiden communities, the stage-1 neighbour
   risk (a model trained on a sample, applied to neighbours), the area violence rates, and the
   incident-implied links (written into the edge table by ``partition_dataset``).
 """
