@@ -129,3 +129,28 @@ def test_modularity_is_still_available():
     net = NetworkConfig(community_objective="modularity", community_resolution=1.0)
     labels = communities(ring_of_cliques(300, 6), net, None)
     assert len(np.unique(labels)) < 300
+
+
+def test_the_same_graph_is_partitioned_once(monkeypatch):
+    """Scoring asks for the communities twice (features, then the groups table): the second
+    time comes from the last result, keyed by the graph's content, and equals the first."""
+    import vrurisk.features._network as network_module
+
+    ds = make_dataset(*random_frames(5, 150, n_events=450, n_links=500, crowd_share=0.1))
+    net = NetworkConfig(community_seed=12345)  # not partitioned by another test
+    graph = graph_at(index_links(ds, net), to_day(AS_OF), net)
+    calls = []
+    real = network_module.leiden_communities
+    monkeypatch.setattr(
+        network_module,
+        "leiden_communities",
+        lambda *a, **k: calls.append(1) or real(*a, **k),
+    )
+    priority = person_priority(ds)
+    first = communities(graph, net, priority)
+    first[:] = -1  # the caller's copy: changing it changes nothing cached
+    again = communities(graph_at(index_links(ds, net), to_day(AS_OF), net), net, priority)
+    assert len(calls) == 1
+    assert (again == communities(graph, net.model_copy(), priority)).all() and (again >= 0).all()
+    other = communities(graph, net.model_copy(update={"community_resolution": 0.2}), priority)
+    assert len(calls) == 2 and len(other) == len(again)

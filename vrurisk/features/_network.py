@@ -371,11 +371,40 @@ def person_priority(dataset: Dataset) -> np.ndarray:
 N_NEIGHBOURHOOD = 9
 
 
+#: The last partition :func:`communities` computed, as one (key, labels) tuple (read and
+#: replaced whole, so threads never see a key with another key's labels). Scoring asks for the
+#: same graph's communities twice (the features, then the groups table); the Leiden call is
+#: most of the network features' time at scale.
+_LAST_PARTITION: list = [None]
+
+
+def _partition_key(graph: Graph, network: NetworkConfig, priority: np.ndarray | None) -> tuple:
+    """A digest of everything the partition depends on."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    W = graph.weights
+    for array in (W.indptr, W.indices, W.data, priority if priority is not None else []):
+        digest.update(np.ascontiguousarray(array).view(np.uint8))
+        digest.update(b"|")
+    settings = (
+        network.community_objective,
+        network.community_resolution,
+        network.community_iterations,
+        network.community_seed,
+    )
+    return W.shape, digest.hexdigest(), settings
+
+
 def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | None) -> np.ndarray:
     """Leiden community label per person (see :func:`~vrurisk.features._graph.leiden_communities`)
     with the config's objective, resolution, iterations and seed; ``priority`` from
-    :func:`person_priority`."""
-    return leiden_communities(
+    :func:`person_priority`. The same graph and settings as the last call reuse its result."""
+    key = _partition_key(graph, network, priority)
+    last = _LAST_PARTITION[0]
+    if last is not None and last[0] == key:
+        return last[1].copy()
+    labels = leiden_communities(
         graph.weights,
         priority,
         objective=network.community_objective,
@@ -383,6 +412,8 @@ def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | Non
         iterations=network.community_iterations,
         seed=network.community_seed,
     )
+    _LAST_PARTITION[0] = (key, labels.copy())
+    return labels
 
 
 def network_block(
