@@ -13,7 +13,9 @@ Stages, each in a FRESH subprocess (so ``ru_maxrss`` is that stage's own peak re
 * ``dask_features`` / ``dask_train`` / ``dask_score``: the same with ``execution.engine: dask``
                on a LocalCluster of ``--workers`` worker processes (``--dask``).
 
-Peak memory of a stage is its process's ``ru_maxrss`` (load included where the stage loads the
+Each stage also records its process's CPU time (``cpu_seconds``, user + system: what a busy
+shared machine inflates far less than wall time). Peak memory of a stage is its process's
+``ru_maxrss`` (load included where the stage loads the
 data); for the Dask stages the largest worker's peak is reported beside the driver's.
 
 Populations, feature matrices and models are cached under ``benchmarks/.scale-cache/<people>/``
@@ -367,6 +369,8 @@ def run_stage(args) -> None:
     work.mkdir(parents=True, exist_ok=True)
     info = STAGES[args.run_stage](work, args.people, args)
     info.setdefault("peak_mb", peak_mb())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    info["cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole stage process
     print("RESULT " + json.dumps(info), flush=True)
 
 
@@ -413,8 +417,8 @@ def drive(args) -> None:
                 }
             _save(results)
             print(
-                f"{people:>9,} {stage}: {info['seconds']:8.1f} s, peak {info['peak_mb']:8.0f} MB"
-                f" (load avg {info['load_average']:.1f})",
+                f"{people:>9,} {stage}: {info['seconds']:8.1f} s, {info['cpu_seconds']:8.1f} s "
+                f"CPU, peak {info['peak_mb']:8.0f} MB (load avg {info['load_average']:.1f})",
                 flush=True,
             )
     report(results)
