@@ -202,3 +202,39 @@ def test_cli_bad_database_input_is_exit_2_one_line(tiny_db):
     assert password not in run.err
     run = run_cli("validate", url, "--table", "people")
     assert run.code == 2 and "--table must be NAME=TABLE_OR_QUERY" in run.err
+
+
+def test_the_password_can_come_from_the_environment_instead(tiny_db, monkeypatch):
+    url, _, password = tiny_db
+    without = url.replace(f":{password}@", "@")
+    monkeypatch.setenv("PGPASSWORD", password)  # libpq's own: no password in any config
+    assert load_sql_dataset(without, extraction_date=EXTRACTION).n_people == 4
+
+
+def test_cli_validate_reads_the_configs_database_when_given_no_data(tiny_db, tmp_path):
+    import yaml
+    from config_helpers import tiny_raw_config
+
+    url, _, password = tiny_db
+    data = {"url": url, "tables": {"links": "public.links"}, "extraction_date": EXTRACTION}
+    config = tmp_path / "warehouse.yaml"
+    config.write_text(yaml.safe_dump(tiny_raw_config(data=data)), encoding="utf-8")
+    run = run_cli("validate", "--config", config)
+    assert run.out.startswith(f"{mask_url(url)}: valid\n")
+    assert password not in run.out + run.err
+    run = run_cli("validate")
+    assert run.code == 2 and "give the data to check" in run.err
+    run = run_cli("validate", "--config", config, "--table", "links=public.links")
+    assert run.code == 2 and "--table goes with a database URL given here" in run.err
+
+
+def test_other_databases_read_rows_into_the_same_text(tmp_path):
+    """SQLite (no COPY: rows fetched and turned into text) gives the files' dataset too."""
+    directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
+    url = f"sqlite:///{tmp_path / 'vru.db'}"
+    load_tables(url, tiny_frames(), dates=DATE_COLUMNS)
+    from_sql = load_sql_dataset(url, extraction_date=EXTRACTION)
+    from_files = load_dataset(directory)
+    for name in ("people", "events", "links"):
+        pd.testing.assert_frame_equal(getattr(from_sql, name), getattr(from_files, name))
+    assert from_sql.fingerprint() == from_files.fingerprint()

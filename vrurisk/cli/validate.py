@@ -8,10 +8,15 @@ import typer
 
 from vrurisk.cli._app import DATA_HELP, TABLE_HELP, app, echo_err, parse_tables
 
+NO_DATA = "give the data to check (a directory or a database URL), or --config to check its data"
+TABLE_WITHOUT_DATA = "--table goes with a database URL given here; the config's data has its own"
+
 
 @app.command()
 def validate(
-    data: str = typer.Argument(..., help=DATA_HELP),
+    data: str = typer.Argument(
+        None, help=DATA_HELP + " Default with --config: the config's data (path or url, tables)."
+    ),
     extraction_date: str = typer.Option(
         None,
         help="Date the extract was taken, YYYY-MM-DD (default: dataset.json, else the last "
@@ -34,10 +39,15 @@ def validate(
     """Check a data directory (or database) against the data contract and print a summary.
 
     Example: vrurisk validate data/extract-2026-10 --config configs/my-vru.yaml
+
+    Example: vrurisk validate --config configs/my-vru.yaml (the data the config names)
     """
+    from vrurisk._errors import ConfigError
     from vrurisk.data import data_source
     from vrurisk.data._summary import describe_dataset
 
+    if data is None and config is None:
+        raise ConfigError(NO_DATA)
     experiment = None
     if model is not None and config is None:
         raise typer.BadParameter("--model needs --config (its tracking URI)", param_hint="--model")
@@ -47,7 +57,12 @@ def validate(
         experiment = load_config(config)
         extraction_date = extraction_date or experiment.data.extraction_date
     vocabulary = experiment.vocabulary if experiment is not None else None
-    source = data_source(data, tables=parse_tables(table))
+    if data is None:
+        if table:
+            raise ConfigError(TABLE_WITHOUT_DATA)
+        source = experiment.data
+    else:
+        source = data_source(data, tables=parse_tables(table))
     dataset = source.load(extraction_date=extraction_date, vocabulary=vocabulary)
     typer.echo(f"{source.source}: valid")
     typer.echo(describe_dataset(dataset))

@@ -474,12 +474,7 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         if fmt == "parquet":
             return pd.read_parquet(path)
         _check_csv_header(path)
-        # Identifiers stay strings: never let "007" become 7. A byte-order mark is accepted.
-        options = dict(dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-        try:  # Arrow's multithreaded parser: several times faster on large files
-            return pd.read_csv(path, engine="pyarrow", **options)
-        except Exception:  # noqa: BLE001 - re-read with pandas' parser for its precise errors
-            return pd.read_csv(path, **options)
+        return read_csv_text(path)
     except DataValidationError:
         raise
     except pd.errors.EmptyDataError as exc:
@@ -495,6 +490,19 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises its own error types for corrupt files
         reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         raise DataValidationError(UNREADABLE.format(file=path, fmt=fmt, reason=reason)) from exc
+
+
+def read_csv_text(source) -> pd.DataFrame:
+    """Every column of a CSV as text, only empty fields missing (``source``: a path or a
+    binary buffer). Identifiers stay strings: ``007`` never becomes 7; a byte-order mark is
+    accepted. Files and PostgreSQL's ``COPY ... TO STDOUT`` go through this one reader."""
+    options = dict(dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    try:  # Arrow's multithreaded parser: several times faster on large files
+        return pd.read_csv(source, engine="pyarrow", **options)
+    except Exception:  # noqa: BLE001 - re-read with pandas' parser for its precise errors
+        if hasattr(source, "seek"):
+            source.seek(0)
+        return pd.read_csv(source, **options)
 
 
 def _check_csv_header(path: Path) -> None:

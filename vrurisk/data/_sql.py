@@ -2,11 +2,13 @@
 
 Any database SQLAlchemy can reach works (PostgreSQL with the ``sql`` extra's driver, SQLite out
 of the box). Each contract table is read from a table of the same name, or from the table or
-``SELECT`` query named for it in ``tables``. Every value is turned into text exactly as the CSV
-reader sees it (``NULL`` as empty, dates as ``YYYY-MM-DD``), so rows from a database are
-validated by the very same checks as rows from files and give the same dataset, features and
-scores; only the name in an error differs (``URL table events`` for ``events.csv``). Row
-numbers in errors count the rows of the table or query in the order the database returned them.
+``SELECT`` query named for it in ``tables``. PostgreSQL (psycopg) streams each as CSV
+(``COPY (...) TO STDOUT``, ISO dates) into the very CSV reader that reads files; other databases'
+rows are turned into the same text (``NULL`` as empty, dates as ``YYYY-MM-DD``). So rows from a
+database are validated by the same checks as rows from files and give the same dataset,
+features and scores; only the name in an error differs (``URL table events`` for
+``events.csv``). Row numbers in errors count the rows of the table or query in the order the
+database returned them.
 
 All tables are read in one transaction (``REPEATABLE READ`` on PostgreSQL), so people and
 events come from the same moment of a warehouse that is being loaded.
@@ -17,6 +19,8 @@ from the driver has the password cut out before it is raised.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import TYPE_CHECKING
 
@@ -208,7 +212,9 @@ def read_sql_tables(
         with connection:
             if engine.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            driver_error = getattr(engine.dialect.dbapi, "Error", SQLAlchemyError)
             with connection.begin():
+                read = _reader(connection)
                 inspector = sa.inspect(connection)
                 for name in SQL_TABLES:
                     value = tables.get(name, name)
@@ -218,14 +224,52 @@ def read_sql_tables(
                         continue
                     names[name] = f"{shown} {what}"
                     try:
-                        frames[name] = _as_text(pd.read_sql_query(statement, connection))
-                    except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+                        frames[name] = read(statement, names[name])
+                    except (SQLAlchemyError, pd.errors.DatabaseError, driver_error) as exc:
                         raise DataValidationError(
                             QUERY_FAILED.format(url=shown, what=what, reason=_reason(exc, password))
                         ) from exc
     finally:
         engine.dispose()
     return frames, names, shown
+
+
+def _reader(connection):
+    """How to read one statement: PostgreSQL's ``COPY ... TO STDOUT`` as CSV through the
+    files' CSV reader when the driver is psycopg (about 4x faster than fetching rows), else
+    rows through pandas turned into the same text (:func:`_as_text`)."""
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return lambda statement, _name: _as_text(pd.read_sql_query(statement, connection))
+    import sqlalchemy as sa
+
+    # ISO dates whatever the server's default DateStyle; UTF-8 whatever its encoding
+    connection.execute(sa.text("SET LOCAL DateStyle TO 'ISO, YMD'"))
+    connection.execute(sa.text("SET LOCAL client_encoding TO 'UTF8'"))
+
+    def copy(statement, name: str) -> pd.DataFrame:
+        from vrurisk.data._dataset import read_csv_text
+        from vrurisk.data._validate import DUPLICATE_COLUMNS, fail
+
+        if isinstance(statement, sa.TextClause):
+            sql = statement.text
+        else:
+            sql = str(statement.compile(dialect=dialect))
+        buffer = io.BytesIO()
+        raw = connection.connection.dbapi_connection
+        command = f"COPY ({sql.strip().rstrip(';')}) TO STDOUT WITH (FORMAT csv, HEADER)"
+        with raw.cursor() as cursor, cursor.copy(command) as rows:
+            for chunk in rows:
+                buffer.write(chunk)
+        first = buffer.getvalue().split(b"\n", 1)[0].decode("utf-8")
+        header = next(csv.reader([first]), [])
+        duplicated = sorted({c for c in header if header.count(c) > 1})
+        if duplicated:  # pandas would rename them quietly (a, a.1)
+            fail(DUPLICATE_COLUMNS, file=name, columns=duplicated)
+        buffer.seek(0)
+        return read_csv_text(buffer)
+
+    return copy
 
 
 def _statement(name, value, tables, inspector, shown):
@@ -257,9 +301,13 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
             text = values.dt.strftime("%Y-%m-%d %H:%M:%S").str.removesuffix(" 00:00:00")
         elif pd.api.types.is_float_dtype(values) and _whole(values):
             text = values.astype("Int64").astype("string")
+        elif values.dtype == object:  # dates, decimals, bytes, text: str() once per value
+            codes, uniques = pd.factorize(values)
+            texts = np.array([*(_text(u) for u in uniques), np.nan], dtype=object)
+            out[position] = pd.Series(texts[codes], index=frame.index, dtype=object)
+            continue
         else:
-            text = values.map(_text, na_action="ignore") if values.dtype == object else values
-            text = text.astype("string")
+            text = values.astype("string")
         out[position] = pd.Series(
             np.where(missing, np.nan, text.astype(object)), index=frame.index, dtype=object
         )
