@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -194,3 +195,68 @@ def test_monitor_report_renders_findings_charts_and_decisions(tmp_path):
     assert dom.count("data:image/png;base64,") == 4  # performance, drift, one per attribute
     assert "Override rate" in dom and "ranks 31 to 40" in dom
     assert "Thresholds used for these findings" in dom
+
+
+def early_panel(note_warning: str | None = None) -> dict:
+    """A 60-person list of 10 with statutory-service and turning-18 marks (no explanations)."""
+    n = 60
+    scores = pd.DataFrame(
+        {
+            "key": [f"e{i:03d}" for i in range(n)],
+            "probability": np.linspace(0.5, 0.01, n),
+            "rank": np.arange(1, n + 1),
+            "percentile": np.linspace(100, 0, n),
+            "open_to_statutory_service": [i % 3 == 0 and note_warning is None for i in range(n)],
+            "statutory_services": [
+                "child protection plan" if i % 3 == 0 and note_warning is None else ""
+                for i in range(n)
+            ],
+            "turns_18_soon": [i in (1, 4) for i in range(n)],
+        }
+    )
+    empty = pd.DataFrame(columns=["row", "rank", "feature", "reason", "direction", "strength"])
+    note = {
+        "event_types": ["child_protection_plan"],
+        "sources": [],
+        "open_days": 365,
+        "warning": note_warning,
+        "partial": None,
+    }
+    return panel_summary(
+        scores,
+        empty,
+        pd.DataFrame(index=scores["key"]),
+        global_importance=pd.Series(dtype=float),
+        as_of="2025-06-30",
+        cohort_size=n,
+        k=10,
+        early=note,
+    )
+
+
+def test_panel_early_identification_section_renders_the_view(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
+    summary = early_panel()
+    (tmp_path / "panel.html").write_text(render_panel(summary), encoding="utf-8")
+    run, _ = open_page(tmp_path / "panel.html", tmp_path)
+    dom = html.unescape(run.stdout)
+    section = dom[dom.index('id="early-identification"') :]
+    assert "4 of the 10 people on the list are open to one" in section
+    view = section[section.index('id="unknown-list"') :]
+    # the view skips the open (ranks 1, 4, 7, 10, ...) and reaches below the list
+    ranks = [int(r) for r in re.findall(r'<td class="num">(\d+)</td><td class="key text">', view)]
+    assert ranks[:6] == [2, 3, 5, 6, 8, 9] and len(ranks) == 10 and max(ranks) > 10
+    assert "no (below the list)" in view
+    assert "Ranks: 2 (e001), 5 (e004)." in section
+
+
+def test_panel_says_out_loud_when_no_service_record_occurs(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
+    warning = "statutory services: none of the configured event types (x) occurs in the data"
+    (tmp_path / "panel.html").write_text(render_panel(early_panel(warning)), encoding="utf-8")
+    run, _ = open_page(tmp_path / "panel.html", tmp_path)
+    dom = html.unescape(run.stdout)
+    assert "Nobody could be marked." in dom and warning in dom
+    assert "0 of the 10 people on the list are open to one" in dom

@@ -51,6 +51,9 @@ def test_scores_are_ranked_with_percentiles_and_three_reasons_for_the_explained(
         "reason_1",
         "reason_2",
         "reason_3",
+        "open_to_statutory_service",
+        "statutory_services",
+        "turns_18_soon",
     ]
     n = len(scores)
     assert list(scores["rank"]) == list(range(1, n + 1))

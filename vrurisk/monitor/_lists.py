@@ -4,7 +4,7 @@ A list is read from its bundle: ``manifest.json`` (date, panel size, model), ``s
 (key, probability, rank), ``monitoring.json`` (the cohort's feature distribution against the
 training data, and the model's cross-validation figures), ``fairness.json`` (selection rates by
 group with intervals, from the audit made with the list) and the panel's decisions when they
-were recorded (:func:`vrurisk.decisions.read_decisions`).
+were recorded (:func:`vrurisk.scoring.read_decisions`).
 
 Outcomes are measured from the data exactly as training labels are
 (:func:`vrurisk.features.build_labels`): an outcome event in (T, T + horizon], known only once
@@ -118,8 +118,8 @@ def _json_or_none(path: Path) -> dict | None:
 def _decisions(path: Path) -> pd.DataFrame | None:
     """The panel's decisions recorded with the bundle (None if none, or no decisions module)."""
     try:
-        from vrurisk.decisions import read_decisions
-    except ImportError:  # a vrurisk without panel decisions
+        from vrurisk.scoring import read_decisions
+    except ImportError:  # a vrurisk without recorded panel decisions
         return None
     return read_decisions(path)
 

@@ -112,7 +112,7 @@ def _drift_chart(summary: dict) -> str | None:
     for j, e in enumerate(lists):
         for fam in e["drift"]["families"]:
             grid[labels.index(fam["label"]), j] = fam["psi"]
-    figure = new_figure(min(2.5 + 0.75 * len(lists), 11.0), 0.9 + 0.36 * len(labels))
+    figure = new_figure(min(max(7.5, 3.5 + 0.75 * len(lists)), 11.0), 1.2 + 0.36 * len(labels))
     ax = figure.add_subplot()
     shade = np.where(grid >= 0.25, 2, np.where(grid >= 0.1, 1, 0))
     from matplotlib.colors import ListedColormap
@@ -129,7 +129,7 @@ def _drift_chart(summary: dict) -> str | None:
     ax.set_yticklabels([label.split(" (")[0] for label in labels], fontsize=8)
     ax.set_xticks(range(len(lists)))
     ax.set_xticklabels([e["as_of"] for e in lists], rotation=45, ha="right", fontsize=8)
-    ax.set_title("Largest PSI per feature family (! moderate >= 0.1, !! major >= 0.25)", fontsize=9)
+    ax.set_title("Largest PSI per family: ! moderate (>= 0.1), !! major (>= 0.25)", fontsize=9)
     return figure_to_data_uri(figure)
 
 

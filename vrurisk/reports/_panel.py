@@ -18,6 +18,7 @@ import pandas as pd
 from vrurisk.evaluation import EXPLANATION_METHODS as METHODS
 from vrurisk.evaluation import family_contributions, main_families
 from vrurisk.features import FAMILIES, family_map
+from vrurisk.reports._early import early_section
 from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
 
 #: Contributions shown in each person's chart.
@@ -91,6 +92,7 @@ def panel_summary(
     outcome_as_of: str | None = None,
     changes: Mapping | None = None,
     out_of_range: Mapping[str, list] | None = None,
+    early: Mapping | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -145,6 +147,9 @@ def panel_summary(
         :func:`~vrurisk.scoring._history.list_changes`).
     out_of_range : mapping, optional
         Key -> features whose value lies outside the training range; their reasons are marked.
+    early : mapping, optional
+        What the scores' statutory-service marks rest on (from
+        :func:`vrurisk.scoring.early_identification`): the early-identification section.
 
     Returns
     -------
@@ -248,6 +253,7 @@ def panel_summary(
         "bar_scale_text": _scale_words(family_scale, units),
         "similar_note": _similar_note(reference, outcome_as_of),
         "challenge": CHALLENGE,
+        "early": early_section(scores, k, early),
         "changes": None
         if changes is None
         else {

@@ -10,6 +10,7 @@ from vrurisk._lazy import lazy_exports
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.scoring._bundle import MONITORING_JSON, write_score_bundle
     from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
+    from vrurisk.scoring._early import StatutoryServicesConfig, early_identification
     from vrurisk.scoring._history import config_bundles, list_changes
     from vrurisk.scoring._run import run_scoring
     from vrurisk.scoring._score import (
@@ -25,8 +26,10 @@ __all__ = [
     "MONITORING_JSON",
     "ScoredCohort",
     "ScoringConfig",
+    "StatutoryServicesConfig",
     "config_bundles",
     "default_as_of",
+    "early_identification",
     "list_changes",
     "parse_as_of",
     "refuse_unseen_event_types",
@@ -40,6 +43,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "_bundle": ("MONITORING_JSON", "write_score_bundle"),
         "_config": ("DEFAULT_EXPLAIN_TOP", "ScoringConfig"),
+        "_early": ("StatutoryServicesConfig", "early_identification"),
         "_history": ("config_bundles", "list_changes"),
         "_run": ("run_scoring",),
         "_score": (

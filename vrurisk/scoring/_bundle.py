@@ -106,6 +106,7 @@ def write_score_bundle(
             if scored.outcome_as_of is None
             else str(scored.outcome_as_of.date()),
             out_of_range=scored.out_of_range,
+            early=scored.early,
         )
     )
     card = render_model_card(

@@ -6,6 +6,7 @@ from pydantic import Field, field_validator
 
 from vrurisk._section import Section as _Section
 from vrurisk.evaluation import parse_k
+from vrurisk.scoring._early import StatutoryServicesConfig
 
 BAD_PANEL_SIZE = (
     "scoring.panel_size must be a positive integer or a percentage such as '1%', got {value!r}"
@@ -31,6 +32,9 @@ class ScoringConfig(_Section):
     #: Groups (communities, street groups, co-offending clusters) smaller than this are not
     #: shown in ``groups.parquet`` or the panel pack.
     group_min_size: int = Field(5, ge=2)
+    #: Which records mean a person is already open to a statutory service (the panel pack's
+    #: early-identification section and the scores' ``open_to_statutory_service`` column).
+    statutory_services: StatutoryServicesConfig = StatutoryServicesConfig()
 
     @field_validator("panel_size")
     @classmethod

@@ -30,6 +30,7 @@ from vrurisk.evaluation import (
 )
 from vrurisk.models import out_of_training_range
 from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP
+from vrurisk.scoring._early import early_identification
 
 if TYPE_CHECKING:
     from vrurisk.config import ExperimentConfig
@@ -72,8 +73,10 @@ class ScoredCohort:
     scores : pandas.DataFrame
         One row per person, best rank first: ``key`` (pseudonym), ``probability``
         (calibrated), ``rank`` (1 is highest risk), ``percentile`` (share of the cohort scored
-        lower, 0-100), ``reason_1`` .. ``reason_3`` (empty beyond the explained people), and
-        ``person_id`` only when raw identifiers were asked for.
+        lower, 0-100), ``reason_1`` .. ``reason_3`` (empty beyond the explained people),
+        ``open_to_statutory_service``, ``statutory_services`` and ``turns_18_soon`` (see
+        :mod:`vrurisk.scoring._early`), and ``person_id`` only when raw identifiers were asked
+        for.
     explanations : Explanations
         Contributions for the top ``n_explained`` people, indexed by key, and global importance.
     reasons : pandas.DataFrame
@@ -137,6 +140,8 @@ class ScoredCohort:
     warnings: list = field(default_factory=list)
     out_of_range: dict = field(default_factory=dict)
     feature_shares: dict | None = None
+    #: What the statutory-services marks rest on (:func:`~vrurisk.scoring.early_identification`).
+    early: dict = field(default_factory=dict)
 
     @property
     def n_explained(self) -> int:
@@ -269,6 +274,11 @@ def score_cohort(
     scores = scores.join(wide, on="key")
     for column in wide.columns:
         scores[column] = scores[column].fillna("")
+    marks, early = early_identification(
+        dataset, rows["person_idx"].to_numpy(), as_of, config.scoring.statutory_services
+    )
+    scores = scores.join(marks.set_axis(pd.Index(key, name="key")), on="key")
+    warnings = [*warnings, *(w for w in (early["warning"], early["partial"]) if w)]
     timings["explain"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -306,6 +316,7 @@ def score_cohort(
         warnings=warnings,
         out_of_range={str(key[row]): names for row, names in outside_rows.items()},
         feature_shares=shares,
+        early=early,
     )
 
 
