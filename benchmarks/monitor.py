@@ -32,26 +32,19 @@ LIST_DATES = [str(d.date()) for d in pd.date_range("2024-04-30", periods=12, fre
 
 
 def config_for(data: Path, store: Path) -> dict:
-    return {
-        "config_version": 1,
-        "name": "bench-monitor",
-        "seed": 0,
-        "data": {"path": str(data)},
-        "temporal": {"as_of_dates": ["2022-06-30", "2023-12-31"], "test_dates": 1},
-        "models": {
-            "lightgbm": {"n_estimators": [100], "num_leaves": [15], "min_child_samples": [50]},
-            "n_jobs": 2,
-        },
-        "evaluation": {"k": [100], "bootstrap": 50},
-        "fairness": {"sensitive_attributes": ["sex", "ethnicity"]},
-        "scoring": {"explain_top": 100},
-        "tracking": {
-            "uri": f"sqlite:///{store}",
-            "experiment": "bench-monitor",
-            "registered_model": "bench-monitor",
-            "alias": "champion",
-        },
-    }
+    """``benchmarks/score.py``'s config, with its own name, dates and explained people."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from score import config_for as score_config
+
+    config = score_config(data, store)
+    config.update(
+        name="bench-monitor",
+        temporal={"as_of_dates": ["2022-06-30", "2023-12-31"], "test_dates": 1},
+        scoring={"explain_top": 100},
+    )
+    config["models"]["lightgbm"]["n_estimators"] = [100]
+    config["tracking"].update(experiment="bench-monitor", registered_model="bench-monitor")
+    return config
 
 
 def main() -> None:
@@ -111,28 +104,24 @@ def main() -> None:
 
     load_before = os.getloadavg()[0]
     t = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "vrurisk.cli",
-            "monitor",
-            str(path),
-            "--lists",
-            str(lists),
-            "--out",
-            str(work / "monitor"),
-            "--force",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "vrurisk.cli",
+        "monitor",
+        str(path),
+        "--lists",
+        str(lists),
+        "--out",
+        str(work / "monitor"),
+        "--force",
+        "--json",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(exc.stderr) from None
     wall = time.perf_counter() - t
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        raise SystemExit(done.returncode)
     summary = json.loads(done.stdout)
     sizes = [e["n"] for e in summary["lists"]]
     print(

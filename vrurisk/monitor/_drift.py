@@ -14,7 +14,8 @@ from vrurisk.features import FAMILIES, population_stability_index
 #: PSI at or above which a feature has shifted (moderate) and shifted markedly (major).
 PSI_MODERATE = 0.1
 PSI_MAJOR = 0.25
-#: Share of the cohort outside a feature's training range worth a finding.
+#: Share of the cohort whose value is marked as outside the training range (beyond it by more
+#: than the scoring's tolerance, see ``vrurisk.models.out_of_training_range``) worth a finding.
 OUT_OF_RANGE_SHARE = 0.01
 #: A feature above its lowest bin for at least this many people expected (at the training
 #: share) but for nobody on the list has *vanished*: a rare record an agency may have stopped
@@ -66,6 +67,7 @@ def list_drift(monitoring: dict | None) -> dict:
     for name, shares in current.items():
         psi = population_stability_index(training[name]["shares"], shares["shares"])
         outside = int(shares["n_below"] + shares["n_above"])
+        marked = int(shares.get("n_marked", outside))  # older bundles: no tolerance recorded
         rows.append(
             {
                 "feature": name,
@@ -74,6 +76,8 @@ def list_drift(monitoring: dict | None) -> dict:
                 "level": psi_level(psi),
                 "n_outside": outside,
                 "share_outside": outside / max(shares["n"], 1),
+                "n_marked": marked,
+                "share_marked": marked / max(shares["n"], 1),
                 "training_range": [training[name]["low"], training[name]["high"]],
             }
         )
@@ -112,7 +116,18 @@ def list_drift(monitoring: dict | None) -> dict:
         "families": by_family,
         "vanished": sorted(vanished, key=lambda r: -r["expected"]),
         "out_of_range": [
-            {k: r[k] for k in ("feature", "family", "n_outside", "share_outside", "training_range")}
+            {
+                k: r[k]
+                for k in (
+                    "feature",
+                    "family",
+                    "n_outside",
+                    "share_outside",
+                    "n_marked",
+                    "share_marked",
+                    "training_range",
+                )
+            }
             for r in outside
         ],
     }

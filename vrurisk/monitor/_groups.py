@@ -66,14 +66,14 @@ def error_rate_trend(
     """
     attributes = [a for a in fairness.sensitive_attributes if a in people.columns]
     frame = scores[["key", "probability", "rank"]].copy()
-    frame["outcome"] = outcomes.reindex(frame["key"]).to_numpy(dtype=float)
+    frame["outcome"] = outcomes.reindex(frame["key"].to_numpy(dtype=object)).to_numpy(dtype=float)
     frame = frame[~np.isnan(frame["outcome"].to_numpy())]
     if not attributes or frame.empty or frame["outcome"].nunique() < 2:
         return {"rates": [], "flags": [], "note": "nothing to audit on this list"}
     frame["on_list"] = frame["rank"].to_numpy() <= k
     frame["outcome"] = frame["outcome"].astype(int)
     for attribute in attributes:
-        frame[attribute] = people[attribute].reindex(frame["key"]).to_numpy()
+        frame[attribute] = people[attribute].reindex(frame["key"].to_numpy(dtype=object)).to_numpy()
     config = fairness.model_copy(update={"top_k": (), "thresholds": (), "intersections": False})
     audit = audit_scores(
         frame.reset_index(drop=True),

@@ -85,9 +85,10 @@ def list_performance(scores: pd.DataFrame, k: int, outcomes: pd.Series | None) -
     }
     if outcomes is None:
         return out
-    found = ordered["key"].isin(outcomes.index).to_numpy()
+    position = outcomes.index.get_indexer(ordered["key"].to_numpy(dtype=object))
+    found = position >= 0
     outcome = np.full(len(ordered), np.nan)
-    outcome[found] = outcomes.reindex(ordered["key"][found]).to_numpy(dtype=float)
+    outcome[found] = outcomes.to_numpy(dtype=float)[position[found]]
     listed = ordered["rank"].to_numpy() <= k
     known = ~np.isnan(outcome)
     out["n_not_in_data"] = int((~found).sum())

@@ -44,8 +44,10 @@ THRESHOLDS = {
     f"{PSI_MAJOR} or more a major shift; a family's PSI is its largest feature's",
     "vanished records": f"a feature non-zero in training for enough people that "
     f"{VANISHED_EXPECTED} or more were expected on the list, but zero for everyone on it",
-    "out of training range": f"{OUT_OF_RANGE_SHARE:.0%} or more of a list's cohort outside the "
-    "range a feature had in training",
+    "out of training range": f"{OUT_OF_RANGE_SHARE:.0%} or more of a list's cohort marked as "
+    "outside the range a feature had in training, by the panel pack's rule (beyond the range "
+    "by more than a share of the training spread: 1.0 for counts and sizes that grow with the "
+    "data, 0.1 for the rest)",
     "calibration": "a band's observed outcome rate has a 95% interval that excludes its mean "
     f"predicted probability and observed / predicted is outside {CALIBRATION_BAND[0]:g} to "
     f"{CALIBRATION_BAND[1]:g}",
@@ -152,48 +154,7 @@ def findings(summary: dict) -> list[dict]:
                 "calibration and precision on the list cannot be checked until then.",
             )
         )
-    for e in closed:
-        top = e["bands"][0]
-        if top["drifted"]:
-            out.append(
-                _f(
-                    "act",
-                    f"Calibration has drifted on the list of {e['as_of']}: observed "
-                    f"{_pct(top['rate'])} vs predicted {_pct(top['predicted'])} in the top band "
-                    f"(the {top['n']:,} listed); retraining recommended.",
-                )
-            )
-        lower = [b["band"] for b in e["bands"][1:] if b["drifted"]]
-        if lower:
-            out.append(
-                _f(
-                    "watch",
-                    f"Calibration has drifted below the list on {e['as_of']} ({', '.join(lower)}):"
-                    " predicted and observed rates disagree there.",
-                )
-            )
-        cv = e["cross_validation"].get("precision_at_k")
-        p = e["precision_at_k"]
-        if cv and not math.isnan(p["high"]) and p["high"] < cv["value"]:
-            out.append(
-                _f(
-                    "act",
-                    f"Precision on the list of {e['as_of']} was {_pct(p['rate'])} (95% interval "
-                    f"{_pct(p['low'])} to {_pct(p['high'])}), below the {_pct(cv['value'])} of "
-                    "cross-validation: fewer of the listed people had the outcome than training "
-                    "promised; retraining recommended.",
-                )
-            )
-        for flag in (e["error_rates"] or {}).get("flags", []):
-            out.append(
-                _f(
-                    "act",
-                    f"Disparity on the list of {e['as_of']}: {flag['metric'].replace('_', ' ')} "
-                    f"of {flag['attribute']} {flag['group']} is {flag['ratio']:.2f} times that of "
-                    f"{flag['reference']} (interval {flag['ci_low']:.2f} to "
-                    f"{flag['ci_high']:.2f}).",
-                )
-            )
+    out += _closed_list_findings(closed)
     out += _drift_findings(lists)
     out += _decision_findings(summary)
     churn = [e["churn"]["share_new"] for e in lists if e["churn"]]
@@ -217,6 +178,84 @@ def findings(summary: dict) -> list[dict]:
         )
     order = {"act": 0, "watch": 1, "ok": 2}
     return sorted(out, key=lambda f: order[f["level"]])
+
+
+def _closed_list_findings(closed: list[dict]) -> list[dict]:
+    """Calibration, precision and disparities on the closed lists: one finding each, with the
+    latest list's figures and on how many of the closed lists it holds."""
+    out = []
+    n = len(closed)
+
+    def dates(items) -> str:
+        names = [e["as_of"] for e in items]
+        return (
+            ""
+            if len(names) < 2
+            else f" Seen on {len(names)} of the {n} closed lists ({', '.join(names)})."
+        )
+
+    top = [e for e in closed if e["bands"][0]["drifted"]]
+    if top:
+        e, band = top[-1], top[-1]["bands"][0]
+        out.append(
+            _f(
+                "act",
+                f"Calibration has drifted on the list of {e['as_of']}: observed "
+                f"{_pct(band['rate'])} vs predicted {_pct(band['predicted'])} in the top band "
+                f"(the {band['n']:,} listed); retraining recommended." + dates(top),
+            )
+        )
+    lower = [e for e in closed if any(b["drifted"] for b in e["bands"][1:])]
+    if lower:
+        e = lower[-1]
+        band = max(
+            (b for b in e["bands"][1:] if b["drifted"]),
+            key=lambda b: abs(math.log(max(b["rate"], 1e-6) / max(b["predicted"], 1e-6))),
+        )
+        out.append(
+            _f(
+                "watch",
+                f"Calibration has drifted below the list on {e['as_of']}: in {band['band']}, "
+                f"observed {_pct(band['rate'])} vs predicted {_pct(band['predicted'])}."
+                + dates(lower),
+            )
+        )
+    low = [
+        e
+        for e in closed
+        if e["cross_validation"].get("precision_at_k")
+        and not math.isnan(e["precision_at_k"]["high"])
+        and e["precision_at_k"]["high"] < e["cross_validation"]["precision_at_k"]["value"]
+    ]
+    if low:
+        e = low[-1]
+        p, cv = e["precision_at_k"], e["cross_validation"]["precision_at_k"]
+        out.append(
+            _f(
+                "act",
+                f"Precision on the list of {e['as_of']} was {_pct(p['rate'])} (95% interval "
+                f"{_pct(p['low'])} to {_pct(p['high'])}), below the {_pct(cv['value'])} of "
+                "cross-validation: fewer of the listed people had the outcome than training "
+                "promised; retraining recommended." + dates(low),
+            )
+        )
+    flagged: dict[tuple, list] = {}
+    for e in closed:
+        for flag in (e["error_rates"] or {}).get("flags", []):
+            what = (flag["metric"], flag["attribute"], flag["group"], flag["reference"])
+            flagged.setdefault(what, []).append((e, flag))
+    for (metric, attribute, group, reference), seen in flagged.items():
+        e, flag = seen[-1]
+        out.append(
+            _f(
+                "act",
+                f"Disparity: the {metric.replace('_', ' ')} of {attribute} {group} was flagged "
+                f"against {reference} on {len(seen)} of the {n} closed lists; on the latest "
+                f"({e['as_of']}) it is {flag['ratio']:.2f} times as high (interval "
+                f"{flag['ci_low']:.2f} to {flag['ci_high']:.2f}).",
+            )
+        )
+    return out
 
 
 def _drift_findings(lists: list[dict]) -> list[dict]:
@@ -266,18 +305,16 @@ def _drift_findings(lists: list[dict]) -> list[dict]:
             )
     for e in lists[-1:]:
         wide = [
-            r
-            for r in e["drift"].get("out_of_range", [])
-            if r["share_outside"] >= OUT_OF_RANGE_SHARE
+            r for r in e["drift"].get("out_of_range", []) if r["share_marked"] >= OUT_OF_RANGE_SHARE
         ]
         if wide:
-            names = ", ".join(f"{r['feature']} ({_pct(r['share_outside'])})" for r in wide[:5])
+            names = ", ".join(f"{r['feature']} ({_pct(r['share_marked'])})" for r in wide[:5])
             out.append(
                 _f(
                     "watch",
-                    f"On the list of {e['as_of']}, {len(wide)} feature(s) are outside their "
-                    f"training range for {OUT_OF_RANGE_SHARE:.0%} or more of the cohort: {names}; "
-                    "scores extrapolate there.",
+                    f"On the list of {e['as_of']}, {len(wide)} feature(s) are marked as outside "
+                    f"their training range for {OUT_OF_RANGE_SHARE:.0%} or more of the cohort: "
+                    f"{names}; scores extrapolate there.",
                 )
             )
     return out

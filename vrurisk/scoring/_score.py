@@ -251,6 +251,9 @@ def score_cohort(
             "list": feature_shares(reference, X),
             "families": family_map(model.manifest),
         }
+        marked = pd.Series([n for names in outside_rows.values() for n in names]).value_counts()
+        for name, entry in shares["list"].items():  # marked as the panel marks (a tolerance)
+            entry["n_marked"] = int(marked.get(name, 0))
     person_ids = rows["person_id"].astype(str).to_numpy()
     key_of = keys if keys is not None else (lambda ids: np.asarray(ids, dtype=object))
     key = np.asarray(key_of(person_ids), dtype=object)
