@@ -1,8 +1,9 @@
 """A real PostgreSQL server for tests, started from the machine's binaries and stopped after.
 
-``postgres_server`` (session-scoped, registered in ``conftest.py``) runs ``initdb`` and
-``pg_ctl start`` in a fresh temporary directory, listening on a random free port on 127.0.0.1
-only, with its unix socket inside that directory. TCP connections need the password
+``postgres_server`` (session-scoped, registered in ``conftest.py``) runs ``initdb`` in a fresh
+temporary directory and ``postgres`` as a child of the test process (it gets SIGINT if that
+process dies, so a killed test run leaves no server behind), listening on a random free port on
+127.0.0.1 only, with its unix socket inside that directory. TCP connections need the password
 (scram-sha-256), so tests exercise real password authentication and can check that the password
 never shows. PostgreSQL refuses to run as root: when the tests run as root, the server runs as
 the unprivileged ``postgres`` system user (Debian's package creates it). Without binaries, or as
@@ -12,11 +13,13 @@ root without that user, the tests that need it are skipped with the reason.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import glob
 import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -33,12 +36,12 @@ SERVER_USER = "postgres"
 
 
 def find_binaries() -> Path | None:
-    """The directory holding ``initdb`` and ``pg_ctl``: ``$PATH`` first, then Debian's layout."""
-    on_path = shutil.which("pg_ctl")
+    """The directory holding ``initdb`` and ``postgres``: ``$PATH`` first, then Debian's layout."""
+    on_path = shutil.which("postgres")
     if on_path and shutil.which("initdb"):
         return Path(on_path).parent
     found = sorted(glob.glob(DEBIAN_BINARIES), key=lambda p: int(Path(p).parent.name or 0))
-    found = [Path(p) for p in found if Path(p, "initdb").exists() and Path(p, "pg_ctl").exists()]
+    found = [Path(p) for p in found if Path(p, "initdb").exists() and Path(p, "postgres").exists()]
     return found[-1] if found else None
 
 
@@ -121,30 +124,66 @@ def start_postgres(binaries: Path) -> tuple[PostgresServer, callable]:
     (root / "pwfile").unlink()
     for _attempt in range(3):
         port = free_port()
-        options = (
-            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
-        start = subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", "server.log"]
-            + ["-w", "-t", "60", "start"],
-            **run,
-        )
-        if start.returncode == 0:
+        process, ready = _run_postgres(binaries, data, port, sockets, root, who, env)
+        if ready:
             break
     else:
         log = (root / "server.log").read_text(errors="replace")[-2000:]
         shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {start.stderr[-1000:]} {log}")
+        pytest.fail(f"PostgreSQL did not start: {log}")
     server = PostgresServer(port, password, root, time.perf_counter() - started)
 
     def stop() -> None:
-        subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], **run
-        )
+        process.send_signal(signal.SIGINT)  # fast shutdown
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         shutil.rmtree(root, ignore_errors=True)
 
     return server, stop
+
+
+def _run_postgres(binaries, data, port, sockets, root, who, env):
+    """``postgres`` as a child that gets SIGINT (fast shutdown) if the test process dies.
+
+    Started directly rather than through ``pg_ctl`` (which detaches it), so that a test run
+    killed from outside (a timeout, Ctrl-C twice) leaves no server behind. Returns the process
+    and whether it is ready to accept connections.
+    """
+    log = open(root / "server.log", "ab")  # noqa: SIM115 - the server writes to it until it stops
+    process = subprocess.Popen(
+        [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets)]
+        + ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
+        + ["-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=root,
+        preexec_fn=_die_with_parent,
+        **who,
+    )
+    log.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if b"ready to accept connections" in (root / "server.log").read_bytes():
+            return process, True
+        time.sleep(0.1)
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    return process, False
+
+
+def _die_with_parent() -> None:
+    """In the server's process before exec (after it became the server user): ask Linux to
+    send it SIGINT when the process that started it ends."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the test's own teardown still stops it
+        pass
 
 
 @contextlib.contextmanager
@@ -153,7 +192,7 @@ def running_postgres():
     binaries = find_binaries()
     if binaries is None:
         pytest.skip(
-            "no PostgreSQL server binaries (initdb, pg_ctl) on PATH or in "
+            "no PostgreSQL server binaries (initdb, postgres) on PATH or in "
             f"{DEBIAN_BINARIES}; install Debian's postgresql package (.ci/run does)"
         )
     server, stop = start_postgres(binaries)
