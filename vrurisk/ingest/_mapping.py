@@ -78,6 +78,12 @@ UNLINKED = (
     "{mapping}: sources[{i}] ({name}): {rows} not in the crosswalk for {agency} ({file} "
     "{lines}); link the agency's person table with vrurisk link first, or set unlinked: drop"
 )
+NOTHING_LEFT = "{mapping}: no {table} rows left to write: {why}"
+
+#: How exports spell an empty cell (compared without regard to case); read as empty, as
+#: pandas already reads these Excel cells, so an open custody period is not a bad date.
+NULL_SPELLINGS = frozenset(["null", "n/a", "na", "none", "nan", "nat", "#n/a", "<na>"])
+
 #: Link-table columns holding people, re-keyed through the crosswalk.
 PERSON_COLUMNS = {
     "custody": ("person_id",),
@@ -211,8 +217,15 @@ def _map_source(frame: pd.DataFrame, spec: SourceMapping, report: dict) -> pd.Da
     """Rename, parse dates, map values; drop rows that cannot be used and count why."""
     table = MAPPED_TABLES[spec.table]
     out = pd.DataFrame({field: frame[column] for field, column in spec.columns.items()})
+    read_as_empty = {}
     for field in out.columns:
-        out[field] = out[field].astype("string").str.strip().replace("", pd.NA)
+        text = out[field].astype("string").str.strip().replace("", pd.NA)
+        null = text.str.casefold().isin(NULL_SPELLINGS).fillna(False)
+        if null.any():
+            counts = text[null].value_counts().sort_index()
+            read_as_empty[field] = {str(k): int(v) for k, v in counts.items()}
+            text = text.mask(null)
+        out[field] = text
     for field, value in spec.constants.items():
         out[field] = pd.Series(value, index=out.index, dtype="string")
     if spec.table == "events" and "source" not in out.columns:
@@ -270,6 +283,7 @@ def _map_source(frame: pd.DataFrame, spec: SourceMapping, report: dict) -> pd.Da
             "rows_kept": len(out),
             "rows_dropped": dropped,
             "unmapped_values": unmapped,
+            "read_as_empty": read_as_empty,
         }
     )
     return out
@@ -363,6 +377,24 @@ def _drop_unknown_people(tables: dict, report: dict) -> None:
             tables[table] = frame[~unknown]
 
 
+def _check_rows_left(tables: dict, report: dict, mapping_path: Path) -> None:
+    """One line naming the sources (and why their rows went) for a table left without rows."""
+    for table in ("people", "events", "custody"):
+        if table not in tables or len(tables[table]):
+            continue
+        why = []
+        for s in report["sources"]:
+            if s["table"] == table:
+                dropped = ", ".join(f"{n:,} {reason}" for reason, n in s["rows_dropped"].items())
+                kept = f"dropped {dropped}" if dropped else f"kept {s['rows_kept']:,}"
+                why.append(f"{s['name']} ({s['file']}) read {s['rows_read']:,}, {kept}")
+        for reason, n in report["dropped_after_join"].get(table, {}).items():
+            why.append(f"then {n:,} dropped: {reason}")
+        raise ConfigError(
+            NOTHING_LEFT.format(mapping=mapping_path, table=table, why="; ".join(why))
+        )
+
+
 def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bool = False) -> dict:
     """Map the sources named in a mapping file onto the data contract and write it to ``out``.
 
@@ -435,6 +467,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
     report["duplicate_people_removed"] = int(duplicated.sum())
     tables["people"] = people[~duplicated]
     _drop_unknown_people(tables, report)
+    _check_rows_left(tables, report, mapping_path)
     dataset = Dataset.from_frames(
         tables["people"].reset_index(drop=True),
         tables["events"].reset_index(drop=True),
@@ -474,10 +507,11 @@ def describe_report(report: dict) -> str:
             f"{s['name']} ({s['file']} -> {s['table']}): read {s['rows_read']:,}, kept "
             f"{s['rows_kept']:,}; dropped: {dropped}"
         )
-        for field, values in s["unmapped_values"].items():
-            shown = ", ".join(f"{v!r} x{n:,}" for v, n in list(values.items())[:8])
-            more = f" and {len(values) - 8} more" if len(values) > 8 else ""
-            lines.append(f"  unmapped {field}: {shown}{more}")
+        for what, key in (("unmapped", "unmapped_values"), ("read as empty", "read_as_empty")):
+            for field, values in s.get(key, {}).items():
+                shown = ", ".join(f"{v!r} x{n:,}" for v, n in list(values.items())[:8])
+                more = f" and {len(values) - 8} more" if len(values) > 8 else ""
+                lines.append(f"  {what} {field}: {shown}{more}")
     for table, reasons in report["dropped_after_join"].items():
         for why, n in reasons.items():
             lines.append(f"{table}: dropped {n:,} rows: {why}")
