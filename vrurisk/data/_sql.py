@@ -140,9 +140,28 @@ def _parse(url):
     if isinstance(url, URL):
         return url
     try:
-        return make_url(str(url))
+        return make_url(_escape_at_signs(str(url)))
     except (ArgumentError, ValueError) as exc:
         raise ValueError(NOT_A_URL.format(url=_without(str(url), None))) from exc
+
+
+def _escape_at_signs(url: str) -> str:
+    """``user:P@ssw0rd@host`` as ``user:P%40ssw0rd@host``: an ``@`` typed into a password.
+
+    Unescaped, SQLAlchemy ends the password at its first ``@`` and takes the rest for the
+    host, so most of the password would show in every message as part of the host. The host
+    follows the last ``@`` of the part before any ``?``; only ``user:password@`` forms change.
+    """
+    scheme, sep, rest = url.partition("://")
+    authority, mark, query = rest.partition("?")
+    first = authority.find("@")
+    if not sep or authority.count("@") < 2 or ":" not in authority[:first]:
+        return url
+    if "/" in authority[:first]:  # a path (sqlite:////a@b/c@d.db), not user:password
+        return url
+    userinfo, _, host = authority.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return f"{scheme}://{user}:{password.replace('@', '%40')}@{host}{mark}{query}"
 
 
 def _without(text: str, password: str | None) -> str:
