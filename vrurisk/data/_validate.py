@@ -22,6 +22,10 @@ MISSING_COLUMNS = "{file}: missing required column(s) {missing}{hint}; found col
 EMPTY_TABLE = "{file}: the table has no rows"
 MISSING_VALUES = "{file}: column '{column}' has {n} empty value(s): {examples}"
 BAD_DATES = "{file}: column '{column}' has {n} value(s) that are not dates (YYYY-MM-DD): {examples}"
+PARTIAL_DATES = (
+    "{file}: column '{column}' has {n} value(s) that are a year or a month, not a day "
+    "(YYYY-MM-DD): {examples}; write the day meant (a year of birth: YYYY-07-01?)"
+)
 FUTURE_DATES = (
     "{file}: column '{column}' has {n} date(s) after the extraction date {extraction}: {examples}"
 )
@@ -143,6 +147,10 @@ def check_dates(values: pd.Series, column: str, file: str, extraction: pd.Timest
         bad = pd.Series(False, index=values.index)
     else:
         text = as_text(values, column, file)
+        # ISO 8601 also reads "2005" and "2005-07" (as the 1st): never guess the day
+        partial = text.str.fullmatch(r"\d{4}(-\d{1,2})?").fillna(False)
+        if partial.any():
+            fail_rows(PARTIAL_DATES, values, partial.to_numpy(), file=file, column=column)
         parsed = _parse_iso_dates(text)
         bad = (parsed.isna() & text.notna()).fillna(False)
     if bad.any():
