@@ -88,6 +88,47 @@ def test_a_custody_export_of_unknown_people_only_is_one_line_naming_it(tmp_path)
     code, out, err = run_cli("ingest", mapping, "--out", tmp_path / "data")
     assert code == 2
     assert err.strip() == (
-        f"error: {mapping}: no custody rows left to write: prison (custody.csv) read 1, kept 1; "
-        "then 1 dropped: person not in the people table"
+        f"error: {mapping}: no custody rows left to write: prison (custody.csv) read 1, "
+        "dropped 1 person not in the people table"
     )
+
+
+def test_a_source_losing_every_row_to_the_people_join_is_named(tmp_path):
+    # with a crosswalk, a police source that forgot `agency: police` keeps nominal ids, none of
+    # which is a linked person: the whole agency went, while its own line said "kept 2"
+    (tmp_path / "crosswalk.csv").write_text(
+        "agency,agency_id,person_id\npolice,N1,L1\npolice,N2,L2\nhealth,H7,L1\n"
+    )
+    (tmp_path / "people.csv").write_text("person_id,birth_date\nL1,2005-01-01\nL2,2006-01-01\n")
+    (tmp_path / "police.csv").write_text("nominal,date\nN1,01/03/2022\nN2,01/03/2022\n")
+    (tmp_path / "health.csv").write_text("patient,date\nH7,01/03/2022\n")
+    events = {"event_date": "date"}
+    constants = {"event_type": "violence"}
+    mapping = {
+        "mapping_version": 1,
+        "extraction_date": "2025-12-31",
+        "crosswalk": "crosswalk.csv",
+        "sources": [
+            {"name": "people", "file": "people.csv", "table": "people", "date_format": "ISO8601",
+             "columns": {"person_id": "person_id", "birth_date": "birth_date"}},
+            {"name": "police", "file": "police.csv", "table": "events", "constants": constants,
+             "columns": {"person_id": "nominal", **events}},
+            {"name": "health", "file": "health.csv", "table": "events", "agency": "health",
+             "constants": constants, "columns": {"person_id": "patient", **events}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "mapping.yaml"
+    path.write_text(yaml.safe_dump(mapping, sort_keys=False))
+    code, out, err = run_cli("ingest", path, "--out", tmp_path / "data")
+    assert code == 0, err
+    assert (
+        "police (police.csv -> events): read 2, kept 0; dropped: 2 person not in the people" in out
+    )
+    assert (
+        "warning: police (police.csv): none of its 2 rows kept (2 person not in the people "
+        "table); with a crosswalk, a source holding an agency's own ids needs agency: NAME"
+    ) in err
+    report = json.loads((tmp_path / "data" / "mapping_report.json").read_text())
+    police = next(s for s in report["sources"] if s["name"] == "police")
+    assert police["rows_kept"] == 0
+    assert police["rows_dropped"] == {"person not in the people table": 2}

@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -78,6 +79,7 @@ UNLINKED = (
     "{mapping}: sources[{i}] ({name}): {rows} not in the crosswalk for {agency} ({file} "
     "{lines}); link the agency's person table with vrurisk link first, or set unlinked: drop"
 )
+UNKNOWN_PERSON = "person not in the people table"
 NOTHING_LEFT = "{mapping}: no {table} rows left to write: {why}"
 
 #: How exports spell an empty cell (compared without regard to case); read as empty, as
@@ -373,8 +375,36 @@ def _drop_unknown_people(tables: dict, report: dict) -> None:
             unknown |= ~frame[column].isin(ids)
         n = int(unknown.sum())
         if n:
-            report["dropped_after_join"][table] = {"person not in the people table": n}
+            report["dropped_after_join"][table] = {UNKNOWN_PERSON: n}
             tables[table] = frame[~unknown]
+
+
+def _count_unknown_people(parts, sources, people_ids, crosswalk, report: dict) -> None:
+    """Per source, the rows the people join will drop; a warning for a source left empty."""
+    ids = pd.Index(people_ids.unique())
+    for table in ("events", "links", "custody"):
+        for frame, (_, entry) in zip(parts[table], sources[table], strict=True):
+            unknown = np.zeros(len(frame), dtype=bool)
+            for column in PERSON_COLUMNS[table]:
+                unknown |= ~frame[column].isin(ids).to_numpy()
+            if unknown.any():
+                entry["rows_dropped"][UNKNOWN_PERSON] = int(unknown.sum())
+                entry["rows_kept"] -= int(unknown.sum())
+    for spec, entry in (pair for pairs in sources.values() for pair in pairs):
+        if not entry["rows_read"] or entry["rows_kept"]:
+            continue
+        dropped = ", ".join(f"{n:,} {reason}" for reason, n in entry["rows_dropped"].items())
+        hint = ""
+        if (
+            crosswalk is not None
+            and spec.agency is None
+            and UNKNOWN_PERSON in entry["rows_dropped"]
+        ):
+            hint = "; with a crosswalk, a source holding an agency's own ids needs agency: NAME"
+        report["warnings"].append(
+            f"{spec.name} ({spec.file}): none of its {entry['rows_read']:,} rows kept "
+            f"({dropped}){hint}"
+        )
 
 
 def _check_rows_left(tables: dict, report: dict, mapping_path: Path) -> None:
@@ -388,8 +418,6 @@ def _check_rows_left(tables: dict, report: dict, mapping_path: Path) -> None:
                 dropped = ", ".join(f"{n:,} {reason}" for reason, n in s["rows_dropped"].items())
                 kept = f"dropped {dropped}" if dropped else f"kept {s['rows_kept']:,}"
                 why.append(f"{s['name']} ({s['file']}) read {s['rows_read']:,}, {kept}")
-        for reason, n in report["dropped_after_join"].get(table, {}).items():
-            why.append(f"then {n:,} dropped: {reason}")
         raise ConfigError(
             NOTHING_LEFT.format(mapping=mapping_path, table=table, why="; ".join(why))
         )
@@ -450,6 +478,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
             "unlinked": mapping.unlinked,
         }
     parts: dict[str, list] = {"people": [], "events": [], "links": [], "custody": []}
+    sources: dict[str, list] = {table: [] for table in parts}
     for i, spec in enumerate(mapping.sources):
         frame = _read_source(base, i, spec, mapping_path)
         _check_columns(frame, i, spec, mapping_path, base)
@@ -457,6 +486,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
         if spec.agency is not None:
             mapped = _attach(mapped, i, spec, crosswalk, mapping, mapping_path, report)
         parts[spec.table].append(mapped)
+        sources[spec.table].append((spec, report["sources"][-1]))
     if not parts["people"]:
         raise ConfigError(NO_PEOPLE.format(mapping=mapping_path))
     if not parts["events"]:
@@ -466,6 +496,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
     duplicated = people["person_id"].duplicated()
     report["duplicate_people_removed"] = int(duplicated.sum())
     tables["people"] = people[~duplicated]
+    _count_unknown_people(parts, sources, tables["people"]["person_id"], crosswalk, report)
     _drop_unknown_people(tables, report)
     _check_rows_left(tables, report, mapping_path)
     dataset = Dataset.from_frames(
