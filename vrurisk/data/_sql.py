@@ -276,7 +276,7 @@ def _reader(connection):
             sql = str(statement.compile(dialect=dialect))
         buffer = io.BytesIO()
         raw = connection.connection.dbapi_connection
-        command = f"COPY ({sql.strip().rstrip(';')}) TO STDOUT WITH (FORMAT csv, HEADER)"
+        command = f"COPY ({_copy_body(sql)}\n) TO STDOUT WITH (FORMAT csv, HEADER)"
         with raw.cursor() as cursor, cursor.copy(command) as rows:
             for chunk in rows:
                 buffer.write(chunk)
@@ -289,6 +289,18 @@ def _reader(connection):
         return read_csv_text(buffer)
 
     return copy
+
+
+def _copy_body(sql: str) -> str:
+    """A query fit to go inside ``COPY (...)``: its final ``;`` dropped, also before trailing
+    ``--`` comments (the closing bracket goes on a line of its own, after any comment).
+
+    Examples
+    --------
+    >>> _copy_body("select * from events; -- police only")
+    'select * from events -- police only'
+    """
+    return re.sub(r";((?:\s*--[^\n]*)*)\s*$", r"\1", sql.strip())
 
 
 def _statement(name, value, tables, inspector, shown):
