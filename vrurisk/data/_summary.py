@@ -78,6 +78,14 @@ def describe_dataset(dataset: Dataset) -> str:
     if dataset.lists is not None:
         rows, dates = len(dataset.lists), dataset.lists["list_date"].nunique()
         lines.append(f"  lists             {rows:,} rows on {dates:,} list dates")
+    if dataset.custody is not None:
+        custody = dataset.custody
+        inside = int(custody["end_date"].isna().sum()) if "end_date" in custody else len(custody)
+        lines.append(
+            f"  custody           {len(custody):,} periods for "
+            f"{custody['person_id'].nunique():,} people ({inside:,} still inside at "
+            f"{dataset.extraction_date.date()})"
+        )
     lines.append(f"  fingerprint       {s['fingerprint']}")
     return "\n".join(lines)
 
