@@ -37,6 +37,10 @@ HUGE_NUMBERS = (
 NEGATIVE_NUMBERS = "{file}: column '{column}' has {n} negative value(s): {examples}"
 DUPLICATE_IDS = "{file}: column '{column}' has {n} duplicated id(s): {examples}"
 UNKNOWN_PEOPLE = "{file}: column '{column}' has {n} id(s) that are not in people: {examples}"
+LEADING_ZEROS = (
+    "; {n} of them {verb} a person's id but for leading zeros ({example!r} for {person!r}): was "
+    "an id column stored as numbers on the way?"
+)
 DUPLICATE_COLUMNS = "{file}: column name(s) {columns} appear more than once"
 NOT_TEXT = "{file}: column '{column}' holds values that are not text ({reason})"
 ANCIENT_DATES = (
@@ -230,12 +234,27 @@ def _fail_ids(template: str, ids: pd.Series, mask: np.ndarray, file: str) -> Non
 
 
 def check_known_people(frame: pd.DataFrame, column: str, index: pd.Index, file: str) -> np.ndarray:
-    """Positions of ``frame[column]`` in the people index; error on ids not in people."""
+    """Positions of ``frame[column]`` in the people index; error on ids not in people (saying
+    so when some differ from a person's id only by leading zeros: ``123`` for ``00123``)."""
     positions = _positions(frame[column], index)
     unknown = positions < 0
     if unknown.any():
-        _fail_ids(UNKNOWN_PEOPLE, frame[column], unknown, file)
+        ids = frame[column]
+        _fail_ids(UNKNOWN_PEOPLE + _leading_zeros(ids[unknown].unique(), index), ids, unknown, file)
     return positions.astype(np.int32)
+
+
+def _leading_zeros(unknown, index: pd.Index) -> str:
+    """The hint for unknown ids equal to a person's id but for leading zeros, or ``""``."""
+    known = {}
+    for person in index.astype(str):
+        known.setdefault(person.lstrip("0"), person)
+    found = [(str(i), known[str(i).lstrip("0")]) for i in unknown if str(i).lstrip("0") in known]
+    if not found:
+        return ""
+    verb = "is" if len(found) == 1 else "are"
+    hint = LEADING_ZEROS.format(n=len(found), verb=verb, example=found[0][0], person=found[0][1])
+    return hint.replace("{", "{{").replace("}", "}}")  # the ids go through format() again
 
 
 def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
