@@ -219,7 +219,8 @@ def test_events_naming_unknown_people():
     frames["events"]["person_id"] = ["p1", "ghost", "p2", "ghost", "7"]
     assert error_of(frames) == (
         "events: column 'person_id' has 2 id(s) that are not in people: "
-        "row 2 ('ghost'), row 4 ('ghost'), row 5 ('7')"
+        "row 2 ('ghost'), row 4 ('ghost'), row 5 ('7'); 1 of them is a person's id but for "
+        "leading zeros ('7' for '007'): was an id column stored as numbers on the way?"
     )
 
 
