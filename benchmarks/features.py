@@ -43,8 +43,7 @@ from vrurisk.features._network import (
     violence_flags,
 )
 from vrurisk.features._place import place_block
-from vrurisk.features._stage1 import person_folds
-from vrurisk.features.blocks import stage1_block
+from vrurisk.features.blocks import STAGE1, AsOf, FeatureContext
 
 AS_OF = "2025-01-01"
 
@@ -84,26 +83,12 @@ def stage_table(ds, features: FeatureConfig, outcome: OutcomeConfig) -> list:
         ),
         table,
     )
-    ctx = {
-        "cohort": None,
-        "events": index,
-        "static": static,
-        "event_day": day_array(ds.events["event_date"]),
-        "event_person": ds.events["person_idx"].to_numpy(),
-        "outcome": None,
-        "folds": person_folds(ds.people["person_id"], features.stage1.n_folds, 0),
-        "priority": person_priority(ds),
-    }
-    from vrurisk.features._cohort import outcome_mask
-    from vrurisk.features._config import CohortConfig
+    from vrurisk.features import CohortConfig
 
-    ctx["cohort"] = CohortConfig()
-    ctx["outcome"] = outcome_mask(ds, outcome)
-    measure(
-        "stage1",
-        lambda: stage1_block(ds, ctx, day, rows, graph, outcome, features, 0),
-        table,
-    )
+    shared = FeatureContext(ds, [day], CohortConfig(), outcome, features, 0)
+    at = AsOf(shared, day, rows)
+    at.__dict__["graph"] = graph  # the graph timed above (AsOf.graph is a cached property)
+    measure("stage1", lambda: STAGE1.build(at), table)
     measure("place", lambda: place_block(ds, features.place, day), table)
     measure("labels", lambda: build_labels(ds, AS_OF, rows, outcome), table)
     return table
@@ -180,7 +165,7 @@ def naive_network(ds, features: FeatureConfig) -> pd.DataFrame:
 
 def network_parts(ds, features: FeatureConfig) -> None:
     """All network features at AS_OF, timed as a whole (wall and CPU) and per part."""
-    from vrurisk.features import _graph
+    from vrurisk.features import _graph, _network
     from vrurisk.features._network import communities
 
     net = features.network
@@ -214,6 +199,7 @@ def network_parts(ds, features: FeatureConfig) -> None:
         "neighbourhood sums",
         lambda: (A @ flags["any"], W @ flags["decayed"], A @ (A @ flags["any"])),
     )
+    _network._LAST_PARTITION[0] = None  # time Leiden itself, not the reuse of the run above
     labels = part("communities", lambda: communities(graph, net, priority))
     part(
         "hops to victim",
