@@ -29,15 +29,8 @@ def tiny_raw_config(**sections: Any) -> dict:
 
 def training_matrix(result, dataset):
     """Every feature row of the as-of dates a :class:`TrainingResult`'s splits used."""
-    from vrurisk.features import build_feature_matrix
+    from vrurisk.features import features_for
 
     config = result.config
     dates = sorted({d for s in result.splits for d in (*s.train_dates, s.test_date)})
-    return build_feature_matrix(
-        dataset,
-        dates,
-        cohort=config.cohort,
-        outcome=config.outcome,
-        features=config.features,
-        seed=config.seed,
-    ).X
+    return features_for(config, dataset, dates).X

@@ -182,63 +182,85 @@ def test_duplicate_column_names(tmp_path):
     )
 
 
-def test_unparseable_dates_show_rows_and_values():
-    frames = tiny_frames()
-    frames["events"]["event_date"] = [
-        "2020-01-05",
-        "01/02/2021",
-        "2021-02-01",
-        "soon",
-        "2021-13-01",
-    ]
-    assert error_of(frames) == (
+#: One column set to bad values -> the exact one-line error naming table, column and rows.
+BAD_VALUES = {
+    "unparseable_dates_show_rows_and_values": (
+        "events",
+        "event_date",
+        ["2020-01-05", "01/02/2021", "2021-02-01", "soon", "2021-13-01"],
         "events: column 'event_date' has 3 value(s) that are not dates (YYYY-MM-DD): "
-        "row 2 ('01/02/2021'), row 4 ('soon'), row 5 ('2021-13-01')"
-    )
-
-
-def test_many_bad_dates_are_summarised():
-    frames = tiny_frames()
-    frames["people"]["birth_date"] = ["x1", "x2", "x3", "x4"]
-    assert error_of(frames) == (
+        "row 2 ('01/02/2021'), row 4 ('soon'), row 5 ('2021-13-01')",
+    ),
+    "many_bad_dates_are_summarised": (
+        "people",
+        "birth_date",
+        ["x1", "x2", "x3", "x4"],
         "people: column 'birth_date' has 4 value(s) that are not dates (YYYY-MM-DD): "
-        "row 1 ('x1'), row 2 ('x2'), row 3 ('x3') and 1 more"
-    )
-
-
-def test_duplicate_person_id():
-    frames = tiny_frames()
-    frames["people"]["person_id"] = ["p1", "p2", "p1 ", "007"]
-    assert error_of(frames) == (
-        "people: column 'person_id' has 1 duplicated id(s): row 1 ('p1'), row 3 ('p1')"
-    )
-
-
-def test_events_naming_unknown_people():
-    frames = tiny_frames()
-    frames["events"]["person_id"] = ["p1", "ghost", "p2", "ghost", "7"]
-    assert error_of(frames) == (
+        "row 1 ('x1'), row 2 ('x2'), row 3 ('x3') and 1 more",
+    ),
+    "duplicate_person_id": (
+        "people",
+        "person_id",
+        ["p1", "p2", "p1 ", "007"],
+        "people: column 'person_id' has 1 duplicated id(s): row 1 ('p1'), row 3 ('p1')",
+    ),
+    "events_naming_unknown_people": (
+        "events",
+        "person_id",
+        ["p1", "ghost", "p2", "ghost", "7"],
         "events: column 'person_id' has 2 id(s) that are not in people: "
         "row 2 ('ghost'), row 4 ('ghost'), row 5 ('7'); 1 of them is a person's id but for "
-        "leading zeros ('7' for '007'): was an id column stored as numbers on the way?"
-    )
-
-
-def test_links_naming_unknown_people():
-    frames = tiny_frames()
-    frames["links"]["person_b"] = ["p2", "p3", "nobody"]
-    assert error_of(frames) == (
-        "links: column 'person_b' has 1 id(s) that are not in people: row 3 ('nobody')"
-    )
-
-
-def test_self_links():
-    frames = tiny_frames()
-    frames["links"]["person_b"] = ["p1", "p3", "p3"]
-    assert error_of(frames) == (
+        "leading zeros ('7' for '007'): was an id column stored as numbers on the way?",
+    ),
+    "links_naming_unknown_people": (
+        "links",
+        "person_b",
+        ["p2", "p3", "nobody"],
+        "links: column 'person_b' has 1 id(s) that are not in people: row 3 ('nobody')",
+    ),
+    "self_links": (
+        "links",
+        "person_b",
+        ["p1", "p3", "p3"],
         "links: 2 link(s) join a person to themself (person_a == person_b): "
-        "row 1 ('p1'), row 3 ('p3')"
-    )
+        "row 1 ('p1'), row 3 ('p3')",
+    ),
+    "events_before_birth": (
+        "events",
+        "event_date",
+        ["2005-02-28", "2021-02-01", "2021-02-01", "2022-06-30", "2000-01-01"],
+        "events: column 'event_date' has 2 event(s) dated before the person's birth_date: "
+        "row 1 ('2005-02-28'), row 5 ('2000-01-01')",
+    ),
+    # issue 11 trap 8: negative weights were accepted
+    "negative_link_weights_are_refused": (
+        "links",
+        "weight",
+        ["1", "-0.5", ""],
+        "links: column 'weight' has 1 negative value(s): row 2 ('-0.5')",
+    ),
+    "bad_weights_in_links": (
+        "links",
+        "weight",
+        [True, 0.5, None],
+        "links: column 'weight' has 1 value(s) that are not finite numbers: row 1 ('True')",
+    ),
+    "empty_required_values": (
+        "events",
+        "event_type",
+        ["violence", None, "  ", "asb", "custody"],
+        "events: column 'event_type' has 2 empty value(s): row 2 (empty), row 3 ('  ')",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "table, column, values, message", BAD_VALUES.values(), ids=list(BAD_VALUES)
+)
+def test_a_bad_value_gives_one_exact_line(table, column, values, message):
+    frames = tiny_frames()
+    frames[table][column] = values
+    assert error_of(frames) == message
 
 
 @pytest.mark.parametrize(
@@ -312,21 +334,6 @@ def test_links_are_optional_when_incidents_carry_the_ties(tmp_path, how):
     net, _ = build_network_features(ds, "2022-01-01")
     # p2 (row 1) and p3... share no incident; i2 is p2 alone; only the incident ties count
     assert net["net_degree"].tolist() == [0.0, 0.0, 0.0, 0.0]
-
-
-def test_events_before_birth():
-    frames = tiny_frames()
-    frames["events"]["event_date"] = [
-        "2005-02-28",
-        "2021-02-01",
-        "2021-02-01",
-        "2022-06-30",
-        "2000-01-01",
-    ]
-    assert error_of(frames) == (
-        "events: column 'event_date' has 2 event(s) dated before the person's birth_date: "
-        "row 1 ('2005-02-28'), row 5 ('2000-01-01')"
-    )
 
 
 def test_bad_roles():
@@ -404,29 +411,6 @@ def test_huge_numbers_are_too_large_not_infinite(values):
     assert error_of(frames) == (
         "events: column 'severity' has 2 value(s) too large to be right (more than 1e+12 in "
         f"magnitude): row 2 ('{values[1]}'), row 5 ('-5e12')"
-    )
-
-
-def test_negative_link_weights_are_refused():
-    # issue 11 trap 8: negative weights were accepted
-    frames = tiny_frames()
-    frames["links"]["weight"] = ["1", "-0.5", ""]
-    assert error_of(frames) == "links: column 'weight' has 1 negative value(s): row 2 ('-0.5')"
-
-
-def test_bad_weights_in_links():
-    frames = tiny_frames()
-    frames["links"]["weight"] = [True, 0.5, None]
-    assert error_of(frames) == (
-        "links: column 'weight' has 1 value(s) that are not finite numbers: row 1 ('True')"
-    )
-
-
-def test_empty_required_values():
-    frames = tiny_frames()
-    frames["events"]["event_type"] = ["violence", None, "  ", "asb", "custody"]
-    assert error_of(frames) == (
-        "events: column 'event_type' has 2 empty value(s): row 2 (empty), row 3 ('  ')"
     )
 
 

@@ -67,23 +67,20 @@ def error(tmp_path, **optional) -> str:
     return str(info.value)
 
 
-def test_unknown_people(tmp_path):
-    bad = interventions()
-    bad.loc[1, "person_id"] = "nobody"
-    message = error(tmp_path, interventions=bad)
-    assert message.endswith(
-        "interventions.csv: column 'person_id' has 1 id(s) that are not in people: row 2 ('nobody')"
-    )
+#: (table, column, row, bad value, what the one-line error says about it)
+BAD_VALUES = [
+    ("interventions", "person_id", 1, "nobody", "has 1 id(s) that are not in people"),
+    ("interventions", "end_date", 2, "2023-05-31", "has 1 date(s) before the row's start_date"),
+    ("lists", "rank", 1, "2.5", "has 1 value(s) that are not whole numbers >= 1"),
+]
 
 
-def test_end_before_start(tmp_path):
-    bad = interventions()
-    bad.loc[2, "end_date"] = "2023-05-31"
-    message = error(tmp_path, interventions=bad)
-    assert message.endswith(
-        "interventions.csv: column 'end_date' has 1 date(s) before the row's start_date: "
-        "row 3 ('2023-05-31')"
-    )
+@pytest.mark.parametrize("table, column, row, value, what", BAD_VALUES)
+def test_a_bad_value_is_named_by_file_column_and_row(tmp_path, table, column, row, value, what):
+    bad = {"interventions": interventions, "lists": lists}[table]()
+    bad.loc[row, column] = value
+    message = error(tmp_path, **{table: bad})
+    assert message.endswith(f"{table}.csv: column '{column}' {what}: row {row + 1} ('{value}')")
 
 
 @pytest.mark.parametrize("column", ["start_date", "end_date"])
@@ -102,15 +99,6 @@ def test_dates_after_the_extraction_date(tmp_path, column):
 def test_missing_required_column(tmp_path):
     message = error(tmp_path, interventions=interventions().drop(columns="programme"))
     assert "interventions.csv: missing required column(s) ['programme']" in message
-
-
-def test_lists_ranks_must_be_whole_numbers(tmp_path):
-    bad = lists()
-    bad.loc[1, "rank"] = "2.5"
-    message = error(tmp_path, lists=bad)
-    assert message.endswith(
-        "lists.csv: column 'rank' has 1 value(s) that are not whole numbers >= 1: row 2 ('2.5')"
-    )
 
 
 def test_lists_repeat_a_person(tmp_path):

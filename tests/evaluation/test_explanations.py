@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from planted_helpers import planted_frame, planted_outcome
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -26,21 +27,18 @@ FEATURES = ["knife_365d", "assoc_victims_180d", "age_first_contact", "noise_a", 
 def data():
     rng = np.random.default_rng(1)
     n = 600
-    X = pd.DataFrame(
-        {
-            "knife_365d": rng.poisson(0.4, n).astype(float),
-            "assoc_victims_180d": rng.poisson(0.5, n).astype(float),
-            "age_first_contact": rng.uniform(9, 18, n),
-            "noise_a": rng.normal(size=n),
-            "noise_b": rng.normal(size=n),
-        },
-        index=pd.RangeIndex(100, 100 + n),
-    )
+    columns = {
+        "knife_365d": ("poisson", 0.4),
+        "assoc_victims_180d": ("poisson", 0.5),
+        "age_first_contact": ("uniform", 9, 18),
+        "noise_a": ("normal",),
+        "noise_b": ("normal",),
+    }
+    X = planted_frame(rng, n, columns, index=pd.RangeIndex(100, 100 + n))
     logit = (
         -2 + 1.2 * X["knife_365d"] + 0.9 * X["assoc_victims_180d"] - 0.2 * X["age_first_contact"]
     )
-    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
-    return X, y
+    return X, pd.Series(planted_outcome(rng, logit), index=X.index)
 
 
 @pytest.fixture(scope="module")
@@ -83,24 +81,20 @@ def test_deep_forests_fall_back_to_additive_saabas_values(data, models, monkeypa
     np.testing.assert_allclose(fast.raw_margin, exact.raw_margin, atol=1e-9)
 
 
-def test_methods_are_named(data, models):
+@pytest.mark.parametrize(
+    "attribute, want",
+    [
+        ("method", ("tree_shap_lightgbm", "linear_shap", "tree_shap")),
+        ("units", ("log-odds", "log-odds", "probability")),
+    ],
+)
+def test_methods_and_units_follow_the_model(data, models, attribute, want):
     X, _ = data
-    methods = {kind: explain(m, X, rows=[0], sample_size=5).method for kind, m in models.items()}
-    assert methods == {
-        "lightgbm": "tree_shap_lightgbm",
-        "logistic_regression": "linear_shap",
-        "random_forest": "tree_shap",
+    got = {
+        kind: getattr(explain(m, X, rows=[0], sample_size=10), attribute)
+        for kind, m in models.items()
     }
-
-
-def test_units_follow_the_model_scale(data, models):
-    X, _ = data
-    units = {kind: explain(m, X, rows=[0], sample_size=10).units for kind, m in models.items()}
-    assert units == {
-        "lightgbm": "log-odds",
-        "logistic_regression": "log-odds",
-        "random_forest": "probability",
-    }
+    assert got == dict(zip(["lightgbm", "logistic_regression", "random_forest"], want, strict=True))
 
 
 def test_lightgbm_margin_is_the_log_odds_of_the_uncalibrated_probability(data, models):

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from fairness_helpers import random_scores
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,15 +122,7 @@ def test_unknown_reference_group_is_an_error():
 
 
 def test_small_groups_get_a_warning_instead_of_a_verdict():
-    rng = np.random.default_rng(0)
-    n = 400
-    frame = pd.DataFrame(
-        {
-            "score": rng.random(n),
-            "outcome": rng.integers(0, 2, n),
-            "eth": ["White"] * 380 + ["Other"] * 20,
-        }
-    )
+    frame = random_scores(0, 400, ["White"] * 380 + ["Other"] * 20)
     config = FairnessConfig(sensitive_attributes=["eth"], top_k=[100], min_group_size=30)
     audit = audit_scores(frame, score_col="score", label_col="outcome", config=config)
     other = audit.disparities[audit.disparities["group"] == "Other"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from fairness_helpers import random_scores
 
 from vrurisk.evaluation import FAIRNESS_RATES, FairnessConfig, audit_scores
 from vrurisk.evaluation._fairness_metrics import bootstrap_rates, denominators, rates_from_counts
@@ -15,15 +16,7 @@ CELLS = {"tp": 7, "fp": 13, "fn": 5, "tn": 75}
 
 @pytest.fixture(scope="module")
 def audit():
-    rng = np.random.default_rng(0)
-    n = 400
-    frame = pd.DataFrame(
-        {
-            "score": rng.random(n),
-            "outcome": (rng.random(n) < 0.2).astype(int),
-            "eth": rng.choice(["A", "B"], n, p=[0.6, 0.4]),
-        }
-    )
+    frame = random_scores(0, 400, lambda rng, n: rng.choice(["A", "B"], n, p=[0.6, 0.4]))
     config = FairnessConfig(sensitive_attributes=["eth"], top_k=[80], min_group_size=5)
     return audit_scores(frame, score_col="score", label_col="outcome", config=config)
 

@@ -6,6 +6,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from planted_helpers import planted_frame, planted_outcome
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -51,23 +52,22 @@ def planted():
     """Knives and victimised associates drive the outcome; one planted person has both."""
     rng = np.random.default_rng(7)
     n = 3000
-    X = pd.DataFrame(
-        {
-            "count_knife_possession_suspect_365d": rng.poisson(0.3, n).astype(float),
-            "associates_victim_violence_180d": rng.poisson(0.4, n).astype(float),
-            "age_first_police_contact": rng.uniform(10, 18, n),
-            "count_school_exclusion_1825d": rng.poisson(0.5, n).astype(float),
-            "noise_a": rng.normal(size=n),
-            "noise_b": rng.normal(size=n),
-        }
-    )
+    columns = {
+        "count_knife_possession_suspect_365d": ("poisson", 0.3),
+        "associates_victim_violence_180d": ("poisson", 0.4),
+        "age_first_police_contact": ("uniform", 10, 18),
+        "count_school_exclusion_1825d": ("poisson", 0.5),
+        "noise_a": ("normal",),
+        "noise_b": ("normal",),
+    }
+    X = planted_frame(rng, n, columns)
     logit = (
         -3.5
         + 1.1 * X["count_knife_possession_suspect_365d"]
         + 0.9 * X["associates_victim_violence_180d"]
         + 0.15 * X["count_school_exclusion_1825d"]
     )
-    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    y = pd.Series(planted_outcome(rng, logit))
     person = {
         "count_knife_possession_suspect_365d": 3.0,
         "associates_victim_violence_180d": 2.0,

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import mlflow
 import numpy as np
-import pandas as pd
 import pytest
 from mlflow_store import fresh_sqlite_store
+from planted_helpers import planted_frame, planted_outcome
 from pydantic import ValidationError
 from sklearn.linear_model import LogisticRegression
 
@@ -94,17 +94,10 @@ def every_kind():
 def data():
     rng = np.random.default_rng(0)
     n = 400
-    X = pd.DataFrame(
-        {
-            "a": rng.poisson(0.5, n).astype(float),
-            "b": rng.poisson(0.3, n).astype(float),
-            "c": rng.normal(size=n),
-        }
-    )
-    logit = -1.5 + 0.8 * X["a"] + 1.0 * X["b"] + 0.3 * X["c"]
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    X = planted_frame(rng, n, {"a": ("poisson", 0.5), "b": ("poisson", 0.3), "c": ("normal",)})
+    y = planted_outcome(rng, -1.5 + 0.8 * X["a"] + 1.0 * X["b"] + 0.3 * X["c"])
     as_of = np.where(np.arange(n) < n // 2, "2023-01-01", "2023-07-01").astype("datetime64[ns]")
-    return X, y.to_numpy(), as_of, np.arange(n) % (n // 2)
+    return X, y, as_of, np.arange(n) % (n // 2)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from planted_helpers import planted_frame, planted_outcome
 from report_manifest import MANIFEST
 
 from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
@@ -83,16 +84,15 @@ def reports(tmp_path_factory):
         pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
     rng = np.random.default_rng(3)
     n = 1500
-    X = pd.DataFrame(
-        {
-            "knife_365d": rng.poisson(0.3, n).astype(float),
-            "assoc_victims_180d": rng.poisson(0.4, n).astype(float),
-            "age": rng.uniform(10, 25, n),
-        }
-    )
+    columns = {
+        "knife_365d": ("poisson", 0.3),
+        "assoc_victims_180d": ("poisson", 0.4),
+        "age": ("uniform", 10, 25),
+    }
+    X = planted_frame(rng, n, columns)
     group = rng.choice(["A", "B"], n, p=[0.7, 0.3])
     logit = -3 + 1.2 * X["knife_365d"] + 0.8 * X["assoc_victims_180d"] + 0.8 * (group == "B")
-    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
+    y = planted_outcome(rng, logit)
     model = lgb.LGBMClassifier(n_estimators=40, num_leaves=7, verbose=-1).fit(X, y)
     probability = model.predict_proba(X)[:, 1]
     keys = np.array([f"k{i:05d}" for i in range(n)])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
+from fairness_helpers import random_scores
 
 from vrurisk.evaluation import FairnessConfig, audit_scores
 from vrurisk.reports import render_bias_audit
@@ -12,15 +12,8 @@ from vrurisk.reports import render_bias_audit
 
 @pytest.fixture(scope="module")
 def audit():
-    rng = np.random.default_rng(3)
-    n = 2000
-    frame = pd.DataFrame(
-        {
-            "risk": rng.random(n),
-            "reoffended": rng.integers(0, 2, n),
-            "sex": rng.choice(["F", "M"], n),
-        }
-    )
+    groups = lambda rng, n: rng.choice(["F", "M"], n)  # noqa: E731
+    frame = random_scores(3, 2000, groups, names=("risk", "reoffended", "sex"))
     config = FairnessConfig(sensitive_attributes=["sex"], top_k=[20], bootstrap_samples=200)
     return audit_scores(frame, score_col="risk", label_col="reoffended", config=config)
 

@@ -14,6 +14,7 @@ import pandas as pd
 from vrurisk._errors import ConfigError
 from vrurisk.engine._dask_features import build_feature_matrix_dask
 from vrurisk.engine._partition import PartitionedDataset
+from vrurisk.features import features_for
 
 if TYPE_CHECKING:
     from vrurisk.config import ExperimentConfig
@@ -149,15 +150,13 @@ def score_cohort_dask(
     from vrurisk.scoring import parse_as_of
 
     as_of = parse_as_of(as_of, dataset)
-    fm = build_feature_matrix_dask(
+    fm = features_for(
+        config,
         dataset,
         [as_of],
-        parts,
+        build=build_feature_matrix_dask,
+        parts=parts,
         client=client,
-        cohort=config.cohort,
-        outcome=config.outcome,
-        features=config.features,
-        seed=config.seed,
         progress=progress,
     )
     model.check_features(list(fm.X.columns))

@@ -122,5 +122,22 @@ PLACE = FeatureBlock(
     family="place",
 )
 
+
+def block_features(block: FeatureBlock, dataset, as_of, person_idx=None, features=None):
+    """One block's columns at one as-of date, as a frame with its manifest (see the public
+    ``build_individual_features``, ``build_network_features`` and ``build_place_features``)."""
+    import pandas as pd
+
+    from vrurisk.features._cohort import to_day
+    from vrurisk.features._config import FeatureConfig
+
+    day = to_day(as_of)
+    shared = FeatureContext(dataset, [day], None, None, features or FeatureConfig(), 0)
+    rows = np.arange(dataset.n_people) if person_idx is None else person_idx
+    values = block.build(AsOf(shared, day, np.asarray(rows, dtype=np.int64)))
+    manifest = block.columns(shared)
+    return pd.DataFrame(values.astype(np.float32), columns=[s.name for s in manifest]), manifest
+
+
 for _block in (INDIVIDUAL, NETWORK, STAGE1, PLACE):
     register_block(_block)

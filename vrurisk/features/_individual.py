@@ -15,7 +15,7 @@ import pandas as pd
 
 from vrurisk._text import duration_words
 from vrurisk.data import Dataset
-from vrurisk.features._cohort import DAYS_PER_YEAR, age_at, day_array, to_day
+from vrurisk.features._cohort import DAYS_PER_YEAR, age_at, day_array
 from vrurisk.features._config import FeatureConfig
 from vrurisk.features._manifest import FeatureSpec
 
@@ -398,10 +398,6 @@ def build_individual_features(
         ``n_sources``, ``age``, ``age_first_contact`` and ``static_<attr>_<value>``; and the
         manifest of those columns.
     """
-    features = features or FeatureConfig()
-    day = to_day(as_of)
-    index = index_events(dataset, features, day)
-    static = static_levels(dataset, features)
-    values = individual_block(dataset, index, features, day, person_idx, static)
-    manifest = individual_manifest(index, features, static)
-    return pd.DataFrame(values, columns=[s.name for s in manifest]), manifest
+    from vrurisk.features._builtin_blocks import INDIVIDUAL, block_features
+
+    return block_features(INDIVIDUAL, dataset, as_of, person_idx, features)

@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from vrurisk.data import Dataset
-from vrurisk.features._cohort import day_array, to_day
+from vrurisk.features._cohort import day_array
 from vrurisk.features._config import FeatureConfig, NetworkConfig
 from vrurisk.features._graph import (
     component_sizes,
@@ -479,13 +479,6 @@ def build_network_features(
     (pandas.DataFrame, list of FeatureSpec)
         Columns named ``net_*`` (see :func:`network_manifest`) and their manifest.
     """
-    features = features or FeatureConfig()
-    network = features.network
-    day = to_day(as_of)
-    graph = graph_at(index_links(dataset, network), day, network)
-    flags = violence_flags(dataset, network, day)
-    values = network_block(graph, flags, network, person_priority(dataset))
-    if person_idx is not None:
-        values = values[np.asarray(person_idx, dtype=np.int64)]
-    manifest = network_manifest(network)
-    return pd.DataFrame(values.astype(np.float32), columns=[s.name for s in manifest]), manifest
+    from vrurisk.features._builtin_blocks import NETWORK, block_features
+
+    return block_features(NETWORK, dataset, as_of, person_idx, features)

@@ -94,14 +94,6 @@ def build_place_features(dataset: Dataset, as_of, person_idx=None, features=None
     (pandas.DataFrame, list of FeatureSpec)
         Columns ``place_area_violence_rate_<W>d`` and their manifest.
     """
-    import pandas as pd
+    from vrurisk.features._builtin_blocks import PLACE, block_features
 
-    from vrurisk.features._cohort import to_day
-    from vrurisk.features._config import FeatureConfig
-
-    place = (features or FeatureConfig()).place
-    values = place_block(dataset, place, to_day(as_of))
-    if person_idx is not None:
-        values = values[np.asarray(person_idx, dtype=np.int64)]
-    manifest = place_manifest(place)
-    return pd.DataFrame(values.astype(np.float32), columns=[s.name for s in manifest]), manifest
+    return block_features(PLACE, dataset, as_of, person_idx, features)
