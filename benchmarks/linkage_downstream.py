@@ -30,7 +30,7 @@ import yaml
 from vrurisk.config import validate_config
 from vrurisk.data import Dataset, simulate_population
 from vrurisk.linkage import link_agencies, pairwise_precision_recall, simulate_agency_extracts
-from vrurisk.models import train_experiment
+from vrurisk.training import train_experiment
 
 DEMO = Path(__file__).parents[1] / "vrurisk" / "configs" / "demo.yaml"
 #: The date of the list judged against true outcomes (its outcome year closes before extraction).

@@ -182,7 +182,7 @@ def stage_features(work: Path, people: int, args) -> dict:
 def _train(work: Path, config, progress) -> tuple:
     """train_experiment on the cached feature matrix (its feature step is swapped for a read)."""
     import vrurisk.features as features_module
-    from vrurisk.models import train_experiment
+    from vrurisk.training import train_experiment
 
     ds = _load(work)
     fm = _read_fm(work / "fm")

@@ -57,7 +57,7 @@ def main() -> None:
 
     from vrurisk.config import validate_config
     from vrurisk.data import save_dataset, simulate_population
-    from vrurisk.models._train import train_experiment
+    from vrurisk.training import train_experiment
 
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,7 @@ import yaml
 
 from vrurisk.config import validate_config
 from vrurisk.data import save_dataset, simulate_population
-from vrurisk.models import train_experiment
-from vrurisk.models._train import format_comparison
+from vrurisk.training import format_comparison, train_experiment
 
 DEMO = Path(__file__).parents[1] / "vrurisk" / "configs" / "demo.yaml"
 GOAL_SECONDS = 180.0

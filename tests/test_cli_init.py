@@ -9,8 +9,8 @@ import yaml
 from cli_helpers import run_cli
 from config_helpers import tiny_raw_config
 
+from vrurisk.comparison import load_comparison_config
 from vrurisk.config import load_config
-from vrurisk.models import load_comparison_config
 
 REPO_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 

@@ -86,7 +86,7 @@ def test_too_few_outcomes_fail_before_fitting_with_one_line(monkeypatch, capsys,
     def no_fitting(*args, **kwargs):
         raise AssertionError("a model was fitted")
 
-    monkeypatch.setattr("vrurisk.models._train.fit_risk_model", no_fitting)
+    monkeypatch.setattr("vrurisk.training.fit_risk_model", no_fitting)
     run = run_cli("train", path, "--no-tracking")
     assert run.code == 2
     _, err = run.out, run.err

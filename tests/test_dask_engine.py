@@ -21,7 +21,7 @@ from vrurisk.engine import (  # noqa: E402
 from vrurisk.engine._dask_features import OTHER_NETWORK  # noqa: E402
 from vrurisk.evaluation import explain  # noqa: E402
 from vrurisk.features import build_feature_matrix  # noqa: E402
-from vrurisk.models import train_experiment  # noqa: E402
+from vrurisk.training import train_experiment  # noqa: E402
 
 # another Dask cluster on the machine (e.g. a benchmark) may hold the default ports
 pytestmark = pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")

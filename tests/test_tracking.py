@@ -17,13 +17,13 @@ from vrurisk._errors import ModelError
 from vrurisk.audit_log import read_log
 from vrurisk.config import validate_config
 from vrurisk.features import build_feature_matrix
-from vrurisk.models import train_experiment
 from vrurisk.tracking import (
     load_risk_model,
     load_training_metrics,
     log_scoring_run,
     model_version,
 )
+from vrurisk.training import train_experiment
 
 
 def tracked_config(uri: str, **changes):

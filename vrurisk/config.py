@@ -59,6 +59,7 @@ __all__ = [
     "FairnessConfig",
     "FeatureConfig",
     "GovernanceConfig",
+    "ModelSettings",
     "ModelsConfig",
     "OutcomeConfig",
     "PrivacyConfig",
@@ -71,6 +72,7 @@ __all__ = [
     "plan_splits",
     "read_config_file",
     "resolve_tracking_uri",
+    "stable_hash",
     "validate_config",
 ]
 
@@ -162,26 +164,48 @@ class ExecutionConfig(_Section):
     connect_timeout_s: float = Field(10.0, gt=0, le=600)
 
 
-class ExperimentConfig(_Section):
+def stable_hash(raw: dict) -> str:
+    """SHA-256 of ``raw`` as sorted, compact JSON: the same for the same validated config."""
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ModelSettings(_Section):
+    """The sections of every config that trains and judges vrurisk's models.
+
+    :class:`ExperimentConfig` and the score-comparison config
+    (:class:`vrurisk.comparison.ScoreComparisonConfig`) compose these with their own data
+    sections. (Pydantic puts inherited fields first, so a dumped config lists these sections
+    before ``data``.)
+    """
+
+    config_version: Literal[1]
+    name: str = "experiment"
+    seed: int = 0
+    models: ModelsConfig
+    calibration: CalibrationConfig = Field(default_factory=CalibrationConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    fairness: FairnessConfig = Field(default_factory=FairnessConfig)
+
+    @property
+    def config_hash(self) -> str:
+        """A stable SHA-256 of the validated config."""
+        return stable_hash(self.model_dump(mode="json"))
+
+
+class ExperimentConfig(ModelSettings):
     """A validated experiment config (frozen). Build it with :func:`load_config`.
 
     ``model_specs`` holds one unfitted :class:`~vrurisk.models.ModelSpec` per grid point and
     ``config_hash`` a stable SHA-256 of the validated config.
     """
 
-    config_version: Literal[1]
-    name: str = "experiment"
-    seed: int = 0
     data: DataConfig
     vocabulary: VocabularyConfig = Field(default_factory=VocabularyConfig)
     cohort: CohortConfig = Field(default_factory=CohortConfig)
     outcome: OutcomeConfig = Field(default_factory=OutcomeConfig)
     temporal: TemporalConfig
     features: FeatureConfig = Field(default_factory=FeatureConfig)
-    models: ModelsConfig
-    calibration: CalibrationConfig = Field(default_factory=CalibrationConfig)
-    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
-    fairness: FairnessConfig = Field(default_factory=FairnessConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
@@ -285,8 +309,7 @@ class ExperimentConfig(_Section):
         raw = {k: v for k, v in self.to_dict().items() if k not in unhashed}
         # nor where runs are logged (an absolute store path once resolved against the config)
         raw["tracking"] = {k: v for k, v in raw["tracking"].items() if k != "uri"}
-        text = json.dumps(raw, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return stable_hash(raw)
 
     def with_extraction_date(self, value) -> ExperimentConfig:
         """This config with ``data.extraction_date`` set (``YYYY-MM-DD`` text or a date).

@@ -8,7 +8,8 @@ from config_helpers import tiny_raw_config
 
 from vrurisk import ModelError
 from vrurisk.config import validate_config
-from vrurisk.models._train import constant_feature_warnings, train_experiment
+from vrurisk.models import constant_feature_warnings
+from vrurisk.training import train_experiment
 
 
 def test_an_empty_cohort_names_the_age_filter_and_the_dates(small_population):

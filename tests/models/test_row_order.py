@@ -14,7 +14,7 @@ from config_helpers import tiny_raw_config
 from vrurisk.config import validate_config
 from vrurisk.data import Dataset
 from vrurisk.data._dataset import DERIVED_COLUMNS
-from vrurisk.models import train_experiment
+from vrurisk.training import train_experiment
 
 
 def _config():
@@ -78,7 +78,7 @@ def test_baseline_metrics_count_tied_scores_as_ties():
 
     from vrurisk.evaluation import evaluate_predictions
     from vrurisk.models import build_model_specs, fit_risk_model
-    from vrurisk.models._train import _rank_score
+    from vrurisk.training import _rank_score
 
     rng = np.random.default_rng(0)
     n = 2_000

@@ -14,8 +14,14 @@ from vrurisk._errors import ConfigError
 from vrurisk.config import validate_config
 from vrurisk.data import simulate_population
 from vrurisk.features import FeatureSpec
-from vrurisk.models import RiskModel, TemporalSplit, held_out_model, train_experiment
-from vrurisk.models._train import choose_champion, format_comparison, synthetic_input_example
+from vrurisk.models import (
+    RiskModel,
+    TemporalSplit,
+    choose_champion,
+    held_out_model,
+    synthetic_input_example,
+)
+from vrurisk.training import format_comparison, train_experiment
 
 
 def tiny_config(**changes):
@@ -288,7 +294,7 @@ def test_many_training_dates_are_summarised():
 def test_the_comparison_table_names_the_configured_interval_level(trained):
     import dataclasses
 
-    from vrurisk.models._train import format_comparison
+    from vrurisk.training import format_comparison
 
     result, _ = trained
     evaluation = result.config.evaluation.model_copy(update={"ci_level": 0.9})

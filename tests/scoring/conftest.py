@@ -12,7 +12,7 @@ from vrurisk.data import save_dataset
 @pytest.fixture(scope="session")
 def scoring_setup(tmp_path_factory, small_population):
     """Data on disk, a config and a champion trained without MLflow (shared, read-only)."""
-    from vrurisk.models._train import train_experiment
+    from vrurisk.training import train_experiment
 
     root = tmp_path_factory.mktemp("scoring")
     save_dataset(small_population.dataset, root / "data")
@@ -33,7 +33,7 @@ def scoring_setup(tmp_path_factory, small_population):
 def registered_setup(scoring_setup):
     """The session's champion logged to MLflow and registered as tiny-risk@champion."""
     from vrurisk.features import build_feature_matrix
-    from vrurisk.models._train import synthetic_input_example
+    from vrurisk.models import synthetic_input_example
     from vrurisk.tracking import log_training
 
     s = scoring_setup

@@ -135,7 +135,7 @@ def test_same_inputs_give_byte_identical_scores(runs):
 
 def test_training_twice_gives_identical_models_and_metrics(scoring_setup):
     from vrurisk.features import build_feature_matrix
-    from vrurisk.models._train import train_experiment
+    from vrurisk.training import train_experiment
 
     config, dataset = scoring_setup["config"], scoring_setup["dataset"]
     again = train_experiment(config, dataset, tracking=False)

@@ -51,8 +51,12 @@ def audit(
     Writes fairness.json and bias_audit.html into --out (replaced atomically).
     """
     from vrurisk._errors import ConfigError
-    from vrurisk.reports import BIAS_AUDIT_HTML, FAIRNESS_JSON
-    from vrurisk.reports._audit_run import require_one_operating_point, run_audit
+    from vrurisk.reports import (
+        BIAS_AUDIT_HTML,
+        FAIRNESS_JSON,
+        require_one_operating_point,
+        run_audit,
+    )
 
     attributes = [name.strip() for name in sensitive.split(",") if name.strip()]
     if not attributes:

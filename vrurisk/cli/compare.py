@@ -23,8 +23,8 @@ def compare(
     Writes comparison.json and comparison.html (AUC and error-rate disparities side by side)
     and every scorer's bias audit under audits/ into --out (replaced atomically).
     """
-    from vrurisk.reports._compare_run import AUDITS, run_compare
-    from vrurisk.reports._comparison import COMPARISON_HTML, COMPARISON_JSON
+    from vrurisk.comparison import AUDITS, run_compare
+    from vrurisk.reports import COMPARISON_HTML, COMPARISON_JSON
 
     summary = run_compare(config, out, progress=echo_err, force=force)
     if as_json:

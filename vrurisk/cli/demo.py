@@ -12,8 +12,7 @@ from vrurisk.cli.synth import _synthesise
 
 def _demo_data(state: dict) -> None:
     """Demo step: synthesise a population into <out>/data, load it back and summarise it."""
-    from vrurisk.data import load_dataset
-    from vrurisk.data._summary import describe_dataset
+    from vrurisk.data import describe_dataset, load_dataset
 
     data_dir = state["out"] / "data"
     _synthesise(
@@ -32,7 +31,7 @@ def _demo_data(state: dict) -> None:
 
 def _reset(state: dict) -> None:
     """Demo step: remove what a previous demo run left in ``out`` (only the demo's own files)."""
-    from vrurisk.scoring._demo import demo_reset
+    from vrurisk.scoring import demo_reset
 
     demo_reset(state)
 
@@ -40,8 +39,8 @@ def _reset(state: dict) -> None:
 def _train(state: dict) -> None:
     """Demo step: write ``<out>/demo.yaml`` and train it (MLflow store ``<out>/mlflow.db``)."""
     from vrurisk.config import load_config
-    from vrurisk.models._train import format_comparison, train_experiment
-    from vrurisk.scoring._demo import AUDIT_LOG, write_demo_config
+    from vrurisk.scoring import DEMO_AUDIT_LOG, write_demo_config
+    from vrurisk.training import format_comparison, train_experiment
 
     state["config_path"] = write_demo_config(state["out"])
     config = load_config(state["config_path"])
@@ -50,7 +49,7 @@ def _train(state: dict) -> None:
         state["dataset"],
         tracking=True,
         progress=lambda m: echo_err(f"  train: {m}"),
-        audit_log_path=Path(state["out"]) / AUDIT_LOG,
+        audit_log_path=Path(state["out"]) / DEMO_AUDIT_LOG,
     )
     state["config"], state["training"] = config, result
     typer.echo(format_comparison(result))
@@ -61,17 +60,15 @@ def _score(state: dict) -> None:
     """Demo step: score the latest cohort with the registered champion, explain and audit it."""
     from vrurisk._text import plural
     from vrurisk.privacy import allow_demo_key
-    from vrurisk.scoring._bundle import READER_REPORTS
-    from vrurisk.scoring._demo import AUDIT_LOG, BUNDLE
-    from vrurisk.scoring._run import run_scoring
+    from vrurisk.scoring import DEMO_AUDIT_LOG, DEMO_BUNDLE, READER_REPORTS, run_scoring
 
     out = Path(state["out"])
     with allow_demo_key():
         summary = run_scoring(
             state["config"],
             dataset=state["dataset"],
-            out=out / BUNDLE,
-            audit_log_path=out / AUDIT_LOG,
+            out=out / DEMO_BUNDLE,
+            audit_log_path=out / DEMO_AUDIT_LOG,
             progress=lambda m: echo_err(f"  score: {m}"),
         )
     state["scoring"] = summary

@@ -35,7 +35,7 @@ def evaluate(
 
     experiment = load_config(config)
     from vrurisk.reports import EVALUATION_HTML
-    from vrurisk.whatworks._run import run_evaluation
+    from vrurisk.whatworks import run_evaluation
 
     summary = run_evaluation(
         experiment,

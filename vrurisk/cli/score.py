@@ -58,8 +58,7 @@ def score(
     # config errors answer before scoring code is imported
     experiment = load_experiment(config, extraction_date)
     from vrurisk._text import plural
-    from vrurisk.scoring._bundle import READER_REPORTS
-    from vrurisk.scoring._run import run_scoring
+    from vrurisk.scoring import READER_REPORTS, run_scoring
 
     summary = run_scoring(
         experiment,

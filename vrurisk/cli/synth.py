@@ -31,8 +31,12 @@ def _synthesise(
     import time
 
     from vrurisk._errors import ConfigError
-    from vrurisk.data import check_output_directory, save_dataset, simulate_population
-    from vrurisk.data._output import SYNTHETIC_DATASET
+    from vrurisk.data import (
+        SYNTHETIC_DATASET,
+        check_output_directory,
+        save_dataset,
+        simulate_population,
+    )
 
     if fmt not in SYNTH_FORMATS:
         raise ConfigError(BAD_SYNTH_FORMAT.format(allowed=list(SYNTH_FORMATS), value=fmt))

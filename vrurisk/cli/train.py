@@ -35,7 +35,7 @@ def train(
     """
     # config errors answer before training code is imported
     experiment = load_experiment(config, extraction_date)
-    from vrurisk.models._train import format_comparison, train_experiment
+    from vrurisk.training import format_comparison, train_experiment
 
     result = train_experiment(
         experiment, tracking=not no_tracking, progress=lambda m: echo_err(f"train: {m}")

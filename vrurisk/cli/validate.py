@@ -43,8 +43,7 @@ def validate(
     Example: vrurisk validate --config configs/my-vru.yaml (the data the config names)
     """
     from vrurisk._errors import ConfigError
-    from vrurisk.data import data_source
-    from vrurisk.data._summary import describe_dataset
+    from vrurisk.data import data_source, describe_dataset
 
     if data is None and config is None:
         raise ConfigError(NO_DATA)

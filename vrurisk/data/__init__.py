@@ -11,7 +11,12 @@ from vrurisk._lazy import lazy_exports
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._coverage import check_coverage
     from vrurisk.data._dataset import Dataset, load_dataset, read_table, save_dataset
-    from vrurisk.data._output import OutputKind, check_output_directory, write_directory_atomically
+    from vrurisk.data._output import (
+        SYNTHETIC_DATASET,
+        OutputKind,
+        check_output_directory,
+        write_directory_atomically,
+    )
     from vrurisk.data._schema import (
         EVENTS,
         LINKS,
@@ -24,6 +29,7 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._scores_table import read_scores_table
     from vrurisk.data._source import DataConfig, data_source
     from vrurisk.data._sql import load_sql_dataset, mask_url
+    from vrurisk.data._summary import describe_dataset
     from vrurisk.data._synth import SyntheticPopulation, simulate_population
     from vrurisk.data._validate import format_examples
     from vrurisk.data._vocabulary import (
@@ -34,6 +40,8 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
 
 __all__ = [
+    "SYNTHETIC_DATASET",
+    "describe_dataset",
     "EVENTS",
     "LINKS",
     "PEOPLE",
@@ -63,29 +71,4 @@ __all__ = [
     "format_examples",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_scores_table": ("read_scores_table",),
-        "_source": ("DataConfig", "data_source"),
-        "_sql": ("load_sql_dataset", "mask_url"),
-        "_dataset": (
-            "Dataset",
-            "load_dataset",
-            "read_table",
-            "save_dataset",
-        ),
-        "_output": ("OutputKind", "check_output_directory", "write_directory_atomically"),
-        "_schema": ("EVENTS", "LINKS", "OPTIONAL_TABLES", "PEOPLE", "ROLES", "TABLES", "TableSpec"),
-        "_synth": ("SyntheticPopulation", "simulate_population"),
-        "_vocabulary": (
-            "VocabularyConfig",
-            "CANONICAL_EVENT_TYPES",
-            "VIOLENCE_EVENT_TYPES",
-            "VIOLENCE_ROLES",
-        ),
-        "_coverage": ("check_coverage",),
-        "_validate": ("format_examples",),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

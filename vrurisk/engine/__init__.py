@@ -9,7 +9,7 @@ neighbour risk and area rates are still computed on the driver, which holds the 
 (see :mod:`vrurisk.engine._dask_features`).
 
 ``vrurisk train`` and ``vrurisk score`` switch on ``execution.engine`` through
-:func:`~vrurisk.engine._switch.feature_engine`: with ``dask`` the feature matrix is built on
+:func:`~vrurisk.engine.feature_engine`: with ``dask`` the feature matrix is built on
 the cluster and collected; model fitting (out-of-fold calibration, held-out models),
 registration, scoring, TreeSHAP explanations and the bias audit then run on the driver, exactly
 as locally. :func:`fit_lightgbm_dask` and :func:`score_cohort_dask` are library APIs the
@@ -24,12 +24,14 @@ from vrurisk.engine._dask_models import (
     score_cohort_dask,
 )
 from vrurisk.engine._partition import PartitionedDataset, partition_dataset, person_buckets
+from vrurisk.engine._switch import feature_engine
 
 __all__ = [
     "DaskScored",
     "PartitionedDataset",
     "build_feature_matrix_dask",
     "dask_client",
+    "feature_engine",
     "fit_lightgbm_dask",
     "partition_dataset",
     "person_buckets",

@@ -76,38 +76,4 @@ __all__ = [
     "top_k_overlap",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_fairness_inputs": ("binary_outcomes",),
-        "_k": ("parse_k",),
-        "_evaluation_config": ("EvaluationConfig",),
-        "_explanations": ("Explanations", "explain", "EXPLANATION_METHODS"),
-        "_fairness": ("BiasAudit", "audit_scores", "VERDICTS"),
-        "_fairness_config": (
-            "FairnessConfig",
-            "INTERSECTION_SEPARATOR",
-            "audited_top_k",
-            "check_sensitive_columns",
-        ),
-        "_fairness_metrics": ("OperatingPoint", "top_k_flags"),
-        "_fairness_rates": ("FAIRNESS_RATE", "FAIRNESS_RATES", "FairnessRate"),
-        "_metrics": (
-            "average_precision",
-            "base_rate",
-            "bootstrap_intervals",
-            "brier_score",
-            "evaluate_predictions",
-            "expected_calibration_error",
-            "precision_at_k",
-            "recall_at_k",
-            "resolve_k",
-            "roc_auc",
-            "top_k_overlap",
-            "k_label",
-        ),
-        "_families": ("family_contributions", "main_families"),
-        "_reasons": ("plain_language_reasons", "reasons_by_person"),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

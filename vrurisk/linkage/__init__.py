@@ -33,14 +33,4 @@ __all__ = [
     "validate_linkage_config",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_attach": ("attach_to_people", "linked_person_ids", "read_crosswalk"),
-        "_config": ("LinkageConfig", "load_linkage_config", "validate_linkage_config"),
-        "_evaluate": ("pairwise_precision_recall",),
-        "_run": ("LinkageResult", "link_agencies"),
-        "_simulate": ("AgencyExtracts", "simulate_agency_extracts"),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

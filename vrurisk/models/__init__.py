@@ -22,14 +22,16 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
     from vrurisk.models._specs import KINDS, ModelSpec, build_model_specs
     from vrurisk.models._splits import TemporalSplit, refit_split, temporal_splits
-    from vrurisk.models._tabular import (
-        ScoreComparison,
-        ScoreComparisonConfig,
-        compare_with_existing_score,
-        load_comparison_config,
-    )
     from vrurisk.models._temporal import TemporalConfig, check_against_data, plan_splits
-    from vrurisk.models._train import TrainingResult, selection_note, train_experiment
+    from vrurisk.models._train import (
+        TrainingResult,
+        baseline_factors,
+        choose_champion,
+        constant_feature_warnings,
+        selection_note,
+        synthetic_input_example,
+        with_baseline_factors,
+    )
 
 __all__ = [
     "CALIBRATION_METHODS",
@@ -39,52 +41,26 @@ __all__ = [
     "ModelsConfig",
     "RiskFactorCountClassifier",
     "RiskModel",
-    "ScoreComparison",
-    "ScoreComparisonConfig",
     "TemporalConfig",
     "TemporalSplit",
     "TrainingResult",
+    "baseline_factors",
     "build_model_specs",
     "build_models_config",
     "check_against_data",
     "check_training_outcomes",
-    "compare_with_existing_score",
+    "choose_champion",
+    "constant_feature_warnings",
     "describe_dates",
     "out_of_training_range",
     "fit_risk_model",
     "held_out_model",
-    "load_comparison_config",
     "plan_splits",
     "refit_split",
     "selection_note",
+    "synthetic_input_example",
     "temporal_splits",
-    "train_experiment",
+    "with_baseline_factors",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_baseline": ("RiskFactorCountClassifier",),
-        "_models_config": ("CalibrationConfig", "ModelsConfig", "build_models_config"),
-        "_risk_model": (
-            "CALIBRATION_METHODS",
-            "RiskModel",
-            "fit_risk_model",
-            "held_out_model",
-            "check_training_outcomes",
-            "describe_dates",
-            "out_of_training_range",
-        ),
-        "_specs": ("KINDS", "ModelSpec", "build_model_specs"),
-        "_splits": ("TemporalSplit", "refit_split", "temporal_splits"),
-        "_temporal": ("TemporalConfig", "check_against_data", "plan_splits"),
-        "_tabular": (
-            "ScoreComparison",
-            "ScoreComparisonConfig",
-            "compare_with_existing_score",
-            "load_comparison_config",
-        ),
-        "_train": ("TrainingResult", "train_experiment", "selection_note"),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.reports._audit_run import require_one_operating_point, run_audit
     from vrurisk.reports._bias_audit import (
         BIAS_AUDIT_HTML,
         FAIRNESS_JSON,
@@ -15,6 +16,8 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
         write_bias_audit,
     )
     from vrurisk.reports._comparison import (
+        COMPARISON_HTML,
+        COMPARISON_JSON,
         comparison_summary,
         render_score_comparison,
         write_score_comparison,
@@ -40,6 +43,10 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
 
 __all__ = [
+    "require_one_operating_point",
+    "run_audit",
+    "COMPARISON_HTML",
+    "COMPARISON_JSON",
     "BIAS_AUDIT_HTML",
     "EVALUATION_HTML",
     "EVALUATION_JSON",
@@ -70,39 +77,4 @@ __all__ = [
     "write_score_comparison",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_bias_audit": (
-            "BIAS_AUDIT_HTML",
-            "FAIRNESS_JSON",
-            "render_bias_audit",
-            "write_bias_audit",
-        ),
-        "_governance": ("GovernanceConfig",),
-        "_comparison": (
-            "comparison_summary",
-            "render_score_comparison",
-            "write_score_comparison",
-        ),
-        "_evaluation": (
-            "EVALUATION_HTML",
-            "EVALUATION_JSON",
-            "render_evaluation",
-            "write_evaluation",
-        ),
-        "_model_card": ("metric_rows", "model_card_summary", "render_model_card"),
-        "_monitor": ("MONITOR_HTML", "MONITOR_JSON", "render_monitor", "write_monitor"),
-        "_panel": ("panel_summary", "render_panel"),
-        "_render": (
-            "figure_to_data_uri",
-            "render_template",
-            "MUTED",
-            "PALETTE",
-            "base_css",
-            "new_figure",
-            "report_environment",
-        ),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
-    from vrurisk.scoring._bundle import MONITORING_JSON, write_score_bundle
+    from vrurisk.scoring._bundle import MONITORING_JSON, READER_REPORTS, write_score_bundle
     from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
+    from vrurisk.scoring._demo import DEMO_AUDIT_LOG, DEMO_BUNDLE, demo_reset, write_demo_config
     from vrurisk.scoring._early import StatutoryServicesConfig, early_identification
     from vrurisk.scoring._history import config_bundles, list_changes
     from vrurisk.scoring._run import run_scoring
@@ -22,6 +23,11 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
 
 __all__ = [
+    "DEMO_AUDIT_LOG",
+    "DEMO_BUNDLE",
+    "demo_reset",
+    "write_demo_config",
+    "READER_REPORTS",
     "DEFAULT_EXPLAIN_TOP",
     "MONITORING_JSON",
     "ScoredCohort",
@@ -38,21 +44,4 @@ __all__ = [
     "write_score_bundle",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_bundle": ("MONITORING_JSON", "write_score_bundle"),
-        "_config": ("DEFAULT_EXPLAIN_TOP", "ScoringConfig"),
-        "_early": ("StatutoryServicesConfig", "early_identification"),
-        "_history": ("config_bundles", "list_changes"),
-        "_run": ("run_scoring",),
-        "_score": (
-            "ScoredCohort",
-            "default_as_of",
-            "score_cohort",
-            "parse_as_of",
-            "refuse_unseen_event_types",
-        ),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

@@ -17,11 +17,11 @@ import yaml
 #: writes), with its data and MLflow store moved into the demo's output directory.
 DEMO_CONFIG = "demo.yaml"
 #: The demo's score bundle.
-BUNDLE = "bundle"
+DEMO_BUNDLE = "bundle"
 #: The demo's own audit log (the demo never writes to the working directory's log).
-AUDIT_LOG = "audit.jsonl"
+DEMO_AUDIT_LOG = "audit.jsonl"
 #: What the demo owns inside its output directory (removed at the start of every run).
-DEMO_OWNED = (DEMO_CONFIG, "mlflow.db", "mlflow.db.lock", "mlruns", BUNDLE, AUDIT_LOG)
+DEMO_OWNED = (DEMO_CONFIG, "mlflow.db", "mlflow.db.lock", "mlruns", DEMO_BUNDLE, DEMO_AUDIT_LOG)
 
 
 def demo_config(out: Path) -> dict:

@@ -61,7 +61,7 @@ def run_scoring(
         ``model_version``, ``n_scored``, ``panel_k``, ``n_explained``, ``n_flagged``,
         ``run_id``, ``timings``.
     """
-    from vrurisk.engine._switch import feature_engine
+    from vrurisk.engine import feature_engine
 
     say = progress or (lambda message: None)
     timings: dict[str, float] = {}

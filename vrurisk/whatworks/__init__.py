@@ -17,10 +17,12 @@ if TYPE_CHECKING:
         regression_discontinuity,
     )
     from vrurisk.whatworks._evaluate import METHODS, ProgrammeEvaluation, evaluate_programme
+    from vrurisk.whatworks._run import run_evaluation
     from vrurisk.whatworks._sample import EvaluationSample, build_sample
     from vrurisk.whatworks._truth import planted_effect
 
 __all__ = [
+    "run_evaluation",
     "METHODS",
     "EffectEstimate",
     "EvaluationSample",
@@ -34,19 +36,4 @@ __all__ = [
     "regression_discontinuity",
 ]
 
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_estimates": (
-            "EffectEstimate",
-            "covariate_balance",
-            "doubly_robust",
-            "naive_difference",
-            "regression_discontinuity",
-        ),
-        "_evaluate": ("METHODS", "ProgrammeEvaluation", "evaluate_programme"),
-        "_sample": ("EvaluationSample", "build_sample"),
-        "_truth": ("planted_effect",),
-    },
-    __all__,
-)
+__getattr__, __dir__ = lazy_exports(__name__, __all__)

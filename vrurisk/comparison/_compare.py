@@ -12,8 +12,6 @@ disparities are compared like for like.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +25,9 @@ from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError, DataValidationError
 from vrurisk._section import Section as _Section
 from vrurisk._serialise import json_safe
-from vrurisk.config import read_config_file
-from vrurisk.evaluation import EvaluationConfig, FairnessConfig, audit_scores, evaluate_predictions
-from vrurisk.models._models_config import CalibrationConfig, ModelsConfig
-from vrurisk.models._risk_model import fit_risk_model
-from vrurisk.models._specs import build_model_specs
+from vrurisk.config import ModelSettings, read_config_file
+from vrurisk.evaluation import audit_scores, evaluate_predictions
+from vrurisk.models import build_model_specs, fit_risk_model
 
 FILTERS = ("none", "propublica")
 SENSITIVE_FEATURE = (
@@ -97,22 +93,17 @@ class ExistingScore(_Section):
         return self
 
 
-class ScoreComparisonConfig(_Section):
-    """A validated score-comparison config (``kind: score_comparison``)."""
+class ScoreComparisonConfig(ModelSettings):
+    """A validated score-comparison config (``kind: score_comparison``): the model sections
+    of an experiment config (:class:`~vrurisk.config.ModelSettings`) over a flat table."""
 
-    config_version: Literal[1]
-    kind: Literal["score_comparison"]
     name: str = "comparison"
+    kind: Literal["score_comparison"]
     description: str = ""
-    seed: int = 0
     data: TableData
     features: TableFeatures
     split: TableSplit
     existing_score: ExistingScore
-    models: ModelsConfig
-    calibration: CalibrationConfig = Field(default_factory=CalibrationConfig)
-    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
-    fairness: FairnessConfig = Field(default_factory=FairnessConfig)
 
     @model_validator(mode="before")
     @classmethod
@@ -148,11 +139,6 @@ class ScoreComparisonConfig(_Section):
         )
         grid["baseline"] = {"factors": (factors,)}
         return grid
-
-    @property
-    def config_hash(self) -> str:
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_comparison_config(path: str | os.PathLike) -> ScoreComparisonConfig:

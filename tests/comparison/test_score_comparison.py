@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from vrurisk import ConfigError
-from vrurisk.models._tabular import compare_with_existing_score, load_comparison_config
+from vrurisk.comparison import compare_with_existing_score, load_comparison_config
 
 REPO = Path(__file__).resolve().parents[2]
 COMPAS = REPO / ".." / "shared" / "data" / "compas" / "compas-scores-two-years.csv"
@@ -150,7 +150,7 @@ def test_compas_config_trains_without_race_and_reports_side_by_side(tmp_path, mo
 
 def test_compare_command_writes_an_audit_log_entry(tmp_path):
     from vrurisk import audit_log
-    from vrurisk.reports._compare_run import run_compare
+    from vrurisk.comparison import run_compare
 
     config_path = _config(tmp_path)
     log, out = tmp_path / "audit.jsonl", tmp_path / "comparison"
@@ -171,7 +171,7 @@ def test_compare_command_writes_an_audit_log_entry(tmp_path):
 
 def test_no_comparison_is_written_when_the_audit_log_cannot_be(tmp_path):
     from vrurisk import VruriskError
-    from vrurisk.reports._compare_run import run_compare
+    from vrurisk.comparison import run_compare
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vrurisk._errors import DataValidationError
 from vrurisk.data import OutputKind
-from vrurisk.reports._comparison import COMPARISON_HTML, COMPARISON_JSON
+from vrurisk.reports import COMPARISON_HTML, COMPARISON_JSON
 
 #: The comparison's folder of every scorer's bias audit.
 AUDITS = "audits"
@@ -31,10 +31,9 @@ def run_compare(
     """
     from vrurisk import audit_log
     from vrurisk._serialise import file_sha256
+    from vrurisk.comparison._compare import compare_with_existing_score, load_comparison_config
     from vrurisk.data import check_output_directory, write_directory_atomically
-    from vrurisk.models import compare_with_existing_score, load_comparison_config
-    from vrurisk.reports._bias_audit import write_bias_audit
-    from vrurisk.reports._comparison import comparison_summary, write_score_comparison
+    from vrurisk.reports import comparison_summary, write_bias_audit, write_score_comparison
 
     config = load_comparison_config(config_path)
     if not Path(config.data.path).is_file():
