@@ -28,6 +28,16 @@ def test_synth_refuses_a_directory_it_did_not_write(tmp_path, monkeypatch, capsy
     assert (out / "notes").read_text() == "x"
 
 
+def test_the_library_names_its_parameter_and_the_cli_its_flag(tmp_path):
+    from vrurisk.cli._app import in_cli_words
+
+    (tmp_path / "notes").write_text("x")
+    with pytest.raises(OutputError) as caught:
+        check_output_directory(tmp_path, SYNTHETIC_DATASET)
+    assert str(caught.value).endswith("or force it (force=True)")
+    assert in_cli_words(str(caught.value)).endswith("or force it (--force)")
+
+
 def test_synth_replaces_its_own_output_and_a_forced_one(tmp_path, monkeypatch, capsys):
     out = tmp_path / "d"
     assert run_cli(*SYNTH, "--out", str(out))[0] == 0

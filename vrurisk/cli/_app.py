@@ -61,6 +61,24 @@ def parse_tables(values: list[str] | None) -> dict[str, str]:
     return parse_pairs(values, BAD_TABLE_OPTION)
 
 
+#: The library's words for a parameter -> the command line's flag (library errors name
+#: parameters, e.g. ``force=True``; the CLI says which flag that is).
+FLAG_WORDS = {"(force=True)": "(--force)"}
+
+
+def in_cli_words(message: str) -> str:
+    """A library error message with its parameter words replaced by the CLI's flags.
+
+    Examples
+    --------
+    >>> in_cli_words("choose a new or empty directory, or force it (force=True)")
+    'choose a new or empty directory, or force it (--force)'
+    """
+    for words, flag in FLAG_WORDS.items():
+        message = message.replace(words, flag)
+    return message
+
+
 def echo_err(message: str) -> None:
     """Print ``message`` on stderr (progress, warnings and errors; stdout holds the results)."""
     typer.echo(message, err=True)
@@ -109,7 +127,7 @@ def main() -> None:
         # Outside standalone mode typer turns Ctrl-C (and typer.Exit) into a returned exit code.
         code = app(standalone_mode=False)
     except VruriskError as exc:
-        echo_err(f"error: {' '.join(str(exc).split())}")
+        echo_err(f"error: {in_cli_words(' '.join(str(exc).split()))}")
         sys.exit(2)
     except KeyboardInterrupt:
         echo_err("error: interrupted")

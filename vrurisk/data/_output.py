@@ -35,11 +35,11 @@ from vrurisk._errors import OutputError
 
 OUT_EXISTS = (
     "{path} exists and is not {what} (it holds {examples}); refusing to replace it: choose a "
-    "new or empty directory, or force it (--force)"
+    "new or empty directory, or force it (force=True)"
 )
 OUT_IS_A_FILE = (
     "{path} exists and is a file, not {what}; refusing to replace it: choose a new or empty "
-    "directory, or force it (--force)"
+    "directory, or force it (force=True)"
 )
 OUT_IS_INPUT = (
     "{path} {relation} the input {protected}; refusing to replace it, even when forced: "
