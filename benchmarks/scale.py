@@ -328,7 +328,8 @@ def stage_dask_score(work: Path, people: int, args) -> dict:
     import numpy as np
     import pandas as pd
 
-    from vrurisk.engine import partition_dataset, score_cohort_dask
+    from vrurisk.engine import partition_dataset
+    from vrurisk.scoring import score_cohort_dask
 
     config = _config(work, "dask", args.workers)
     ds = _load(work)

@@ -16,11 +16,11 @@ from vrurisk.engine import (  # noqa: E402
     fit_lightgbm_dask,
     partition_dataset,
     person_buckets,
-    score_cohort_dask,
 )
 from vrurisk.engine._dask_features import OTHER_NETWORK  # noqa: E402
 from vrurisk.evaluation import explain  # noqa: E402
 from vrurisk.features import build_feature_matrix  # noqa: E402
+from vrurisk.scoring import score_cohort_dask  # noqa: E402
 from vrurisk.training import train_experiment  # noqa: E402
 
 # another Dask cluster on the machine (e.g. a benchmark) may hold the default ports

@@ -79,9 +79,6 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
 #: Upward imports that exist today: (importing module, imported unit) -> why. Shrink only.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("vrurisk", "data"): "the package's lazy re-export of load_dataset, save_dataset, Dataset",
-    ("vrurisk.engine._dask_models", "evaluation"): "the Dask scoring path explains on workers",
-    ("vrurisk.engine._dask_models", "scoring"): "the Dask scoring path checks as_of as local "
-    "scoring does",
 }
 
 

@@ -12,22 +12,16 @@ neighbour risk and area rates are still computed on the driver, which holds the 
 :func:`~vrurisk.engine.feature_engine`: with ``dask`` the feature matrix is built on
 the cluster and collected; model fitting (out-of-fold calibration, held-out models),
 registration, scoring, TreeSHAP explanations and the bias audit then run on the driver, exactly
-as locally. :func:`fit_lightgbm_dask` and :func:`score_cohort_dask` are library APIs the
-commands do not use.
+as locally. :func:`fit_lightgbm_dask` and :func:`vrurisk.scoring.score_cohort_dask` are library APIs
+the commands do not use.
 """
 
 from vrurisk.engine._dask_features import build_feature_matrix_dask
-from vrurisk.engine._dask_models import (
-    DaskScored,
-    dask_client,
-    fit_lightgbm_dask,
-    score_cohort_dask,
-)
+from vrurisk.engine._dask_models import dask_client, fit_lightgbm_dask
 from vrurisk.engine._partition import PartitionedDataset, partition_dataset, person_buckets
 from vrurisk.engine._switch import feature_engine
 
 __all__ = [
-    "DaskScored",
     "PartitionedDataset",
     "build_feature_matrix_dask",
     "dask_client",
@@ -35,5 +29,4 @@ __all__ = [
     "fit_lightgbm_dask",
     "partition_dataset",
     "person_buckets",
-    "score_cohort_dask",
 ]

@@ -10,6 +10,7 @@ from vrurisk._lazy import lazy_exports
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.scoring._bundle import MONITORING_JSON, READER_REPORTS, write_score_bundle
     from vrurisk.scoring._config import DEFAULT_EXPLAIN_TOP, ScoringConfig
+    from vrurisk.scoring._dask import DaskScored, score_cohort_dask
     from vrurisk.scoring._demo import DEMO_AUDIT_LOG, DEMO_BUNDLE, demo_reset, write_demo_config
     from vrurisk.scoring._early import StatutoryServicesConfig, early_identification
     from vrurisk.scoring._history import config_bundles, list_changes
@@ -23,6 +24,8 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     )
 
 __all__ = [
+    "DaskScored",
+    "score_cohort_dask",
     "DEMO_AUDIT_LOG",
     "DEMO_BUNDLE",
     "demo_reset",
