@@ -6,24 +6,9 @@ still a dependency); only imports under ``if TYPE_CHECKING:`` do not (an annotat
 
 A module belongs to a *unit*: its top-level package or module under ``vrurisk``
 (``vrurisk.models._train`` -> ``models``, ``vrurisk.audit_log`` -> ``audit_log``;
-``vrurisk/__init__.py`` -> ``vrurisk``). Units sit in layers, lowest first; a unit may import
-its own layer and the layers below it, never above:
-
-0. foundation: ``vrurisk`` (version and error classes), ``_errors``, ``_text``, ``_dates``,
-   ``_serialise``, ``_lazy``, ``_config_errors``, ``_feature_policy``, ``_section``
-1. infrastructure: ``audit_log``, ``privacy``
-2. ``data``
-3. ``features``
-4. ``engine`` (where features are built: locally or on a Dask cluster)
-5. ``models``
-6. ``tracking`` (MLflow: logs and reloads models)
-7. ``evaluation`` (metrics, fairness, explanations)
-8. ``reports``
-9. ``scoring``
-10. ``config`` (composes the config sections that live with their packages, scoring's too)
-11. jobs: ``training``, ``comparison``, ``whatworks``, ``linkage``, ``ingest``, ``monitor``,
-    ``_reidentify``, ``_starter``
-12. ``cli``
+``vrurisk/__init__.py`` -> ``vrurisk``). Units sit in the layers of :data:`LAYERS`, lowest
+first (ARCHITECTURE.md states the same list, and a test keeps the two equal); a unit may import
+its own layer and the layers below it, never above.
 
 Nothing below ``cli`` imports ``cli``, ever (no exception can be listed for it); the units'
 import graph has no cycles. The few upward imports that exist today are listed one by one in
@@ -34,11 +19,13 @@ fails the test, so remove it). A new unit must be given a layer here.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vrurisk"
+ARCHITECTURE = PACKAGE.parent / "ARCHITECTURE.md"
 
 LAYERS: list[tuple[str, frozenset[str]]] = [
     (
@@ -70,7 +57,16 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     (
         "jobs",
         frozenset(
-            {"whatworks", "linkage", "ingest", "comparison", "training", "monitor", "_reidentify", "_starter"}
+            {
+                "whatworks",
+                "linkage",
+                "ingest",
+                "comparison",
+                "training",
+                "monitor",
+                "_reidentify",
+                "_starter",
+            }
         ),
     ),
     ("cli", frozenset({"cli"})),
@@ -193,6 +189,21 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_vrurisk_keeps_its_layering():
     assert layering_problems(PACKAGE) == []
+
+
+def documented_layers(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The numbered layer list of ARCHITECTURE.md: ``N. name: `unit`, `unit`...``."""
+    found = re.findall(r"^(\d+)\. (\w+): (.+)$", text, flags=re.M)
+    assert [int(n) for n, _, _ in found] == list(range(len(found))), "layers numbered 0, 1, ..."
+    return [(name, frozenset(re.findall(r"`([\w.]+)`", units))) for _, name, units in found]
+
+
+def test_architecture_md_states_the_layers_this_test_enforces():
+    documented = documented_layers(ARCHITECTURE.read_text(encoding="utf-8"))
+    assert documented == LAYERS, (
+        "ARCHITECTURE.md's 'Direction of dependencies' list and LAYERS differ: a unit is "
+        "placed in both, in the same layer"
+    )
 
 
 def test_every_command_module_is_in_the_cli_package():
