@@ -30,6 +30,13 @@ def error_of(frames, extraction_date=EXTRACTION) -> str:
     return str(info.value)
 
 
+def load_error(directory, **options) -> str:
+    """The one-line error of loading ``directory``."""
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(directory, **options)
+    return str(info.value)
+
+
 # --- loading both formats ---
 
 
@@ -164,9 +171,7 @@ def test_missing_column_in_a_file_names_the_file(tmp_path):
     frames = tiny_frames()
     frames["events"] = frames["events"].rename(columns={"event_type": "Event Type"})
     directory = write_tables(tmp_path / "d", frames, "csv")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value).startswith(
+    assert load_error(directory).startswith(
         f"{directory / 'events.csv'}: missing required column(s) ['event_type']"
     )
 
@@ -175,9 +180,7 @@ def test_duplicate_column_names(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     text = (directory / "links.csv").read_text().replace("weight", "link_date", 1)
     (directory / "links.csv").write_text(text)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value) == V.DUPLICATE_COLUMNS.format(
+    assert load_error(directory) == V.DUPLICATE_COLUMNS.format(
         file=directory / "links.csv", columns=["link_date"]
     )
 
@@ -309,9 +312,7 @@ def test_header_only_csv_is_an_empty_table(tmp_path):
     frames = tiny_frames()
     frames["events"] = frames["events"].iloc[0:0]
     directory = write_tables(tmp_path / "d", frames, "csv")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value) == f"{directory / 'events.csv'}: the table has no rows"
+    assert load_error(directory) == f"{directory / 'events.csv'}: the table has no rows"
 
 
 @pytest.mark.parametrize("how", ["header_only", "missing_file", "none"])
@@ -438,17 +439,13 @@ def test_derived_columns_in_the_input_are_recomputed():
 
 
 def test_missing_directory(tmp_path):
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(tmp_path / "nope")
-    assert str(info.value) == f"{tmp_path / 'nope'}: not a directory"
+    assert load_error(tmp_path / "nope") == f"{tmp_path / 'nope'}: not a directory"
 
 
 def test_missing_file(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     (directory / "events.csv").unlink()
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value) == (
+    assert load_error(directory) == (
         f"{directory}: no events.csv or events.parquet found "
         "(the data contract needs people, events)"
     )
@@ -457,28 +454,21 @@ def test_missing_file(tmp_path):
 def test_two_files_for_one_table(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     tiny_frames()["people"].to_parquet(directory / "people.parquet")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value) == D.TWO_FILES.format(directory=directory, table="people")
+    assert load_error(directory) == D.TWO_FILES.format(directory=directory, table="people")
 
 
 def test_empty_file(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     (directory / "events.csv").write_bytes(b"")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert (
-        str(info.value) == f"{directory / 'events.csv'}: cannot be read as csv (the file is empty)"
-    )
+    empty = f"{directory / 'events.csv'}: cannot be read as csv (the file is empty)"
+    assert load_error(directory) == empty
 
 
 def test_non_utf8_csv(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     raw = (directory / "people.csv").read_bytes().replace(b"White", b"Wh\xefte")
     (directory / "people.csv").write_bytes(raw)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value).startswith(
+    assert load_error(directory).startswith(
         f"{directory / 'people.csv'}: cannot be read as csv (not UTF-8 text at byte "
     )
 
@@ -487,9 +477,7 @@ def test_truncated_parquet(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "parquet")
     raw = (directory / "events.parquet").read_bytes()
     (directory / "events.parquet").write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value).startswith(
+    assert load_error(directory).startswith(
         f"{directory / 'events.parquet'}: cannot be read as parquet ("
     )
 
@@ -498,9 +486,7 @@ def test_a_directory_where_a_file_should_be(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
     (directory / "links.csv").unlink()
     (directory / "links.csv").mkdir()
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value).startswith(f"{directory / 'links.csv'}: cannot be read as csv (")
+    assert load_error(directory).startswith(f"{directory / 'links.csv'}: cannot be read as csv (")
 
 
 @pytest.mark.parametrize(
@@ -529,17 +515,13 @@ def test_bad_dataset_json(tmp_path, content, reason):
         path.write_bytes(content)
     else:
         path.write_text(content)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory)
-    assert str(info.value) == f"{path}: {reason}"
+    assert load_error(directory) == f"{path}: {reason}"
 
 
 def test_bad_extraction_date_argument(tmp_path):
     directory = write_tables(tmp_path / "d", tiny_frames(), "csv")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(directory, extraction_date="31/12/2023")
     assert (
-        str(info.value)
+        load_error(directory, extraction_date="31/12/2023")
         == "extraction_date: extraction_date '31/12/2023' is not YYYY-MM-DD; write it as 2023-12-31"
     )
 

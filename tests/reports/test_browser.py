@@ -20,13 +20,14 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from panel_helpers import panel_of
 from planted_helpers import planted_frame, planted_outcome
 from report_manifest import MANIFEST
 
 from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
 from vrurisk.reports import render_bias_audit
 from vrurisk.reports._model_card import model_card_summary, render_model_card
-from vrurisk.reports._panel import panel_summary, render_panel
+from vrurisk.reports._panel import render_panel
 
 pytestmark = pytest.mark.browser
 
@@ -104,12 +105,11 @@ def reports(tmp_path_factory):
     scores = pd.DataFrame(
         {"key": keys, "probability": probability, "rank": rank, "percentile": 100 * (n - rank) / n}
     )
-    panel = panel_summary(
+    panel = panel_of(
         scores,
         reasons,
-        ex.contributions,
-        global_importance=ex.global_importance,
-        manifest=MANIFEST,
+        ex,
+        MANIFEST,
         as_of="2025-06-30",
         cohort_size=n,
         k=25,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from panel_helpers import panel_of
 from report_manifest import MANIFEST
 
 from vrurisk.evaluation import Explanations, plain_language_reasons
 from vrurisk.features import FeatureSpec
 from vrurisk.reports._model_card import TO_COMPLETE, model_card_summary, render_model_card
-from vrurisk.reports._panel import HOW_TO_USE, panel_summary, render_panel
+from vrurisk.reports._panel import HOW_TO_USE, render_panel
 
 NAMES = [spec.name for spec in MANIFEST]
 
@@ -38,12 +39,11 @@ def listed():
 
 def summary_of(listed, **extra):
     scores, reasons, ex = listed
-    return panel_summary(
+    return panel_of(
         scores,
         reasons,
-        ex.contributions,
-        global_importance=ex.global_importance,
-        manifest=MANIFEST,
+        ex,
+        MANIFEST,
         as_of="2025-06-30",
         cohort_size=12,
         k=5,

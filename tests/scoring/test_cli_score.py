@@ -82,34 +82,27 @@ def test_score_writes_the_bundle_and_logs_an_mlflow_run(registered_setup, scored
     assert entries[0]["n_scored"] == summary["n_scored"]
 
 
-def test_bad_model_uri_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
-    code, out, err = run_cli(
-        "score",
-        str(registered_setup["config_path"]),
-        "--model",
-        "models:/no-such-model@champion",
-    )
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (
+            ("--model", "models:/no-such-model@champion"),
+            "error: models:/no-such-model@champion: cannot load a vrurisk model",
+        ),
+        (
+            ("--as-of", "2099-01-01", "--no-tracking"),
+            "error: as_of 2099-01-01 is after the data's extraction date 2025-12-31; "
+            "score on or before the extraction date",
+        ),
+    ],
+    ids=["model uri", "as-of date"],
+)
+def test_a_bad_argument_is_one_error_line_and_exit_2(registered_setup, keyed, args, error):
+    code, out, err = run_cli("score", str(registered_setup["config_path"]), *args)
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert lines[-1].startswith(
-        "error: models:/no-such-model@champion: cannot load a vrurisk model"
-    )
-    assert len([line for line in lines if line.startswith("error:")]) == 1
-
-
-def test_bad_as_of_date_is_one_line_and_exit_2(registered_setup, keyed, monkeypatch, capsys):
-    code, _, err = run_cli(
-        "score",
-        str(registered_setup["config_path"]),
-        "--as-of",
-        "2099-01-01",
-        "--no-tracking",
-    )
-    assert code == 2
-    assert err.strip().splitlines()[-1] == (
-        "error: as_of 2099-01-01 is after the data's extraction date 2025-12-31; "
-        "score on or before the extraction date"
-    )
+    assert [line for line in lines if line.startswith("error:")] == lines[-1:]
+    assert lines[-1].startswith(error)
 
 
 def test_reveal_ids_stay_local_and_are_audit_logged(registered_setup, keyed, tmp_path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from panel_helpers import panel_of
 
 from vrurisk.models._risk_model import out_of_training_range
-from vrurisk.reports import panel_summary
 from vrurisk.reports._panel import panel_label
 from vrurisk.scoring import score_cohort
 
@@ -32,12 +32,11 @@ def test_the_panel_marks_reasons_outside_the_training_range(scoring_setup):
     scored = score_cohort(s["dataset"], s["model"], s["config"], audit=False)
     top = scored.scores.sort_values("rank").iloc[0]["key"]
     feature = scored.reasons[scored.reasons["row"] == top].iloc[0]["feature"]
-    summary = panel_summary(
+    summary = panel_of(
         scored.scores,
         scored.reasons,
-        scored.explanations.contributions,
-        global_importance=scored.explanations.global_importance,
-        manifest=scored.manifest,
+        scored.explanations,
+        scored.manifest,
         as_of="2025-12-31",
         cohort_size=len(scored.scores),
         k=5,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from panel_helpers import panel_of
 
 from vrurisk.evaluation import family_contributions
 from vrurisk.features import FAMILIES, FeatureSpec, feature_family
-from vrurisk.reports._panel import panel_label, panel_summary, render_panel
+from vrurisk.reports._panel import panel_label, render_panel
 from vrurisk.scoring import score_cohort
 
 
@@ -29,12 +30,11 @@ def test_family_contributions_add_up_to_the_model_output(scored):
 
 
 def test_top_50_main_reasons_never_give_a_lowering_family_unless_nothing_raises(scored):
-    summary = panel_summary(
+    summary = panel_of(
         scored.scores,
         scored.reasons,
-        scored.explanations.contributions,
-        global_importance=scored.explanations.global_importance,
-        manifest=scored.manifest,
+        scored.explanations,
+        scored.manifest,
         as_of=str(scored.as_of.date()),
         cohort_size=len(scored.scores),
         k=50,

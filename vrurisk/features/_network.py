@@ -464,15 +464,8 @@ def build_network_features(
 ) -> tuple[pd.DataFrame, list[FeatureSpec]]:
     """Network-contextual features at ``as_of`` from links (and shared incidents) before it.
 
-    Parameters
-    ----------
-    dataset : Dataset
-    as_of : date-like
-    person_idx : array of int, optional
-        Rows to return (positions into ``dataset.people``); default everyone. The graph always
-        spans everyone.
-    features : FeatureConfig, optional
-        Uses ``features.network``.
+    The parameters are :func:`~vrurisk.features.build_individual_features`'s; the graph always
+    spans everyone, whichever rows ``person_idx`` returns, and ``features.network`` is read.
 
     Returns
     -------
