@@ -199,6 +199,31 @@ class Dataset:
                     frame[column] = frame[column].astype("category")
         return cls(*canonical_order(people_df, events_df, links_df), extraction, source)
 
+    @classmethod
+    def example(cls) -> Dataset:
+        """A two-person dataset for examples and doctests.
+
+        ``a`` (born 2005-01-01) has one violence event as a suspect on 2020-05-01 and was
+        linked that day to ``b`` (born 2006-02-03, no events); extracted on 2022-01-01.
+
+        Examples
+        --------
+        >>> ds = Dataset.example()
+        >>> ds.n_people, len(ds.events), len(ds.links), str(ds.extraction_date.date())
+        (2, 1, 1, '2022-01-01')
+        """
+        people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01", "2006-02-03"]})
+        events = pd.DataFrame(
+            {
+                "person_id": ["a"],
+                "event_date": ["2020-05-01"],
+                "event_type": ["violence"],
+                "role": ["suspect"],
+            }
+        )
+        links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"], "link_date": ["2020-05-01"]})
+        return cls.from_frames(people, events, links, extraction_date="2022-01-01")
+
     def with_tables(self, names: dict[str, str] | None = None, **frames) -> Dataset:
         """This dataset with optional tables (``interventions``, ``lists``, ``custody``) attached.
 
@@ -211,12 +236,7 @@ class Dataset:
         --------
         >>> import pandas as pd
         >>> from vrurisk.data import Dataset
-        >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01"] * 2})
-        >>> events = pd.DataFrame({"person_id": ["a"], "event_date": ["2020-05-01"],
-        ...                        "event_type": ["violence"]})
-        >>> links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"],
-        ...                       "link_date": ["2020-05-01"]})
-        >>> ds = Dataset.from_frames(people, events, links, extraction_date="2021-01-01")
+        >>> ds = Dataset.example()
         >>> referrals = pd.DataFrame({"person_id": ["a"], "programme": ["mentoring"],
         ...                           "start_date": ["2020-06-01"], "end_date": ["2020-12-01"]})
         >>> ds.with_tables(interventions=referrals).interventions["programme"].tolist()

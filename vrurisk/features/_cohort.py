@@ -80,14 +80,8 @@ def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from vrurisk.data import Dataset
-    >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01", "1970-01-01"]})
-    >>> events = pd.DataFrame({"person_id": ["a", "b"], "event_date": ["2020-05-01"] * 2,
-    ...                        "event_type": ["asb", "asb"]})
-    >>> links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"], "link_date": ["2020-05-01"]})
-    >>> ds = Dataset.from_frames(people, events, links, extraction_date="2021-01-01")
-    >>> select_cohort(ds, "2021-01-01").tolist()
+    >>> select_cohort(Dataset.example(), "2021-01-01").tolist()  # b has no event
     [0]
     """
     cohort = cohort or CohortConfig()

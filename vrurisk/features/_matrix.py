@@ -116,16 +116,10 @@ def build_feature_matrix(
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from vrurisk.data import Dataset
-    >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01", "2006-01-01"]})
-    >>> events = pd.DataFrame({"person_id": ["a", "b"], "event_date": ["2020-05-01"] * 2,
-    ...                        "event_type": ["asb", "violence"]})
-    >>> links = pd.DataFrame({"person_a": ["a"], "person_b": ["b"], "link_date": ["2020-05-01"]})
-    >>> ds = Dataset.from_frames(people, events, links, extraction_date="2022-01-01")
-    >>> fm = build_feature_matrix(ds, ["2020-06-01"])
-    >>> fm.X.shape[0], fm.y.tolist(), fm.X["net_degree"].tolist()
-    (2, [0, 0], [1.0, 1.0])
+    >>> fm = build_feature_matrix(Dataset.example(), ["2020-06-01"])
+    >>> fm.rows["person_id"].tolist(), fm.y.tolist(), fm.X["net_degree"].tolist()
+    (['a'], [0], [1.0])
     """
     import time
 

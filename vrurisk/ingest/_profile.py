@@ -173,15 +173,10 @@ def profile_dataset(dataset) -> dict:
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from vrurisk.data import Dataset
-    >>> people = pd.DataFrame({"person_id": ["a", "b"], "birth_date": ["2005-01-01"] * 2})
-    >>> events = pd.DataFrame({"person_id": ["a"], "event_date": ["2020-05-01"],
-    ...                        "event_type": ["asb"]})
-    >>> summary = profile_dataset(Dataset.from_frames(people, events, None,
-    ...                                               extraction_date="2021-01-01"))
+    >>> summary = profile_dataset(Dataset.example())
     >>> summary["people_without_events"], summary["tables"]["links"]["rows"]
-    (1, 0)
+    (1, 1)
     """
     derived = ("person_idx", "idx_a", "idx_b")
     tables = {
