@@ -20,21 +20,22 @@ from vrurisk.evaluation import Explanations, explain
 from vrurisk.evaluation._explanations import FEATURES_DIFFER, UNKNOWN_KIND, raw_margin
 from vrurisk.models import RiskFactorCountClassifier
 
-FEATURES = ["knife_365d", "assoc_victims_180d", "age_first_contact", "noise_a", "noise_b"]
+#: The planted inputs: two that drive the outcome, one that lowers it, two of noise.
+COLUMNS = {
+    "knife_365d": ("poisson", 0.4),
+    "assoc_victims_180d": ("poisson", 0.5),
+    "age_first_contact": ("uniform", 9, 18),
+    "noise_a": ("normal",),
+    "noise_b": ("normal",),
+}
+FEATURES = list(COLUMNS)
 
 
 @pytest.fixture(scope="module")
 def data():
     rng = np.random.default_rng(1)
     n = 600
-    columns = {
-        "knife_365d": ("poisson", 0.4),
-        "assoc_victims_180d": ("poisson", 0.5),
-        "age_first_contact": ("uniform", 9, 18),
-        "noise_a": ("normal",),
-        "noise_b": ("normal",),
-    }
-    X = planted_frame(rng, n, columns, index=pd.RangeIndex(100, 100 + n))
+    X = planted_frame(rng, n, COLUMNS, index=pd.RangeIndex(100, 100 + n))
     logit = (
         -2 + 1.2 * X["knife_365d"] + 0.9 * X["assoc_victims_180d"] - 0.2 * X["age_first_contact"]
     )

@@ -50,8 +50,6 @@ PLANTED = {"count_knife_possession_suspect_365d", "associates_victim_violence_18
 @pytest.fixture(scope="module")
 def planted():
     """Knives and victimised associates drive the outcome; one planted person has both."""
-    rng = np.random.default_rng(7)
-    n = 3000
     columns = {
         "count_knife_possession_suspect_365d": ("poisson", 0.3),
         "associates_victim_violence_180d": ("poisson", 0.4),
@@ -60,6 +58,8 @@ def planted():
         "noise_a": ("normal",),
         "noise_b": ("normal",),
     }
+    rng = np.random.default_rng(7)
+    n = 3000
     X = planted_frame(rng, n, columns)
     logit = (
         -3.5

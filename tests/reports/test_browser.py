@@ -83,13 +83,13 @@ def reports(tmp_path_factory):
     """A panel pack, model card and bias audit built from a small fitted model."""
     if CHROMIUM is None:
         pytest.skip("chromium not found: apt-get install chromium to run the browser tests")
-    rng = np.random.default_rng(3)
-    n = 1500
     columns = {
         "knife_365d": ("poisson", 0.3),
         "assoc_victims_180d": ("poisson", 0.4),
         "age": ("uniform", 10, 25),
     }
+    rng = np.random.default_rng(3)
+    n = 1500
     X = planted_frame(rng, n, columns)
     group = rng.choice(["A", "B"], n, p=[0.7, 0.3])
     logit = -3 + 1.2 * X["knife_365d"] + 0.8 * X["assoc_victims_180d"] + 0.8 * (group == "B")
