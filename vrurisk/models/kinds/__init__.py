@@ -1,9 +1,10 @@
 """The model-kind registry: one :class:`ModelKind` per kind of model vrurisk trains.
 
 Config sections (``models.<kind>``), model specs, explanations and MLflow logging all read
-this registry. Adding a kind is one module defining a :class:`ModelKind` plus one
-:func:`register` call (built-in kinds are registered below, in the order comparisons list
-them, the baseline last).
+this registry. Adding a kind is one module defining a :class:`ModelKind` subclass (its
+attributes and its ``build``, ``explain``, ``margin`` and ``matches`` methods) plus one
+:func:`register` call of an instance (built-in kinds are registered below, in the order
+comparisons list them, the baseline last).
 
 Examples
 --------

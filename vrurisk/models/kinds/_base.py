@@ -13,8 +13,7 @@ called, so validating a config stays light.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -24,13 +23,6 @@ from vrurisk._section import Section, as_list  # noqa: F401 - the kinds build on
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
-
-#: ``builder(params, seed, n_jobs) -> unfitted estimator``.
-Builder = Callable[[Mapping, int, int], "BaseEstimator"]
-#: ``explainer(estimator, X) -> (contributions, base value, method name)``.
-Explainer = Callable[[Any, pd.DataFrame], tuple[np.ndarray, float, str]]
-#: ``margin(final step, transformed X) -> raw output`` (the scale contributions add up to).
-Margin = Callable[[Any, Any], np.ndarray]
 
 
 def Grid(inner):  # noqa: N802 - reads like a type in the field declarations
@@ -43,50 +35,54 @@ PositiveFloat = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
 
 
-def _dump(section: BaseModel) -> dict[str, tuple]:
-    return section.model_dump()
-
-
-@dataclass(frozen=True)
 class ModelKind:
-    """One kind of model, everything about it in one place.
+    """One kind of model, everything about it in one place: subclass it, register an instance.
 
-    Parameters
-    ----------
+    Class attributes
+    ----------------
     name : str
         The config key under ``models`` and the ``kind`` of its specs and fitted models.
     grid : type of pydantic.BaseModel
         The ``models.<name>`` section: each field a hyperparameter (a list is a grid axis).
-    build : callable
-        ``build(params, seed, n_jobs)`` returns an unfitted estimator for one grid point.
-    explain : callable
-        ``explain(estimator, X)`` returns ``(contributions, base, method)`` whose row sums plus
-        ``base`` equal ``margin``'s output.
-    margin : callable
-        ``margin(final_step, Z)``: the raw output of the pipeline's final step on transformed
-        inputs.
     units : str
-        The scale of ``margin`` (``"log-odds"`` or ``"probability"``).
-    matches : callable
-        ``matches(final_step)`` is true when a bare estimator is of this kind.
+        The scale of :meth:`margin` (``"log-odds"`` or ``"probability"``).
     requirements : tuple of str
         Packages (beyond vrurisk's core) an MLflow model of this kind must pin.
     always_trained : bool
         Trained with its defaults even when the config leaves it out (the baseline).
-    grid_values : callable
-        ``grid_values(section) -> {param: (values, ...)}`` (default: the section's fields).
+
+    A kind defines :meth:`build`, :meth:`explain`, :meth:`margin` and :meth:`matches`;
+    :meth:`grid_values` has a default.
     """
 
-    name: str
-    grid: type[BaseModel]
-    build: Builder
-    explain: Explainer
-    margin: Margin
-    units: str
-    matches: Callable[[Any], bool]
-    requirements: tuple[str, ...] = ()
-    always_trained: bool = False
-    grid_values: Callable[[BaseModel], dict[str, tuple]] = field(default=_dump)
+    name: ClassVar[str]
+    grid: ClassVar[type[BaseModel]]
+    units: ClassVar[str]
+    requirements: ClassVar[tuple[str, ...]] = ()
+    always_trained: ClassVar[bool] = False
+
+    def build(self, params: Mapping, seed: int, n_jobs: int) -> BaseEstimator:
+        """An unfitted estimator for one grid point."""
+        raise NotImplementedError
+
+    def explain(self, estimator, X: pd.DataFrame) -> tuple[np.ndarray, float, str]:
+        """``(contributions, base, method)``: row sums plus ``base`` equal :meth:`margin`."""
+        raise NotImplementedError
+
+    def margin(self, final, Z) -> np.ndarray:
+        """The raw output of the pipeline's final step on transformed inputs ``Z``."""
+        raise NotImplementedError
+
+    def matches(self, final) -> bool:
+        """Is the bare estimator ``final`` of this kind?"""
+        raise NotImplementedError
+
+    def grid_values(self, section: BaseModel) -> dict[str, tuple]:
+        """``{param: (values, ...)}`` of a validated ``grid`` section (default: its fields)."""
+        return section.model_dump()
+
+    def __repr__(self) -> str:
+        return f"<model kind {self.name!r}>"
 
 
 # --- helpers shared by the kinds' explainers ------------------------------------------------
@@ -113,3 +109,8 @@ def as_fitted(final, Z):
     if names is None:
         return as_array(Z)
     return pd.DataFrame(as_array(Z), columns=list(names))
+
+
+def decision_margin(final, Z) -> np.ndarray:
+    """The log-odds of an estimator with ``decision_function`` (linear models, the baseline)."""
+    return final.decision_function(as_fitted(final, Z))

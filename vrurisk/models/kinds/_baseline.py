@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 
 from vrurisk._errors import ModelError
-from vrurisk.models.kinds._base import ModelKind, Section, as_array, as_fitted, split_pipeline
+from vrurisk.models.kinds._base import ModelKind, Section, as_array, decision_margin, split_pipeline
 
 NO_BASELINE_WEIGHTS = (
     "the baseline estimator {name} is not a fitted RiskFactorCountClassifier; cannot explain it"
@@ -49,39 +49,43 @@ class BaselineConfig(Section):
         return value
 
 
-def _build(params: Mapping, seed: int, n_jobs: int):
-    from vrurisk.models._baseline import RiskFactorCountClassifier
+class Baseline(ModelKind):
+    """The risk-factor-count baseline, always trained beside the grid."""
 
-    return RiskFactorCountClassifier(**params)
+    name = "baseline"
+    grid = BaselineConfig
+    units = "log-odds"
+    always_trained = True
+
+    def build(self, params: Mapping, seed: int, n_jobs: int):
+        from vrurisk.models._baseline import RiskFactorCountClassifier
+
+        return RiskFactorCountClassifier(**params)
+
+    def explain(self, estimator, X: pd.DataFrame):
+        """Exact: each present factor adds ``slope * weight`` to the link's log-odds."""
+        transform, final = split_pipeline(estimator)
+        try:
+            index, weight = final.factor_index_, final.factor_weight_
+            slope = float(np.ravel(final.link_.coef_)[0])
+            intercept = float(np.ravel(final.link_.intercept_)[0])
+        except AttributeError as exc:
+            raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__)) from exc
+        Z = as_array(transform(X))
+        values = np.zeros_like(Z)
+        values[:, index] = (Z[:, index] > final.threshold) * (
+            slope * np.asarray(weight, dtype=float)
+        )
+        return values, intercept, "risk_factor_count"
+
+    def margin(self, final, Z) -> np.ndarray:
+        return decision_margin(final, Z)
+
+    def matches(self, final) -> bool:
+        return any(word in type(final).__name__ for word in ("RiskFactor", "Baseline"))
+
+    def grid_values(self, section: BaselineConfig) -> dict[str, tuple]:
+        return {"factors": (dict(section.factors),)}
 
 
-def _explain(estimator, X: pd.DataFrame):
-    """Exact: each present factor adds ``slope * weight`` to the link's log-odds."""
-    transform, final = split_pipeline(estimator)
-    try:
-        index, weight = final.factor_index_, final.factor_weight_
-        slope = float(np.ravel(final.link_.coef_)[0])
-        intercept = float(np.ravel(final.link_.intercept_)[0])
-    except AttributeError as exc:
-        raise ModelError(NO_BASELINE_WEIGHTS.format(name=type(final).__name__)) from exc
-    Z = as_array(transform(X))
-    values = np.zeros_like(Z)
-    values[:, index] = (Z[:, index] > final.threshold) * (slope * np.asarray(weight, dtype=float))
-    return values, intercept, "risk_factor_count"
-
-
-def _margin(final, Z) -> np.ndarray:
-    return final.decision_function(as_fitted(final, Z))
-
-
-BASELINE = ModelKind(
-    name="baseline",
-    grid=BaselineConfig,
-    build=_build,
-    explain=_explain,
-    margin=_margin,
-    units="log-odds",
-    matches=lambda final: any(word in type(final).__name__ for word in ("RiskFactor", "Baseline")),
-    always_trained=True,
-    grid_values=lambda section: {"factors": (dict(section.factors),)},
-)
+BASELINE = Baseline()

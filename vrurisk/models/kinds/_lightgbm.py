@@ -32,22 +32,8 @@ class LightGBMGrid(Section):
     reg_lambda: Grid(Annotated[float, Field(ge=0)]) = (0.0,)
 
 
-def _build(params: Mapping, seed: int, n_jobs: int):
-    from lightgbm import LGBMClassifier
-
-    return LGBMClassifier(**params, random_state=seed, n_jobs=n_jobs, verbosity=-1)
-
-
 def _booster(final):
     return getattr(final, "booster_", final)
-
-
-def _explain(estimator, X: pd.DataFrame):
-    transform, final = split_pipeline(estimator)
-    out = np.asarray(_booster(final).predict(as_array(transform(X)), pred_contrib=True))
-    # The last column of LightGBM's output is the expected value, the same for every row.
-    base = float(out[0, -1]) if len(out) else _base_value(final, X.shape[1])
-    return out[:, :-1], base, "tree_shap_lightgbm"
 
 
 def _base_value(final, n_features: int) -> float:
@@ -55,17 +41,31 @@ def _base_value(final, n_features: int) -> float:
     return float(np.asarray(_booster(final).predict(zero, pred_contrib=True))[0, -1])
 
 
-def _margin(final, Z) -> np.ndarray:
-    return _booster(final).predict(as_array(Z), raw_score=True)
+class LightGBM(ModelKind):
+    """Gradient-boosted trees (LightGBM); its own exact TreeSHAP."""
+
+    name = "lightgbm"
+    grid = LightGBMGrid
+    units = "log-odds"
+    requirements = ("lightgbm",)
+
+    def build(self, params: Mapping, seed: int, n_jobs: int):
+        from lightgbm import LGBMClassifier
+
+        return LGBMClassifier(**params, random_state=seed, n_jobs=n_jobs, verbosity=-1)
+
+    def explain(self, estimator, X: pd.DataFrame):
+        transform, final = split_pipeline(estimator)
+        out = np.asarray(_booster(final).predict(as_array(transform(X)), pred_contrib=True))
+        # The last column of LightGBM's output is the expected value, the same for every row.
+        base = float(out[0, -1]) if len(out) else _base_value(final, X.shape[1])
+        return out[:, :-1], base, "tree_shap_lightgbm"
+
+    def margin(self, final, Z) -> np.ndarray:
+        return _booster(final).predict(as_array(Z), raw_score=True)
+
+    def matches(self, final) -> bool:
+        return type(final).__module__.startswith("lightgbm")
 
 
-LIGHTGBM = ModelKind(
-    name="lightgbm",
-    grid=LightGBMGrid,
-    build=_build,
-    explain=_explain,
-    margin=_margin,
-    units="log-odds",
-    matches=lambda final: type(final).__module__.startswith("lightgbm"),
-    requirements=("lightgbm",),
-)
+LIGHTGBM = LightGBM()

@@ -15,7 +15,7 @@ from vrurisk.models.kinds._base import (
     PositiveFloat,
     Section,
     as_array,
-    as_fitted,
+    decision_margin,
     split_pipeline,
 )
 
@@ -35,39 +35,6 @@ def signed_log1p(X):
     return np.sign(X) * np.log1p(np.abs(X))
 
 
-def _build(params: Mapping, seed: int, n_jobs: int):
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import FunctionTransformer, StandardScaler
-
-    params = dict(params)
-    penalty = params.pop("penalty", "l2")
-    l1_ratio = {"l2": 0.0, "l1": 1.0}[penalty]
-    model = LogisticRegression(
-        **params, l1_ratio=l1_ratio, solver="saga" if penalty == "l1" else "lbfgs", max_iter=2000
-    )
-    return Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("log", FunctionTransformer(signed_log1p, feature_names_out="one-to-one")),
-            ("scale", StandardScaler()),
-            ("model", model),
-        ]
-    )
-
-
-def _explain(estimator, X: pd.DataFrame):
-    transform, final = split_pipeline(estimator)
-    Z = as_array(transform(X))
-    if Z.shape[1] != X.shape[1]:
-        raise ModelError(NOT_ONE_TO_ONE.format(n_in=X.shape[1], n_out=Z.shape[1]))
-    coef = np.asarray(final.coef_, dtype=float).ravel()
-    intercept = float(np.asarray(final.intercept_, dtype=float).ravel()[0])
-    mean = _training_mean(estimator, Z)
-    return coef * (Z - mean), intercept + float(coef @ mean), "linear_shap"
-
-
 def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
     """E[z]: zero when the last transform is a fitted centring StandardScaler, else Z's mean."""
     steps = getattr(estimator, "steps", None) or []
@@ -78,16 +45,52 @@ def _training_mean(estimator, Z: np.ndarray) -> np.ndarray:
     return np.nanmean(Z, axis=0) if len(Z) else np.zeros(Z.shape[1])
 
 
-def _margin(final, Z) -> np.ndarray:
-    return final.decision_function(as_fitted(final, Z))
+class LogisticRegressionKind(ModelKind):
+    """Logistic regression on signed-log, scaled inputs; exact linear SHAP."""
+
+    name = "logistic_regression"
+    grid = LogisticRegressionGrid
+    units = "log-odds"
+
+    def build(self, params: Mapping, seed: int, n_jobs: int):
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+        params = dict(params)
+        penalty = params.pop("penalty", "l2")
+        l1_ratio = {"l2": 0.0, "l1": 1.0}[penalty]
+        model = LogisticRegression(
+            **params,
+            l1_ratio=l1_ratio,
+            solver="saga" if penalty == "l1" else "lbfgs",
+            max_iter=2000,
+        )
+        return Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                ("log", FunctionTransformer(signed_log1p, feature_names_out="one-to-one")),
+                ("scale", StandardScaler()),
+                ("model", model),
+            ]
+        )
+
+    def explain(self, estimator, X: pd.DataFrame):
+        transform, final = split_pipeline(estimator)
+        Z = as_array(transform(X))
+        if Z.shape[1] != X.shape[1]:
+            raise ModelError(NOT_ONE_TO_ONE.format(n_in=X.shape[1], n_out=Z.shape[1]))
+        coef = np.asarray(final.coef_, dtype=float).ravel()
+        intercept = float(np.asarray(final.intercept_, dtype=float).ravel()[0])
+        mean = _training_mean(estimator, Z)
+        return coef * (Z - mean), intercept + float(coef @ mean), "linear_shap"
+
+    def margin(self, final, Z) -> np.ndarray:
+        return decision_margin(final, Z)
+
+    def matches(self, final) -> bool:
+        return type(final).__name__ == "LogisticRegression"
 
 
-LOGISTIC_REGRESSION = ModelKind(
-    name="logistic_regression",
-    grid=LogisticRegressionGrid,
-    build=_build,
-    explain=_explain,
-    margin=_margin,
-    units="log-odds",
-    matches=lambda final: type(final).__name__ == "LogisticRegression",
-)
+LOGISTIC_REGRESSION = LogisticRegressionKind()

@@ -31,12 +31,6 @@ class RandomForestGrid(Section):
     max_features: Grid(Literal["sqrt", "log2"] | Fraction) = ("sqrt",)
 
 
-def _build(params: Mapping, seed: int, n_jobs: int):
-    from sklearn.ensemble import RandomForestClassifier
-
-    return RandomForestClassifier(**params, random_state=seed, n_jobs=n_jobs)
-
-
 def explain_trees(estimator, X: pd.DataFrame):
     """shap's TreeExplainer: exact TreeSHAP within :data:`EXACT_TREE_BUDGET`, else Saabas."""
     shap = import_shap()
@@ -61,10 +55,6 @@ def _tree_work(final) -> float:
     return float(sum(t.get_n_leaves() * max(t.get_depth(), 1) ** 2 for t in np.ravel(trees)))
 
 
-def _margin(final, Z) -> np.ndarray:
-    return final.predict_proba(as_fitted(final, Z))[:, -1]
-
-
 def import_shap():
     """Import shap, silencing the matplotlib deprecation its plotting module triggers on import."""
     with warnings.catch_warnings():
@@ -74,12 +64,26 @@ def import_shap():
     return shap
 
 
-RANDOM_FOREST = ModelKind(
-    name="random_forest",
-    grid=RandomForestGrid,
-    build=_build,
-    explain=explain_trees,
-    margin=_margin,
-    units="probability",
-    matches=lambda final: "Forest" in type(final).__name__ or "Trees" in type(final).__name__,
-)
+class RandomForest(ModelKind):
+    """Random forest on the probability scale; shap's TreeExplainer."""
+
+    name = "random_forest"
+    grid = RandomForestGrid
+    units = "probability"
+
+    def build(self, params: Mapping, seed: int, n_jobs: int):
+        from sklearn.ensemble import RandomForestClassifier
+
+        return RandomForestClassifier(**params, random_state=seed, n_jobs=n_jobs)
+
+    def margin(self, final, Z) -> np.ndarray:
+        return final.predict_proba(as_fitted(final, Z))[:, -1]
+
+    def explain(self, estimator, X: pd.DataFrame):
+        return explain_trees(estimator, X)
+
+    def matches(self, final) -> bool:
+        return "Forest" in type(final).__name__ or "Trees" in type(final).__name__
+
+
+RANDOM_FOREST = RandomForest()
