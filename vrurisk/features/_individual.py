@@ -162,35 +162,46 @@ def _last_day(index: EventIndex, end_day: int, row_of: np.ndarray | None, n: int
     return last.reshape(n, k)
 
 
-#: How a panel would name one and several events of each type in the shared vocabulary; other
-#: types read "<type> event(s)".
+#: How a panel would name one event of each type in the shared vocabulary (several: see
+#: :func:`plural_noun`; irregular ones give both); other types read "<type> event(s)".
 EVENT_NOUNS = {
-    "serious_violence": ("serious violence incident", "serious violence incidents"),
-    "violence": ("violent incident", "violent incidents"),
-    "knife_possession": ("knife possession offence", "knife possession offences"),
-    "drug_supply": ("drug supply offence", "drug supply offences"),
-    "drug_possession": ("drug possession offence", "drug possession offences"),
-    "asb": ("anti-social behaviour report", "anti-social behaviour reports"),
+    "serious_violence": "serious violence incident",
+    "violence": "violent incident",
+    "knife_possession": "knife possession offence",
+    "drug_supply": "drug supply offence",
+    "drug_possession": "drug possession offence",
+    "asb": "anti-social behaviour report",
     "stop_search": ("stop and search", "stops and searches"),
-    "custody": ("period in police custody", "periods in police custody"),
-    "missing_episode": ("missing episode", "missing episodes"),
-    "school_exclusion": ("school exclusion", "school exclusions"),
-    "sen_support": (
-        "period of special educational needs support",
-        "periods of special educational needs support",
-    ),
-    "ae_assault": ("assault-related A&E attendance", "assault-related A&E attendances"),
-    "social_care_referral": ("social care referral", "social care referrals"),
-    "domestic_abuse": ("domestic abuse incident", "domestic abuse incidents"),
-    "parental_substance_misuse": (
-        "report of parental substance misuse",
-        "reports of parental substance misuse",
-    ),
-    "parental_imprisonment": (
-        "report of parental imprisonment",
-        "reports of parental imprisonment",
-    ),
+    "custody": "period in police custody",
+    "missing_episode": "missing episode",
+    "school_exclusion": "school exclusion",
+    "sen_support": "period of special educational needs support",
+    "ae_assault": "assault-related A&E attendance",
+    "social_care_referral": "social care referral",
+    "domestic_abuse": "domestic abuse incident",
+    "parental_substance_misuse": "report of parental substance misuse",
+    "parental_imprisonment": "report of parental imprisonment",
 }
+
+
+def plural_noun(noun: str) -> str:
+    """The plural of a regular noun phrase: its head noun (before "of"/"in") takes an s.
+
+    Examples
+    --------
+    >>> plural_noun("school exclusion"), plural_noun("period in police custody")
+    ('school exclusions', 'periods in police custody')
+    """
+    head, sep, rest = [*re.split(r"( (?:of|in) )", noun, maxsplit=1), "", ""][:3]
+    return f"{head}s{sep}{rest}"
+
+
+def event_nouns(etype: str) -> tuple[str, str]:
+    """One and several events of type ``etype`` in words."""
+    nouns = EVENT_NOUNS.get(etype, f"{_plain(etype)} event")
+    return nouns if isinstance(nouns, tuple) else (nouns, plural_noun(nouns))
+
+
 #: Roles worth saying; "subject" goes without saying.
 ROLE_WORDS = {"suspect": " (as a suspect)", "victim": " (as a victim)", "subject": ""}
 
@@ -204,8 +215,7 @@ def _key_words(key: tuple[str, str | None]) -> tuple[str, str, str]:
     """Column stem, and one and several events of the key in words (role included)."""
     etype, role = key
     name = slug(etype) + (f"_{slug(role)}" if role else "")
-    words = _plain(etype)
-    one, many = EVENT_NOUNS.get(etype, (f"{words} event", f"{words} events"))
+    one, many = event_nouns(etype)
     role_words = ROLE_WORDS.get(role, f" (as {_plain(role)})") if role else ""
     return name, one + role_words, many + role_words
 
