@@ -139,7 +139,7 @@ def test_ctrl_c_exits_130_not_0(registered_setup, keyed, monkeypatch, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("vrurisk.scoring._run.run_scoring", interrupted)
+    monkeypatch.setattr("vrurisk.scoring.run_scoring", interrupted)  # the name the CLI calls
     code, out, err = run_cli("score", str(registered_setup["config_path"]))
     assert code == 130 and out == ""
     assert err.strip().splitlines()[-1] == "error: interrupted"
