@@ -13,6 +13,8 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from vrurisk._section import non_empty
+
 #: Canonical event types that count as violence unless ``vocabulary.violence_types`` says
 #: otherwise.
 VIOLENCE_EVENT_TYPES = ("serious_violence", "violence", "ae_assault")
@@ -84,12 +86,7 @@ class VocabularyConfig(BaseModel):
             folded[key] = str(target).strip()
         return value
 
-    @field_validator("violence_types")
-    @classmethod
-    def _some_violence(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise ValueError("needs at least one canonical event type")
-        return value
+    _some_violence = non_empty("violence_types", "needs at least one canonical event type")
 
     def _table(self, mapping: dict[str, str]) -> dict[str, str]:
         return {_fold(k): str(v).strip() for k, v in mapping.items()}

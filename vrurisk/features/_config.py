@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from vrurisk._section import Section as _Section
+from vrurisk._section import non_empty
 
 # The violence set and the roles that count as involvement are defined once, with the
 # vocabulary; in an experiment config they come from its ``vocabulary`` section.
@@ -80,12 +81,7 @@ class OutcomeConfig(_Section):
     horizon_days: int = Field(365, gt=0)
     custody_censor_share: float = Field(0.5, ge=0, le=1)
 
-    @field_validator("event_types")
-    @classmethod
-    def _some_types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise ValueError("outcome.event_types needs at least one event type")
-        return value
+    _some_types = non_empty("event_types", "outcome.event_types needs at least one event type")
 
 
 class NetworkConfig(_Section):

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from vrurisk._errors import ModelError
+from vrurisk._section import non_empty
 from vrurisk.models.kinds._base import ModelKind, Section, as_array, decision_margin, split_pipeline
 
 NO_BASELINE_WEIGHTS = (
@@ -41,12 +42,7 @@ class BaselineConfig(Section):
     factors: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RISK_FACTORS))
     window_days: int = Field(365, gt=0)
 
-    @field_validator("factors")
-    @classmethod
-    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        if not value:
-            raise ValueError("models.baseline.factors must name at least one risk factor")
-        return value
+    _weights = non_empty("factors", "models.baseline.factors must name at least one risk factor")
 
 
 class Baseline(ModelKind):
