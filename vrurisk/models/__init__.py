@@ -1,7 +1,8 @@
-"""Estimators, baselines, calibration, temporal cross-validation and training from a config.
+"""Estimators, baselines, calibration, temporal splits and the choice of a champion.
 
 Names are imported on first use (see :mod:`vrurisk._lazy`), so ``vrurisk.config`` can validate
-a config without loading scikit-learn or LightGBM until it builds the model specs.
+a config without loading scikit-learn or LightGBM until it builds the model specs. Training
+from a config (the job) is :func:`vrurisk.training.train_experiment`.
 """
 
 from typing import TYPE_CHECKING
