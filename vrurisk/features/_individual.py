@@ -222,82 +222,56 @@ def _key_words(key: tuple[str, str | None]) -> tuple[str, str, str]:
 
 def individual_manifest(index: EventIndex, features: FeatureConfig, static: list) -> list:
     """One :class:`FeatureSpec` per individual column, in column order."""
-    specs = []
+    specs: list[FeatureSpec] = []
+
+    def add(name: str, description: str, reason: str) -> None:
+        specs.append(FeatureSpec(name, "individual", description, reason))
+
+    cap = features.days_since_cap
     for key in index.keys:
         name, one, many = _key_words(key)
         counted = f"{{value:count|{one}|{many}}}"
         for w in features.windows_days:
             ww = window_words(w)
-            specs.append(
-                FeatureSpec(
-                    f"count_{name}_{w}d",
-                    "individual",
-                    f"{many} in the last {ww}",
-                    f"{counted} in the last {ww}",
-                )
-            )
+            add(f"count_{name}_{w}d", f"{many} in the last {ww}", f"{counted} in the last {ww}")
         if features.all_history:
-            specs.append(
-                FeatureSpec(
-                    f"count_{name}_all",
-                    "individual",
-                    f"{many} ever recorded",
-                    f"{counted} on record",
-                )
-            )
+            add(f"count_{name}_all", f"{many} ever recorded", f"{counted} on record")
         if features.days_since_last:
-            cap = features.days_since_cap
-            specs.append(
-                FeatureSpec(
-                    f"days_since_{name}",
-                    "individual",
-                    f"days since the last {one}; {cap} if none in the last {duration_words(cap)}",
-                    f"{{value:since|{cap}|{one}}}",
-                )
+            add(
+                f"days_since_{name}",
+                f"days since the last {one}; {cap} if none in the last {duration_words(cap)}",
+                f"{{value:since|{cap}|{one}}}",
             )
         if features.trend:
-            specs.append(
-                FeatureSpec(
-                    f"trend_{name}",
-                    "individual",
-                    f"{many} in the last 12 months minus the 12 months before",
-                    f"{{value:change|{one}|{many}}} in the last 12 months compared with the "
-                    "12 months before",
-                )
+            add(
+                f"trend_{name}",
+                f"{many} in the last 12 months minus the 12 months before",
+                f"{{value:change|{one}|{many}}} in the last 12 months compared with the "
+                "12 months before",
             )
     for w in features.windows_days:
         ww = window_words(w)
-        specs.append(
-            FeatureSpec(
-                f"count_any_{w}d",
-                "individual",
-                f"agency records of any kind in the last {ww}",
-                f"{{value:count|agency record|agency records}} of any kind in the last {ww}",
-            )
+        add(
+            f"count_any_{w}d",
+            f"agency records of any kind in the last {ww}",
+            f"{{value:count|agency record|agency records}} of any kind in the last {ww}",
         )
-    specs += [
-        FeatureSpec(
-            "n_sources",
-            "individual",
-            "number of agencies (sources) that have recorded an event",
-            "known to {value:count|agency|agencies}",
-        ),
-        FeatureSpec("age", "individual", "age in years at the as-of date", "aged {value:age}"),
-        FeatureSpec(
-            "age_first_contact",
-            "individual",
-            "age in years at the first recorded event (current age if none)",
-            "first recorded contact at age {value:age}",
-        ),
-    ]
+    add(
+        "n_sources",
+        "number of agencies (sources) that have recorded an event",
+        "known to {value:count|agency|agencies}",
+    )
+    add("age", "age in years at the as-of date", "aged {value:age}")
+    add(
+        "age_first_contact",
+        "age in years at the first recorded event (current age if none)",
+        "first recorded contact at age {value:age}",
+    )
     for attr, value in static:
-        specs.append(
-            FeatureSpec(
-                f"static_{slug(attr)}_{slug(value)}",
-                "individual",
-                f"{attr} is {value} (allowed by the config)",
-                f"{attr}: {value}",
-            )
+        add(
+            f"static_{slug(attr)}_{slug(value)}",
+            f"{attr} is {value} (allowed by the config)",
+            f"{attr}: {value}",
         )
     return specs
 
