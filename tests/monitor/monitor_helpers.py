@@ -41,7 +41,7 @@ def write_lists(setup, directory, dates=LIST_DATES, keys=fake_keys):
 
 def build_setup(tmp_path_factory, small_population) -> dict:
     """Data on disk, a tiny config and its champion trained without MLflow, and its lists."""
-    from vrurisk.models._train import train_experiment
+    from vrurisk.training import train_experiment
 
     root = tmp_path_factory.mktemp("monitor")
     save_dataset(small_population.dataset, root / "data")
