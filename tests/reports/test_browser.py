@@ -27,7 +27,7 @@ from report_manifest import MANIFEST
 from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
 from vrurisk.reports import render_bias_audit
 from vrurisk.reports._model_card import model_card_summary, render_model_card
-from vrurisk.reports._panel import render_panel
+from vrurisk.reports._panel import panel_summary, render_panel
 
 pytestmark = pytest.mark.browser
 
