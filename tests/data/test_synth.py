@@ -160,8 +160,10 @@ def test_contagion_raises_violence_among_associates_of_victims():
 
 
 def test_recording_bias_changes_recorded_not_true_low_level_events():
-    fair = simulate_population(5_000, seed=2, years=4, recording_bias=0)
-    biased = simulate_population(5_000, seed=2, years=4, recording_bias=1.0)
+    # The ASB recording-practice change is switched off: it halves late ASB records for everyone
+    # and only adds noise to the ratio (1.70 at seed 2 with it, 1.94 without).
+    fair = simulate_population(5_000, seed=2, years=4, recording_bias=0, recording_change=1)
+    biased = simulate_population(5_000, seed=2, years=4, recording_bias=1.0, recording_change=1)
     # Custody follows a recorded offence, so it is the one count that recording can change.
     true_columns = [c for c in fair.truth.columns if c.startswith("true_") and "custody" not in c]
     pd.testing.assert_frame_equal(fair.truth[true_columns], biased.truth[true_columns])
@@ -196,19 +198,19 @@ def _latent_correlation_of_associates(pop) -> float:
     return float(np.corrcoef(links["person_a"].map(latent), links["person_b"].map(latent))[0, 1])
 
 
-def test_risk_homophily_defaults_to_the_unchanged_population_and_zero_decouples_associates():
+def test_risk_homophily_is_weak_by_default_and_zero_decouples_associates():
     default = simulate_population(2_000, seed=1, years=3)
-    explicit = simulate_population(2_000, seed=1, years=3, risk_homophily=1.0)
+    explicit = simulate_population(2_000, seed=1, years=3, risk_homophily=P.DEFAULT_RISK_HOMOPHILY)
     assert default.dataset.fingerprint() == explicit.dataset.fingerprint()
-    pd.testing.assert_frame_equal(default.truth, explicit.truth)
-    # Measured at 3,000 people, seeds 0-2: about 0.64 at 1, 0.15 at 0.5, within 0.02 of 0 at 0.
+    # Measured at 2,000 people, seed 1 (recorded associate links, 10% of types wrong): 0.59 at
+    # 1, 0.06 at the default 0.3, 0.02 at 0.
+    full = simulate_population(2_000, seed=1, years=3, risk_homophily=1.0)
     none = simulate_population(2_000, seed=1, years=3, risk_homophily=0.0)
-    assert _latent_correlation_of_associates(default) > 0.5
+    assert _latent_correlation_of_associates(full) > 0.5
+    assert _latent_correlation_of_associates(default) < 0.25
     assert abs(_latent_correlation_of_associates(none)) < 0.08
     # The trait has its own random stream: people (and their latent risk) are the same.
-    np.testing.assert_array_equal(
-        np.sort(default.truth["latent_risk"]), np.sort(none.truth["latent_risk"])
-    )
+    pd.testing.assert_series_equal(default.truth["latent_risk"], none.truth["latent_risk"])
 
 
 @settings(max_examples=12, deadline=None)

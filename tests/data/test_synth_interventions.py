@@ -51,6 +51,10 @@ def test_truth_records_the_planted_effect(with_panel):
     assert len(referred) == len(with_panel.dataset.interventions)
     assert set(referred["planted_hazard_reduction"].round(6)) <= {0.0, 0.25}
     engaged = referred[referred["adherent"]]
+    # Someone who left the area (moved away or died) before their referral has no hazard left.
+    gone = engaged["sv_hazard_12m_untreated"] == 0
+    assert (engaged.loc[gone, "sv_hazard_12m_treated"] == 0).all()
+    engaged = engaged[~gone]
     assert (engaged["sv_hazard_12m_treated"] < engaged["sv_hazard_12m_untreated"]).all()
     dropped = referred[~referred["adherent"]]
     assert (dropped["sv_hazard_12m_treated"] == dropped["sv_hazard_12m_untreated"]).all()

@@ -23,7 +23,7 @@ def _synthesise(
     recording_bias: float,
     fmt: str,
     end_date: str | None = None,
-    risk_homophily: float = 1.0,
+    risk_homophily: float | None = None,
     interventions: dict | None = None,
     force: bool = False,
 ):
@@ -54,9 +54,9 @@ def _synthesise(
         years=years,
         contagion=contagion,
         recording_bias=recording_bias,
-        risk_homophily=risk_homophily,
         end_date=end_date,
         progress=progress,
+        **({} if risk_homophily is None else {"risk_homophily": risk_homophily}),
         **(interventions or {}),
     )
     save_dataset(
@@ -99,10 +99,10 @@ def synth(
         "1 doubles the recording probability).",
     ),
     risk_homophily: float = typer.Option(
-        1.0,
+        None,
         "--risk-homophily",
-        help="How much associates and street groups form on latent risk, 0-1 (0: ties say "
-        "nothing about one's own risk beyond area, school, age and household).",
+        help="How much associates and street groups form on latent risk, 0-1 (default 0.3, "
+        "weak; 0: ties say nothing about one's own risk beyond area, school, age and household).",
     ),
     fmt: str = typer.Option("parquet", "--format", help="Table format: parquet or csv."),
     end_date: str = typer.Option(

@@ -29,6 +29,15 @@ The model in brief (rates and strengths in ``_synth_params``):
   victims may attend A&E; arrests lead to custody; low-level police events are recorded with a
   probability that is ``1 + recording_bias`` times higher for the over-recorded group.
 - Eighteen months are simulated before the start and not recorded, so the network starts warm.
+
+What keeps the world from flattering a model (``_synth_realism``, each a documented argument of
+:func:`simulate_population` with a realistic default, each drawing from its own random stream):
+ties form only weakly on latent risk; each tie's true strength varies around its type's weight and
+the links table records a noisy view of it (and sometimes the wrong type); contagion exposure has
+a half-life of 125 days, not the features' 60; each person's risk shifts once (onset or
+desistance); people move away or die (``people.left_date`` / ``left_reason``); agencies miss
+records and record adversity for people without it; health stops supplying A&E data for six
+months and police halve ASB recording after a change of practice.
 """
 
 from __future__ import annotations
@@ -43,8 +52,9 @@ import pandas as pd
 from vrurisk._dates import parse_date
 from vrurisk._errors import ConfigError
 from vrurisk.data import _synth_params as P
+from vrurisk.data import _synth_realism as R
 from vrurisk.data._dataset import Dataset
-from vrurisk.data._synth_events import MonthlySimulation, SimulationResult
+from vrurisk.data._synth_events import Lives, MonthlySimulation, SimulationResult
 from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties, make_ties
 from vrurisk.data._synth_panel import InterventionSettings, Panel
 from vrurisk.data._synth_people import People, make_people
@@ -131,7 +141,16 @@ def simulate_population(
     years: float = 6,
     contagion: float = 1.0,
     recording_bias: float = P.DEFAULT_RECORDING_BIAS,
-    risk_homophily: float = 1.0,
+    risk_homophily: float = P.DEFAULT_RISK_HOMOPHILY,
+    contagion_half_life_days: float = P.DEFAULT_CONTAGION_HALF_LIFE_DAYS,
+    risk_change: float = P.DEFAULT_RISK_CHANGE,
+    leaving: float = P.DEFAULT_LEAVING,
+    false_records: float = P.DEFAULT_FALSE_RECORDS,
+    missed_records: float = P.DEFAULT_MISSED_RECORDS,
+    supply_gap_months: int = P.DEFAULT_SUPPLY_GAP_MONTHS,
+    recording_change: float = P.DEFAULT_RECORDING_CHANGE,
+    link_noise: float = P.DEFAULT_LINK_NOISE,
+    link_type_error: float = P.DEFAULT_LINK_TYPE_ERROR,
     end_date=None,
     keep_hazard: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -152,18 +171,60 @@ def simulate_population(
     years : float
         Length of the simulation (whole months are simulated).
     contagion : float
-        Strength of network contagion of violence (0 turns it off, 1 is the default strength).
+        Strength of network contagion of violence (0 turns it off, 1 is the default strength):
+        the violence hazard multiplier is ``1 + contagion * 3 * min(exposure, 5)``, where one
+        associate's violent incident adds about 1 to exposure, which halves every
+        ``contagion_half_life_days``. It also scales street groups' peer influence and being
+        drawn into associates' incidents (full from 1, none at 0). At 1, about 37% of violent
+        involvement (48% in the co-offending network) is attributable to contagion and the odds
+        of victimisation rise about 1.4x per victimised associate; see
+        :data:`vrurisk.data._synth_params.CONTAGION_GAIN` for the published figures these are
+        set against.
     recording_bias : float
         Over-recording of low-level police events (drug possession, ASB, stop and search) for
         the over-recorded group (Black young people): they are recorded with probability
         ``base * (1 + recording_bias)``. 0 turns it off; true behaviour is unaffected.
     risk_homophily : float
         How much associates and street groups form on latent risk, between 0 and 1: they form on
-        an affinity trait whose correlation with latent risk is ``risk_homophily``. At 1 (the
-        default) they form on latent risk itself, so an associate's violence says something about
-        one's own risk even without contagion; at 0 ties are independent of latent risk given
-        area, school, age and household. The trait is drawn from its own random stream, so the
-        default output is exactly what it was before this parameter existed.
+        an affinity trait whose correlation with latent risk is ``risk_homophily`` (default 0.3,
+        weak). At 1 they form on latent risk itself, so an associate's violence says something
+        about one's own risk even without contagion; at 0 ties are independent of latent risk
+        given area, school, age and household.
+    contagion_half_life_days : float
+        Half-life of contagion exposure (default 125 days: the median time between infector and
+        infectee reported by Green, Horel and Papachristos 2017), deliberately not the features'
+        default ``exposure_half_life_days`` of 60.
+    risk_change : float
+        Standard deviation of each person's one change of log risk, at a uniformly random month
+        (onset if up, desistance if down; default 0.5). 0: risk changes only with the slow AR(1)
+        state.
+    leaving : float
+        Multiplier of the yearly rates of moving out of the area (2% under 16, 4% at 16-18, 6%
+        from 19) and of dying (0.05% times the latent risk multiplier); default 1, 0 = nobody
+        leaves. Leavers have no events from the month they leave; ``people.left_date`` and
+        ``left_reason`` (``moved_away`` or ``died``) record it, so they are censored.
+    false_records : float
+        Multiplier of the per-agency false-record rates (default 1): police, education, health
+        and social care record adversity events (domestic abuse, parental substance misuse or
+        imprisonment, social-care referrals, SEN, exclusions, missing episodes, A&E assaults)
+        for people who do not have that adversity, 5%, 8%, 10% and 15% as many as the true ones
+        they record. True behaviour and outcomes are unchanged.
+    missed_records : float
+        Multiplier of the per-agency probability that an event the agency would have recorded is
+        not (police 3%, education 8%, health 15%, social care 10%; default 1).
+    supply_gap_months : int
+        Health stops supplying A&E assault attendances for this many months, from 24 months
+        before the end (default 6; 0 = no gap).
+    recording_change : float
+        From 30 months before the end, police record ASB with probability multiplied by this
+        (a change of recording practice; default 0.5, 1 = no change).
+    link_noise : float
+        Standard deviation of the log-normal noise between a recorded link's ``weight`` and the
+        tie's true strength in the contagion (default 0.5; 0 records the true strength). True
+        strengths vary around their link type's weight, so ``weight`` never equals the
+        generator's contagion weights.
+    link_type_error : float
+        Probability that a recorded link's ``link_type`` is wrong (default 0.1).
     end_date : date-like, optional
         Last simulated day and extraction date (default 2025-12-31, so seeds reproduce).
     keep_hazard : bool
@@ -214,11 +275,28 @@ def simulate_population(
             "a number between 0 and 10",
             lambda v: isinstance(v, numbers.Real) and 0 <= v <= 10,
         )
+    for name, value, low, high in (
+        ("risk_homophily", risk_homophily, 0, 1),
+        ("contagion_half_life_days", contagion_half_life_days, 7, 3650),
+        ("risk_change", risk_change, 0, 3),
+        ("leaving", leaving, 0, 10),
+        ("false_records", false_records, 0, 10),
+        ("missed_records", missed_records, 0, 10),
+        ("recording_change", recording_change, 0, 1),
+        ("link_noise", link_noise, 0, 3),
+        ("link_type_error", link_type_error, 0, 1),
+    ):
+        _check(
+            name,
+            value,
+            f"a number between {low} and {high}",
+            lambda v, lo=low, hi=high: isinstance(v, numbers.Real) and lo <= v <= hi,
+        )
     _check(
-        "risk_homophily",
-        risk_homophily,
-        "a number between 0 and 1",
-        lambda v: isinstance(v, numbers.Real) and 0 <= v <= 1,
+        "supply_gap_months",
+        supply_gap_months,
+        "an integer between 0 and 24",
+        lambda v: isinstance(v, numbers.Integral) and 0 <= v <= 24,
     )
     settings = _intervention_settings(
         n_people,
@@ -240,11 +318,33 @@ def simulate_population(
         risk_homophily=float(risk_homophily),
         affinity_rng=np.random.default_rng([int(seed), AFFINITY_STREAM]),
     )
-    ties = make_ties(rng, people, float(total_days))
+    ties = make_ties(rng, people, float(total_days), R.stream(seed, "strength"))
     adjacency = Adjacency.from_ties(ties, people.n)
     month_days = total_days / n_months
     month_starts = start + pd.to_timedelta(np.floor(np.arange(n_months) * month_days), unit="D")
     burn_in = P.BURN_IN_MONTHS
+    change_day, shift = R.risk_changes(
+        R.stream(seed, "risk_change"),
+        people.n,
+        -burn_in * month_days,
+        float(total_days),
+        float(risk_change),
+    )
+    left_day, left_reason = R.leaving(
+        R.stream(seed, "leaving"),
+        people.age_end,
+        people.latent,
+        float(total_days),
+        n_months,
+        float(leaving),
+    )
+    lives = Lives(
+        change_day,
+        shift,
+        left_day,
+        float(contagion_half_life_days),
+        R.stream(seed, "strength"),
+    )
     sim_months = np.arange(-burn_in, n_months)
     mids = start + pd.to_timedelta(np.floor((sim_months + 0.5) * month_days), unit="D")
     over_recorded = P.ETHNICITIES[people.ethnicity] == P.OVER_RECORDED_ETHNICITY
@@ -266,13 +366,44 @@ def simulate_population(
         recording_bias=float(recording_bias),
         over_recorded=over_recorded,
         keep_hazard=keep_hazard,
+        lives=lives,
         panel=panel,
     )
     result = sim.run(progress)
-    ids = _person_ids(rng, people.n)
+    ids = _person_ids(R.stream(seed, "ids"), people.n)  # the same whatever happens
     order = np.argsort(ids)  # rows of people and truth sorted by person_id
-    dataset = _build_dataset(people, ties, result, ids, order, start, end, float(total_days))
+    recording = R.RecordingSettings(
+        float(false_records), float(missed_records), int(supply_gap_months), float(recording_change)
+    )
+    log, false_count = R.recorded_events(
+        result.log,
+        recording,
+        seed,
+        has_adversity={**people.ace, "sen": people.sen},
+        born_day=born,
+        left_day=left_day,
+        total_days=float(total_days),
+        n_months=n_months,
+    )
+    all_ties = Ties.concat([ties, result.dynamic_ties])
+    weight, link_kind = R.observed_links(
+        seed, all_ties.kind, all_ties.strength, float(link_noise), float(link_type_error)
+    )
+    dataset = _build_dataset(
+        people,
+        Recorded(log, all_ties, weight, link_kind, left_day, left_reason),
+        ids,
+        order,
+        start,
+        end,
+        float(total_days),
+    )
     truth = _build_truth(people, result, ids, order, over_recorded)
+    truth = truth.assign(
+        risk_shift=shift[order],
+        risk_shift_date=_dates(start, np.clip(change_day[order], 0, None)),
+        false_records=false_count[order],
+    )
     if panel is not None:
         referrals, lists, columns = panel.tables(ids, start, total_days - 1)
         dataset = dataset.with_tables(interventions=referrals, lists=lists)
@@ -286,6 +417,15 @@ def simulate_population(
         "contagion": float(contagion),
         "recording_bias": float(recording_bias),
         "risk_homophily": float(risk_homophily),
+        "contagion_half_life_days": float(contagion_half_life_days),
+        "risk_change": float(risk_change),
+        "leaving": float(leaving),
+        "false_records": float(false_records),
+        "missed_records": float(missed_records),
+        "supply_gap_months": int(supply_gap_months),
+        "recording_change": float(recording_change),
+        "link_noise": float(link_noise),
+        "link_type_error": float(link_type_error),
         "end_date": str(end.date()),
     }
     if panel is not None:
@@ -345,10 +485,22 @@ def _dates(start: pd.Timestamp, days: np.ndarray) -> np.ndarray:
     return (np.datetime64(start.date(), "D") + offset).astype("datetime64[ns]")
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What the agencies recorded: the event log with its flags, the ties with their recorded
+    weight and type, and who left when and why."""
+
+    log: dict
+    ties: Ties
+    weight: np.ndarray
+    link_kind: np.ndarray
+    left_day: np.ndarray
+    left_reason: np.ndarray
+
+
 def _build_dataset(
     people: People,
-    ties: Ties,
-    result: SimulationResult,
+    recorded: Recorded,
     ids: np.ndarray,
     order: np.ndarray,
     start: pd.Timestamp,
@@ -366,8 +518,14 @@ def _build_dataset(
             "deprivation_decile": people.decile[order].astype(np.int64),
         }
     )
+    left = recorded.left_day[order]
+    gone = np.isfinite(left)
+    if gone.any():
+        people_df["left_date"] = pd.Series(_dates(start, np.where(gone, left, 0))).where(gone)
+        reason = np.array(R.LEFT_REASONS, dtype=object)[np.maximum(recorded.left_reason[order], 0)]
+        people_df["left_reason"] = pd.Series(reason).where(gone)
 
-    log = result.log
+    log = recorded.log
     keep = log["recorded"]
     person = log["person"][keep]
     day = np.maximum(log["day"][keep], born[person])  # nothing before birth
@@ -388,24 +546,26 @@ def _build_dataset(
         }
     )
 
-    all_ties = Ties.concat([ties, result.dynamic_ties])
-    rec = all_ties.recorded
-    a, b, tie_day, tie_kind = (
+    all_ties = recorded.ties
+    rec = all_ties.recorded & (all_ties.start < recorded.left_day[all_ties.a])
+    rec &= all_ties.start < recorded.left_day[all_ties.b]
+    a, b, tie_day, tie_kind, weight = (
         all_ties.a[rec],
         all_ties.b[rec],
         all_ties.start[rec],
-        all_ties.kind[rec],
+        recorded.link_kind[rec],
+        recorded.weight[rec],
     )
     tie_day = np.maximum(tie_day, np.maximum(born[a], born[b]))
     link_order = np.lexsort((rank[b], rank[a], np.floor(tie_day)))
-    a, b, tie_day, tie_kind = (x[link_order] for x in (a, b, tie_day, tie_kind))
+    a, b, tie_day, tie_kind, weight = (x[link_order] for x in (a, b, tie_day, tie_kind, weight))
     links_df = pd.DataFrame(
         {
             "person_a": ids[a],
             "person_b": ids[b],
             "link_date": _dates(start, tie_day),
             "link_type": pd.Categorical(np.array(P.LINK_TYPES, dtype=object)[tie_kind]),
-            "weight": P.LINK_WEIGHTS[tie_kind],
+            "weight": weight,
         }
     )
     return Dataset.from_frames(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vrurisk.data import _synth_params as P
-from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties
+from vrurisk.data._synth_network import DAYS_PER_YEAR, Adjacency, Ties, tie_strength
 from vrurisk.data._synth_people import People
 
 CURVE_MONTHS = 12 * 40  # age curves are tabulated up to age 40
@@ -72,6 +72,17 @@ class EventLog:
 
 
 @dataclass
+class Lives:
+    """Per-person changes over time and the contagion kernel (see ``_synth_realism``)."""
+
+    change_day: np.ndarray  # day of each person's one change of log risk
+    shift: np.ndarray  # its size (onset if > 0, desistance if < 0)
+    left_day: np.ndarray  # day they moved away or died (inf: stayed)
+    half_life_days: float  # of contagion exposure
+    strength_rng: np.random.Generator  # true strength of ties formed during the simulation
+
+
+@dataclass
 class SimulationResult:
     log: dict[str, np.ndarray]
     dynamic_ties: Ties
@@ -100,6 +111,7 @@ class MonthlySimulation:
         recording_bias: float,
         over_recorded: np.ndarray,
         keep_hazard: bool,
+        lives: Lives,
         panel=None,
     ) -> None:
         self.rng, self.people, self.adj = rng, people, adjacency
@@ -111,6 +123,13 @@ class MonthlySimulation:
         self.calendar_month = calendar_month  # of months -burn_in .. n_months - 1
         self.burn_in = burn_in
         self.contagion = contagion
+        # How much of the network's other risk is on: street groups' peer influence on their
+        # members and being drawn into associates' incidents (co-offender, victim, co-victim)
+        # rather than a local person's. All of it at contagion >= 1, none at 0.
+        self.network_share = min(1.0, contagion)
+        self.suspect_w = np.zeros(people.n)  # this month's violence hazards, for local picks
+        self.decay = 0.5 ** (self.month_days / lives.half_life_days)
+        self.lives = lives
         self.p_low = np.minimum(0.95, P.LOW_LEVEL_RECORDED * (1 + recording_bias * over_recorded))
         self.log = EventLog()
         self.incidents = 0
@@ -188,10 +207,16 @@ class MonthlySimulation:
         age_index = np.clip(self.age_end_months - (self.n_months - 1 - month), 0, CURVE_MONTHS - 1)
         rho = P.STATE_RHO
         self.state = rho * self.state + np.sqrt(1 - rho**2) * P.STATE_SD * rng.normal(size=n)
-        risk = people.latent + self.state
+        lives = self.lives
+        risk = people.latent + self.state + lives.shift * (lives.change_day <= mid)
+        self.present = lives.left_day >= day_end  # absent from the month they leave
+        self.adj.present = self.present
+        # Gone (moved away or died): no behaviour from this month on (hazards are zero).
+        risk = np.where(self.present, risk, -np.inf)
         in_group = people.group >= 0
         if in_group.any():
             in_group &= people.group_formed[np.maximum(people.group, 0)] <= mid
+        in_group = in_group * self.network_share  # peer influence in groups is network risk
         boost = 1 + self.contagion * P.CONTAGION_GAIN * np.minimum(self.exposure, P.CONTAGION_CAP)
         self.mult = None if self.panel is None else self.panel.start_month(month, self.log)
 
@@ -203,10 +228,10 @@ class MonthlySimulation:
         pushed = self.adj.push(np.flatnonzero(involved), involved[involved > 0], day_end, n)
         if self.dyn:
             dyn = Ties.concat(self.dyn)
-            w = P.LINK_WEIGHTS[dyn.kind] * (dyn.end >= day_end)
+            w = dyn.strength * (dyn.end >= day_end)
             pushed += np.bincount(dyn.b, weights=w * involved[dyn.a], minlength=n)
             pushed += np.bincount(dyn.a, weights=w * involved[dyn.b], minlength=n)
-        self.exposure = P.CONTAGION_DECAY * self.exposure + pushed
+        self.exposure = self.decay * self.exposure + pushed
         self.exposure_sum += self.exposure
 
     def _violence(self, month, day0, day_end, age, age_index, risk, in_group, boost) -> np.ndarray:
@@ -215,6 +240,7 @@ class MonthlySimulation:
         serious_p = np.minimum(0.6, P.SERIOUS_SHARE * np.exp(0.5 * people.latent))
         serious_p = serious_p * (1 + 0.5 * in_group)
         h_suspect = self._rate("violence_suspect", age_index, risk) * boost * (1 + 0.5 * in_group)
+        self.suspect_w = h_suspect
         victim_w = self._rate("violence_victim", age_index, risk) * boost
         pick_w, mult = victim_w, self.mult
         if mult is not None:  # a programme lowers its engaged people's violence hazards
@@ -263,7 +289,7 @@ class MonthlySimulation:
         o_rec = rng.random(m) < np.where(o_serious, P.RECORDED_SERIOUS, P.RECORDED_VIOLENCE)
         o_days = self._days(day0, m)
         self.from_contagion += np.bincount(outv, weights=1 - 1 / boost[outv], minlength=n)
-        second_pick = np.flatnonzero(rng.random(m) < P.CO_VICTIM_P)
+        second_pick = np.flatnonzero(rng.random(m) < P.CO_VICTIM_P * self.network_share)
         second = self.adj.sample_neighbour(rng, outv[second_pick], day_end)
         ok = second >= 0
         ok[ok] = (second[ok] != outv[second_pick[ok]]) & (age[second[ok]] >= 8)
@@ -289,25 +315,33 @@ class MonthlySimulation:
 
     def _pick_victims(self, suspects, day_end, age, victim_w) -> np.ndarray:
         """A victim for each incident: an associate of the suspect, or a local person."""
-        rng, people = self.rng, self.people
+        rng = self.rng
         victim = np.full(len(suspects), -1, dtype=np.int64)
-        assoc = rng.random(len(suspects)) < P.VICTIM_IS_ASSOCIATE_P
+        assoc = rng.random(len(suspects)) < P.VICTIM_IS_ASSOCIATE_P * self.network_share
         found = self.adj.sample_neighbour(rng, suspects[assoc], day_end)
         ok = found >= 0
         ok[ok] = age[found[ok]] >= 8
         victim[assoc] = np.where(ok, found, -1)
         local = np.flatnonzero(~assoc)
-        area = people.area[suspects[local]]
-        lo = people.area_start[area]
-        size = people.area_start[area + 1] - lo
-        cands = lo[:, None] + np.floor(rng.random((len(local), 6)) * size[:, None]).astype(np.int64)
-        w = victim_w[cands]
-        score = np.log(w + 1e-300) - np.log(-np.log(rng.random(w.shape)))
-        best = np.argmax(score, axis=1)
-        chosen = cands[np.arange(len(local)), best]
-        victim[local] = np.where(w[np.arange(len(local)), best] > 0, chosen, -1)
+        victim[local] = self._local_pick(suspects[local], victim_w)
         victim[victim == suspects] = -1
         return victim
+
+    def _local_pick(self, others: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """For each of ``others``, a person of their area drawn with probability proportional to
+        ``weight`` among six random candidates (-1 if all six weigh 0)."""
+        rng, people = self.rng, self.people
+        area = people.area[others]
+        lo = people.area_start[area]
+        size = people.area_start[area + 1] - lo
+        cands = lo[:, None] + np.floor(rng.random((len(others), 6)) * size[:, None]).astype(
+            np.int64
+        )
+        w = weight[cands]
+        score = np.log(w + 1e-300) - np.log(-np.log(rng.random(w.shape)))
+        best = np.argmax(score, axis=1)
+        chosen = cands[np.arange(len(others)), best]
+        return np.where(w[np.arange(len(others)), best] > 0, chosen, -1)
 
     def _log_violence(self, people_idx, which, inc, days, serious, recorded, *, suspect) -> None:
         if len(people_idx) == 0:
@@ -340,6 +374,7 @@ class MonthlySimulation:
                     np.full(len(a), kind, dtype=np.int8),
                     np.asarray(recorded, dtype=bool),
                     days + lasts,
+                    tie_strength(self.lives.strength_rng, np.full(len(a), kind, dtype=np.int8)),
                 )
             )
 
@@ -348,6 +383,9 @@ class MonthlySimulation:
         rng = self.rng
         pick = np.flatnonzero(rng.random(len(prim)) < P.CO_OFFEND_P * (1 + in_group[prim]))
         co = self.adj.sample_neighbour(rng, prim[pick], day_end)
+        # Without network risk, co-offenders are local people drawn by their own hazard.
+        local = rng.random(len(pick)) >= self.network_share
+        co[local] = self._local_pick(prim[pick[local]], self.suspect_w * (age >= min_age))
         ok = co >= 0
         ok[ok] = (co[ok] != prim[pick[ok]]) & (age[co[ok]] >= min_age)
         return pick[ok], co[ok]
@@ -404,7 +442,8 @@ class MonthlySimulation:
             who = self._draw(hazard)
             self.log.add(who, self._days(day0, len(who)), kind)
         if self.calendar_month[month + self.burn_in] == 9:  # SEN support reviewed each September
-            sen = np.flatnonzero(people.sen & (age >= 5) & (age < 16) & (rng.random(self.n) < 0.9))
+            sen = people.sen & (age >= 5) & (age < 16) & (rng.random(self.n) < 0.9)
+            sen = np.flatnonzero(sen & self.present)
             self.log.add(sen, self._days(day0, len(sen)), P.SEN)
         child = (age >= 0) & (age < 18)
         household_rates = (
@@ -419,10 +458,12 @@ class MonthlySimulation:
             if not happens.any():
                 continue
             d_hh = self._days(day0, n_hh)
-            members = np.flatnonzero(happens[people.household] & child)
+            members = np.flatnonzero(happens[people.household] & child & self.present)
             self.log.add(members, d_hh[people.household[members]], kind)
 
 
 def _no_ties() -> Ties:
     z = np.zeros(0, dtype=np.int64)
-    return Ties(z, z, np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool), z * 1.0)
+    return Ties(
+        z, z, np.zeros(0), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool), z * 1.0, z * 1.0
+    )

@@ -30,12 +30,13 @@ class Ties:
     kind: np.ndarray  # index into LINK_TYPES
     recorded: np.ndarray  # bool: appears in the links table
     end: np.ndarray  # day the tie stops carrying contagion (never recorded; inf = lasting)
+    strength: np.ndarray  # true weight of the tie in the contagion exposure
 
     @staticmethod
     def concat(parts: list[Ties]) -> Ties:
         return Ties(*(np.concatenate([getattr(p, f) for p in parts]) for f in Ties.FIELDS))
 
-    FIELDS = ("a", "b", "start", "kind", "recorded", "end")
+    FIELDS = ("a", "b", "start", "kind", "recorded", "end", "strength")
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Adjacency:
     start: np.ndarray
     end: np.ndarray
     weight: np.ndarray
+    present: np.ndarray | None = None  # people still in the area (None: everyone)
 
     @classmethod
     def from_ties(cls, ties: Ties, n: int) -> Adjacency:
@@ -55,7 +57,7 @@ class Adjacency:
         neighbour = np.concatenate([ties.b, ties.a])[order].astype(np.int32)
         start = np.tile(ties.start, 2)[order].astype(np.float32)
         end = np.tile(ties.end, 2)[order].astype(np.float32)
-        weight = P.LINK_WEIGHTS[np.tile(ties.kind, 2)[order]].astype(np.float32)
+        weight = np.tile(ties.strength, 2)[order].astype(np.float32)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
         return cls(indptr, neighbour, start, end, weight)
@@ -83,6 +85,8 @@ class Adjacency:
         if len(self.neighbour) == 0:
             return np.full(len(people), -1, dtype=np.int64)
         ok &= (self.start[pos] <= day) & (self.end[pos] >= day)
+        if self.present is not None:
+            ok &= self.present[self.neighbour[pos]]
         return np.where(ok, self.neighbour[pos], -1).astype(np.int64)
 
 
@@ -101,8 +105,22 @@ def birth_day(people: People, total_days: float) -> np.ndarray:
     return total_days - people.age_end * DAYS_PER_YEAR
 
 
-def make_ties(rng: np.random.Generator, people: People, total_days: float) -> Ties:
-    """All static ties (household, school, associate, group), deduplicated per type."""
+def tie_strength(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
+    """True strength of ties of ``kind``: the type's weight times a gamma draw of mean 1."""
+    shape = P.TIE_STRENGTH_SHAPE
+    return P.LINK_WEIGHTS[kind] * rng.gamma(shape, 1.0 / shape, size=len(kind))
+
+
+def make_ties(
+    rng: np.random.Generator,
+    people: People,
+    total_days: float,
+    strength_rng: np.random.Generator,
+) -> Ties:
+    """All static ties (household, school, associate, group), deduplicated per type.
+
+    Each tie's true strength comes from ``strength_rng`` (:func:`tie_strength`).
+    """
     born = birth_day(people, total_days)
     parts = [
         _household_ties(people, born),
@@ -117,27 +135,28 @@ def make_ties(rng: np.random.Generator, people: People, total_days: float) -> Ti
     key = (ties.kind.astype(np.int64) * people.n + lo) * people.n + hi
     _, first = np.unique(key, return_index=True)
     first = first[lo[first] != hi[first]]
-    ties = Ties(
+    kind = ties.kind[first]
+    return Ties(
         lo[first],
         hi[first],
         ties.start[first],
-        ties.kind[first],
-        ties.recorded[first],
+        kind,
+        rng.random(len(first)) < P.LINK_RECORDED[kind],
         ties.end[first],
+        tie_strength(strength_rng, kind),
     )
-    ties.recorded = rng.random(len(ties.a)) < P.LINK_RECORDED[ties.kind]
-    return ties
 
 
 def _make(a, b, start, kind, end=None) -> Ties:
     a = np.asarray(a, dtype=np.int64)
-    return Ties(
+    return Ties(  # recorded and strength are drawn after deduplication
         a,
         np.asarray(b, dtype=np.int64),
         np.asarray(start, dtype=np.float64),
         np.full(len(a), kind, dtype=np.int8),
         np.ones(len(a), dtype=bool),
         np.full(len(a), np.inf) if end is None else np.asarray(end, dtype=np.float64),
+        np.ones(len(a)),
     )
 
 
