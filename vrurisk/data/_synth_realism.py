@@ -182,13 +182,19 @@ def recorded_events(
             has = np.bincount(log["person"][kind == code], minlength=n) > 0
         else:
             has = has_adversity[attribute]
+        real_days = day[recorded & (kind == code)]
+        if k == 0 or len(real_days) == 0:
+            continue
         who = rng.integers(0, n, size=4 * k + 16)
-        when = rng.uniform(0, total_days, size=len(who))
+        # A false record is dated like a real one of its kind (SEN at the September review).
+        when = rng.choice(real_days, size=len(who))
         age = (when - born_day[who]) / DAYS_PER_YEAR
         ok = ~has[who] & (age >= lo) & (age < hi) & (when < left_day[who])
         who, when = who[ok][:k], when[ok][:k]
         parts.append((who, when, np.full(len(who), code, dtype=np.int8)))
         false_count += np.bincount(who, minlength=n)
+    if not parts:
+        return out, false_count
     who, when, codes = (np.concatenate(x) for x in zip(*parts, strict=True))
     m = len(who)
     out = {
