@@ -96,3 +96,27 @@ def test_a_label_mapped_twice_in_different_case_is_an_error():
             tiny_raw_config(vocabulary={"event_types": {"GBH": "serious_violence", "gbh": "x"}})
         )
     assert "'gbh' is mapped twice" in str(info.value)
+
+
+def test_what_works_reads_the_extract_through_the_vocabulary(local_extract, monkeypatch):
+    """vrurisk evaluate loads the config's data with its vocabulary, as train and score do:
+    without it the extract's own 'Assault'/'GBH' would reach the outcome unmapped (no outcome
+    at all, silently)."""
+    import vrurisk.whatworks._evaluate as evaluate_module
+    from vrurisk.whatworks import run_evaluation
+
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def capture(dataset, *args, **kwargs):
+        seen["types"] = set(dataset.events["event_type"].astype(str))
+        raise Stop
+
+    monkeypatch.setattr(evaluate_module, "evaluate_programme", capture)
+    raw = tiny_raw_config(data={"path": str(local_extract)}, vocabulary=VOCABULARY)
+    with pytest.raises(Stop):
+        run_evaluation(validate_config(raw), "mentoring", track=False)
+    assert {"violence", "serious_violence", "ae_assault"} <= seen["types"]
+    assert not {"Assault", "GBH"} & seen["types"]
