@@ -41,6 +41,7 @@ from vrurisk.models import (
     check_against_data,
     plan_splits,
 )
+from vrurisk.privacy import UNJUSTIFIED_ATTRIBUTE, PrivacyConfig, SensitiveFeature
 from vrurisk.reports import GovernanceConfig
 from vrurisk.scoring import DEFAULT_EXPLAIN_TOP, ScoringConfig
 
@@ -76,9 +77,6 @@ __all__ = [
     "validate_config",
 ]
 
-#: Config sections are pydantic models that forbid unknown keys and are frozen once valid.
-_Section = Section
-
 CONFIG_VERSION = 1
 
 NOT_FOUND = "{path}: config file not found"
@@ -89,13 +87,6 @@ BAD_HYPERPARAMETER = "models: a model cannot be built from the grid ({reason})"
 BASELINE_WINDOW = (
     "models.baseline.window_days must be one of features.windows_days {allowed}, got {value}"
 )
-UNJUSTIFIED_ATTRIBUTE = (
-    "features.allowed_static_attributes lists the sensitive attribute {name!r} without a "
-    "justification; add privacy.sensitive_features: [{{name: {name}, justification: ...}}]"
-)
-
-_Section = Section
-
 #: Where the vocabulary's violence set and roles go: ``vocabulary.X`` -> ``features.SECTION.KEY``.
 VIOLENCE_KEYS = (
     ("violence_types", "network", "violence_event_types"),
@@ -108,7 +99,7 @@ MOVED_TO_VOCABULARY = (
 )
 
 
-class TrackingConfig(_Section):
+class TrackingConfig(Section):
     """Where runs and models go. Any MLflow tracking URI works (e.g. ``http://mlflow:5000``)."""
 
     uri: str = "sqlite:///mlflow.db"
@@ -127,23 +118,7 @@ class TrackingConfig(_Section):
         return mask_url(self.uri)
 
 
-class SensitiveFeature(_Section):
-    name: str
-    justification: str = Field(min_length=20)
-
-
-class PrivacyConfig(_Section):
-    """Pseudonymisation key and the written justification for any sensitive feature."""
-
-    key_env: str = "VRURISK_PSEUDONYM_KEY"
-    key_file: Path | None = None
-    sensitive_features: tuple[SensitiveFeature, ...] = ()
-    #: Possible proxies of protected characteristics (attribute -> reason); features using them
-    #: are allowed but warned about. ``None``: vrurisk's defaults (area, postcode, ...).
-    proxies: dict[str, str] | None = None
-
-
-class ExecutionConfig(_Section):
+class ExecutionConfig(Section):
     """Where the pipeline runs: this process (``local``) or a Dask cluster (``dask``).
 
     ``scheduler`` is a Dask scheduler address (e.g. ``tcp://10.0.0.5:8786``); without one a
@@ -170,7 +145,7 @@ def stable_hash(raw: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class ModelSettings(_Section):
+class ModelSettings(Section):
     """The sections of every config that trains and judges vrurisk's models.
 
     :class:`ExperimentConfig` and the score-comparison config

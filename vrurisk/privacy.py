@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from vrurisk._errors import ConfigError, DataValidationError
 from vrurisk._feature_policy import (
@@ -35,8 +36,12 @@ from vrurisk._feature_policy import (
     check_feature_policy,
     feature_policy_for_config,
 )
+from vrurisk._section import Section
 
 __all__ = [
+    "PrivacyConfig",
+    "SensitiveFeature",
+    "UNJUSTIFIED_ATTRIBUTE",
     "ALWAYS_SENSITIVE",
     "DEFAULT_PROXIES",
     "DEMO_PREFIX",
@@ -355,3 +360,28 @@ def reidentify(keys: Iterable, person_ids: Iterable, key: PseudonymKey) -> pd.Da
     wanted = pd.Series(np.asarray(list(keys), dtype=object)).astype("string").str.strip()
     found = lookup.reindex(pd.Index(wanted)).to_numpy()
     return pd.DataFrame({"key": wanted.to_numpy(), "person_id": found}).astype("string")
+
+
+UNJUSTIFIED_ATTRIBUTE = (
+    "features.allowed_static_attributes lists the sensitive attribute {name!r} without a "
+    "justification; add privacy.sensitive_features: [{{name: {name}, justification: ...}}]"
+)
+
+
+class SensitiveFeature(Section):
+    """A sensitive attribute used as a feature, with the written reason why (config
+    ``privacy.sensitive_features``)."""
+
+    name: str
+    justification: str = Field(min_length=20)
+
+
+class PrivacyConfig(Section):
+    """Pseudonymisation key and the written justification for any sensitive feature."""
+
+    key_env: str = KEY_ENV_VAR
+    key_file: Path | None = None
+    sensitive_features: tuple[SensitiveFeature, ...] = ()
+    #: Possible proxies of protected characteristics (attribute -> reason); features using them
+    #: are allowed but warned about. ``None``: vrurisk's defaults (area, postcode, ...).
+    proxies: dict[str, str] | None = None
