@@ -64,6 +64,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
                 "comparison",
                 "training",
                 "monitor",
+                "decisions",
                 "_reidentify",
                 "_starter",
             }

@@ -25,6 +25,7 @@ KNOWN: dict[str, set[str]] = {}
 LAZY_PACKAGES = [
     "comparison",
     "data",
+    "decisions",
     "evaluation",
     "linkage",
     "models",

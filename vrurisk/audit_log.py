@@ -54,7 +54,7 @@ AUDIT_LOG_ENV_VAR = "VRURISK_AUDIT_LOG"
 DEFAULT_AUDIT_LOG = "vrurisk-audit.jsonl"
 
 #: Commands the log knows; others are accepted but these are the ones governance asks about.
-COMMANDS = ("train", "score", "audit", "compare", "reidentify", "demo")
+COMMANDS = ("train", "score", "audit", "compare", "reidentify", "demo", "decisions", "retention")
 
 UNWRITABLE = "cannot append to the audit log {path} ({reason}); nothing was recorded"
 BAD_LINE = "{path}: line {line} of the audit log is not a JSON object"

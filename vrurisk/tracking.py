@@ -56,8 +56,12 @@ __all__ = [
     "git_commit",
     "load_risk_model",
     "load_training_metrics",
+    "delete_bundle_artifacts",
+    "find_bundle_run",
     "log_evaluation_run",
     "log_scoring_run",
+    "log_to_bundle_run",
+    "shareable_uri",
     "log_training",
     "model_version",
     "prepare_store",
@@ -435,9 +439,10 @@ def log_scoring_run(
     """Log a scoring bundle (a directory of outputs) as a run of the config's experiment.
 
     Tags: ``vrurisk.kind=score``, ``vrurisk.model_uri``, ``vrurisk.model_version``,
-    ``vrurisk.data_fingerprint``, ``vrurisk.as_of``, ``vrurisk.config_hash``, git commit and
-    vrurisk version. Everything in ``bundle_dir`` is logged under ``bundle/``: it must already be
-    pseudonymised. Returns the run id.
+    ``vrurisk.data_fingerprint``, ``vrurisk.as_of``, ``vrurisk.config_hash``,
+    ``vrurisk.bundle_manifest_sha256`` (how :func:`find_bundle_run` finds the run of a bundle),
+    git commit and vrurisk version. Everything in ``bundle_dir`` is logged under ``bundle/``: it
+    must already be pseudonymised. Returns the run id.
     """
     tracking = config.tracking
     version_number = model_version(model_uri, tracking_uri=tracking.uri)
@@ -449,6 +454,7 @@ def log_scoring_run(
                 f"{TAG_PREFIX}model_uri": model_uri,
                 f"{TAG_PREFIX}model_version": version_number,
                 f"{TAG_PREFIX}as_of": str(pd.Timestamp(as_of).date()),
+                BUNDLE_TAG: _manifest_sha256(bundle_dir),
             }
         )
         run_name = f"score {config.name} {pd.Timestamp(as_of).date()}"
@@ -464,6 +470,82 @@ def _log_bundle_run(experiment_id, run_name, tags, bundle_dir, params, metrics) 
             mlflow.log_metrics(_finite(metrics))
         mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
     return run.info.run_id
+
+
+#: The tag naming a scoring run's bundle: the SHA-256 of the bundle's ``manifest.json``.
+BUNDLE_TAG = f"{TAG_PREFIX}bundle_manifest_sha256"
+
+
+def _manifest_sha256(bundle_dir) -> str:
+    from vrurisk._serialise import file_sha256
+
+    manifest = Path(bundle_dir) / "manifest.json"
+    return file_sha256(manifest) if manifest.is_file() else ""
+
+
+def shareable_uri(uri: str) -> str:
+    """A tracking URI without any password in it (to write into a bundle's manifest).
+
+    Examples
+    --------
+    >>> shareable_uri("postgresql://vru:s3cret@db:5432/mlflow")
+    'postgresql://vru@db:5432/mlflow'
+    >>> shareable_uri("sqlite:////srv/vru/mlflow.db")
+    'sqlite:////srv/vru/mlflow.db'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def find_bundle_run(tracking_uri: str, experiment: str, bundle_dir) -> str | None:
+    """The id of the scoring run that logged ``bundle_dir`` (by its manifest's SHA-256), or None."""
+    sha = _manifest_sha256(bundle_dir)
+    if not sha:
+        return None
+    with _store(tracking_uri) as client:
+        found = client.get_experiment_by_name(experiment)
+        if found is None:
+            return None
+        runs = client.search_runs(
+            [found.experiment_id], filter_string=f"tags.`{BUNDLE_TAG}` = '{sha}'", max_results=2
+        )
+        return runs[0].info.run_id if runs else None
+
+
+def log_to_bundle_run(tracking_uri: str, run_id: str, paths, artifact_path: str) -> None:
+    """Add files to a (finished) scoring run's artefacts under ``artifact_path``."""
+    with _store(tracking_uri) as client:
+        for path in paths:
+            client.log_artifact(run_id, str(path), artifact_path=artifact_path)
+
+
+def delete_bundle_artifacts(tracking_uri: str, run_id: str, paths) -> list[str]:
+    """Delete artefacts (paths inside the run, e.g. ``bundle/scores.csv``) of a run.
+
+    Returns the paths deleted (those that existed). The run itself, its parameters, metrics
+    and tags (aggregate figures, no person's row) are kept.
+    """
+    from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+
+    deleted = []
+    with _store(tracking_uri) as client:
+        run = client.get_run(run_id)
+        repo = get_artifact_repository(run.info.artifact_uri)
+        for path in paths:
+            parent, _, name = str(path).rpartition("/")
+            listed = {Path(f.path).name for f in repo.list_artifacts(parent or None)}
+            if name in listed:
+                repo.delete_artifacts(str(path))
+                deleted.append(str(path))
+    return deleted
 
 
 def load_training_metrics(uri: str, *, tracking_uri: str | None = None) -> pd.DataFrame:

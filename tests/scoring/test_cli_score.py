@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -131,6 +132,9 @@ def test_reveal_ids_stay_local_and_are_audit_logged(registered_setup, keyed, tmp
     )
     assert "person_id" not in pd.read_csv(logged).columns
     assert read_log(log)[0]["details"]["identifiers"] == "raw person_id included"
+    template = pd.read_csv(tmp_path / "revealed" / "decisions_template.csv", dtype=str)
+    assert "person_id" not in template.columns  # the panel's sheet: keys only, always
+    assert not template["key"].isin(local["person_id"]).any()
 
 
 def test_ctrl_c_exits_130_not_0(registered_setup, keyed, monkeypatch, capsys):
@@ -238,3 +242,44 @@ def test_score_refuses_a_uk_date_instead_of_misreading_it(
     assert code == 2 and stdout == ""
     assert stderr.splitlines()[-1] == f"error: {message}"
     assert not out.exists()
+
+
+def test_decisions_template_and_recording_go_to_the_lists_mlflow_run(
+    registered_setup, scored_bundle, tmp_path
+):
+    """Issue 12 item 1: the bundle's decisions sheet, recorded, lands in the list's run."""
+    import mlflow
+
+    from vrurisk.decisions import read_decisions
+
+    out, summary, _ = scored_bundle
+    template = pd.read_csv(out / "decisions_template.csv", dtype=str, keep_default_na=False)
+    assert list(template.columns) == [
+        "key",
+        "rank",
+        "decision",
+        "reason_code",
+        "decision_date",
+        "reviewer_role",
+    ]
+    assert len(template) == summary["panel_k"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "decisions_template.csv" in manifest["files"]
+    assert manifest["decisions"]["codes"][0] == "refer_to_programme"
+    assert manifest["tracking"]["experiment"] == "tiny"
+    template.loc[:4, "decision"] = "refer_to_programme"
+    template.loc[:4, "decision_date"] = summary["as_of"]
+    template.loc[:4, "reviewer_role"] = "youth_justice"
+    template.to_csv(tmp_path / "filled.csv", index=False)
+    code, printed, err = run_cli("decisions", "record", out, tmp_path / "filled.csv", "--json")
+    assert code == 0, err
+    result = json.loads(printed)
+    assert result["mlflow_run_id"] == summary["run_id"]
+    name = f"{Path(result['path']).name}"
+    logged = mlflow.artifacts.download_artifacts(
+        run_id=summary["run_id"],
+        artifact_path=f"decisions/v001/{name}",
+        dst_path=str(tmp_path / "mlflow"),
+        tracking_uri=registered_setup["config"].tracking.uri,
+    )
+    assert pd.read_csv(logged)["key"].tolist() == read_decisions(out)["key"].tolist()

@@ -10,6 +10,7 @@ and nothing half-written.
 from vrurisk.cli import (  # noqa: E402, F401, I001
     audit,
     compare,
+    decisions,
     demo,
     evaluate,
     ingest,

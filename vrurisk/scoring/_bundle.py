@@ -3,8 +3,9 @@
 Files: ``scores.parquet`` and ``scores.csv``, ``explanations.parquet``,
 ``global_importance.parquet``, ``fairness.json`` and ``bias_audit.html``, ``panel.html``,
 ``model_card.html``, ``audit_table.csv`` (the audited closed list: score, outcome and sensitive
-attributes per person, no key, for ``vrurisk audit``) and ``manifest.json`` (what produced the
-bundle, with a SHA-256 of each file).
+attributes per person, no key, for ``vrurisk audit``), ``decisions_template.csv`` (the panel's
+empty decisions sheet, see :mod:`vrurisk.scoring._decisions`) and ``manifest.json`` (what
+produced the bundle, with a SHA-256 of each file, and the decision codes in force).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vrurisk._serialise import file_sha256, json_safe
 from vrurisk._text import duration_words, plural
 from vrurisk.data import OutputKind, write_directory_atomically
 from vrurisk.reports import BIAS_AUDIT_HTML
+from vrurisk.scoring._decisions import DECISIONS_TEMPLATE, decisions_template
 
 if TYPE_CHECKING:
     from vrurisk.config import ExperimentConfig
@@ -152,7 +154,8 @@ def write_score_bundle(
             json.dumps(json_safe(_monitoring(scored, metrics)), indent=1) + "\n",
             encoding="utf-8",
         )
-        extra = dict(extra_manifest or {})
+        decisions_template(scored.scores, scored.k).to_csv(tmp / DECISIONS_TEMPLATE, index=False)
+        extra = {"decisions": decision_codes(config), **dict(extra_manifest or {})}
         if changes is not None:
             extra["previous_list"] = {
                 "path": changes.get("previous_path"),
@@ -212,6 +215,19 @@ def _monitoring(scored, metrics: Sequence[dict]) -> dict:
         "n_scored": len(scored.scores),
         "feature_distribution": scored.feature_shares,
         "cross_validation": [dict(row) for row in metrics if row.get("model") == name],
+    }
+
+
+def decision_codes(config: ExperimentConfig | None) -> dict:
+    """The codes a panel may use on this bundle's list (``scoring`` section, or the defaults)."""
+    from vrurisk.scoring._config import ScoringConfig
+
+    scoring = ScoringConfig() if config is None else config.scoring
+    return {
+        "template": DECISIONS_TEMPLATE,
+        "codes": list(scoring.decision_codes),
+        "reason_codes": list(scoring.reason_codes),
+        "reviewer_roles": list(scoring.reviewer_roles),
     }
 
 

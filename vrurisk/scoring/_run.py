@@ -158,6 +158,7 @@ def _run_scoring(
             "model_version": version,
             "pseudonym_key": key_label,
             "engine": config.execution.engine,
+            "tracking": _tracking_place(config) if track else None,
         },
         before_commit=lambda manifest: _audit_log(
             config, dataset, target, manifest, audit_log_path
@@ -223,6 +224,13 @@ def changes_since_previous(config, dataset, scored, target: Path, keys) -> dict 
     )
     changes["previous_path"] = previous["path"]
     return changes
+
+
+def _tracking_place(config: ExperimentConfig) -> dict:
+    """Where the bundle's MLflow run is (so decisions and retention can find it): no password."""
+    from vrurisk.tracking import shareable_uri
+
+    return {"uri": shareable_uri(config.tracking.uri), "experiment": config.experiment_name}
 
 
 def _pseudonymiser(config: ExperimentConfig):

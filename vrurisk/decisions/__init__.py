@@ -1,0 +1,40 @@
+"""vrurisk.decisions: what the panel decided about the people on a list.
+
+Each score bundle ships ``decisions_template.csv`` (pseudonymised key and rank of everyone on
+the panel's list, and empty columns ``decision``, ``reason_code``, ``decision_date``,
+``reviewer_role``). :func:`record_decisions` (``vrurisk decisions record BUNDLE FILE``)
+validates the filled-in sheet and stores it with the bundle as a new, immutable version, in the
+audit log and with the list's MLflow run; :func:`read_decisions` reads the latest version back
+(for the next list's panel pack and for monitoring). The storage format is described in
+:mod:`vrurisk.scoring._decisions`.
+
+Names are imported on first use (see :mod:`vrurisk._lazy`).
+"""
+
+from typing import TYPE_CHECKING
+
+from vrurisk._lazy import lazy_exports
+
+if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
+    from vrurisk.decisions._record import DecisionsError, record_decisions
+    from vrurisk.decisions._validate import load_bundle, validate_decisions
+    from vrurisk.scoring import decision_versions, read_decisions
+
+__all__ = [
+    "DecisionsError",
+    "decision_versions",
+    "load_bundle",
+    "read_decisions",
+    "record_decisions",
+    "validate_decisions",
+]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "_record": ("DecisionsError", "record_decisions"),
+        "_reexport": ("decision_versions", "read_decisions"),
+        "_validate": ("load_bundle", "validate_decisions"),
+    },
+    __all__,
+)
