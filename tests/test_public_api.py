@@ -25,7 +25,6 @@ KNOWN: dict[str, set[str]] = {}
 LAZY_PACKAGES = [
     "comparison",
     "data",
-    "decisions",
     "evaluation",
     "linkage",
     "models",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from cli_helpers import run_cli
 from decisions_helpers import AS_OF, filled, make_bundle
 
@@ -30,88 +32,27 @@ def test_template_holds_keys_and_ranks_of_the_list_only(bundle):
     assert (sheet[["decision", "reason_code", "decision_date", "reviewer_role"]] == "").all().all()
 
 
-def _bad(tmp_path, bundle, **columns):
-    path = filled(bundle, tmp_path / "filled.csv", **columns)
-    return path
+CASES = yaml.safe_load((Path(__file__).parent / "bad_sheets.yaml").read_text(encoding="utf-8"))
 
 
-def _edit(tmp_path, bundle, edit):
+def _bad_sheet(tmp_path, bundle, case: dict) -> Path:
     sheet = pd.read_csv(filled(bundle, tmp_path / "f.csv"), dtype=str, keep_default_na=False)
-    sheet = edit(sheet)
+    for column, cells in case.get("set", {}).items():
+        for row, value in cells.items():
+            sheet.loc[row, column] = value
+    for column, value in case.get("set_all", {}).items():
+        sheet[column] = value
+    if "repeat_row" in case:
+        sheet = pd.concat([sheet, sheet.iloc[[case["repeat_row"]]]], ignore_index=True)
+    if "drop_column" in case:
+        sheet = sheet.drop(columns=case["drop_column"])
     sheet.to_csv(tmp_path / "filled.csv", index=False)
     return tmp_path / "filled.csv"
 
 
-CASES = {
-    "unknown key": (
-        lambda s: s.assign(key=s["key"].where(s.index != 2, "zz99")),
-        "filled.csv: column key: 1 key not in this bundle ('zz99') in rows 4",
-    ),
-    "key not on the list": (
-        lambda s: s.assign(key=s["key"].where(s.index != 0, "k20")),
-        "filled.csv: column key: 1 key scored but not on this bundle's list of 10 ('k20') "
-        "in rows 2",
-    ),
-    "duplicate key": (
-        lambda s: pd.concat([s, s.iloc[[3]]], ignore_index=True),
-        "filled.csv: column key: 1 key repeated ('k03') in rows 5, 12",
-    ),
-    "unknown decision code": (
-        lambda s: s.assign(decision=s["decision"].where(s.index % 4 != 1, "refer")),
-        "filled.csv: column decision: unknown decision code 'refer' in rows 3, 7, 11 (allowed: "
-        "refer_to_programme, already_supported, monitor, no_action, record_incorrect)",
-    ),
-    "unknown reason code": (
-        lambda s: s.assign(reason_code=s["reason_code"].where(s.index != 5, "gut_feeling")),
-        "filled.csv: column reason_code: unknown reason code 'gut_feeling' in rows 7",
-    ),
-    "unknown reviewer role": (
-        lambda s: s.assign(reviewer_role=s["reviewer_role"].where(s.index != 1, "Sgt Smith")),
-        "filled.csv: column reviewer_role: unknown reviewer role 'Sgt Smith' in rows 3",
-    ),
-    "ambiguous date": (
-        lambda s: s.assign(decision_date=s["decision_date"].where(s.index != 0, "07/08/2025")),
-        "filled.csv: column decision_date in rows 2: date '07/08/2025' is ambiguous: 2025-08-07 "
-        "(day first, UK) or 2025-07-08 (month first); write it as YYYY-MM-DD",
-    ),
-    "bad date": (
-        lambda s: s.assign(decision_date=s["decision_date"].where(s.index != 9, "next week")),
-        "filled.csv: column decision_date in rows 11: date 'next week' is not a date (YYYY-MM-DD)",
-    ),
-    "date before the list": (
-        lambda s: s.assign(decision_date=s["decision_date"].where(s.index != 4, "2025-06-29")),
-        "filled.csv: column decision_date before the list's date 2025-06-30 in rows 6 "
-        "('2025-06-29')",
-    ),
-    "free-text column added": (
-        lambda s: s.assign(notes="lives with his nan"),
-        "filled.csv: column notes added; only key, rank, decision, reason_code, decision_date, "
-        "reviewer_role are recorded (no free text about a person): remove it",
-    ),
-    "column missing": (
-        lambda s: s.drop(columns="reviewer_role"),
-        "filled.csv: column reviewer_role missing",
-    ),
-    "rank edited": (
-        lambda s: s.assign(rank=s["rank"].where(s.index != 0, "5")),
-        "filled.csv: column rank does not match the list in rows 2 (the list says k00: 1)",
-    ),
-    "decision missing where other columns are filled": (
-        lambda s: s.assign(decision=s["decision"].where(s.index != 3, "")),
-        "filled.csv: column decision is empty in rows 5 where decision_date, reviewer_role are "
-        "filled in",
-    ),
-    "nothing decided": (
-        lambda s: s.assign(decision="", decision_date="", reviewer_role=""),
-        "filled.csv: no row has a decision; nothing to record",
-    ),
-}
-
-
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_bad_sheet_is_one_line_exit_2_and_nothing_recorded(tmp_path, bundle, case):
-    edit, message = CASES[case]
-    path = _edit(tmp_path, bundle, edit)
+    path = _bad_sheet(tmp_path, bundle, CASES[case])
     before = sorted(p.name for p in bundle.iterdir())
     log = audit_log.audit_log_path()
     entries = len(audit_log.read_log(log)) if log.exists() else 0
@@ -119,7 +60,7 @@ def test_each_bad_sheet_is_one_line_exit_2_and_nothing_recorded(tmp_path, bundle
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err
-    assert lines[0].startswith("error: " + str(path.parent) + "/" + message), lines[0]
+    assert lines[0].startswith(f"error: {path}: {CASES[case]['error']}"), lines[0]
     assert sorted(p.name for p in bundle.iterdir()) == before  # nothing recorded
     assert read_decisions(bundle) is None
     assert (len(audit_log.read_log(log)) if log.exists() else 0) == entries

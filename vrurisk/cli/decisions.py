@@ -15,19 +15,19 @@ decisions_app = typer.Typer(
 app.add_typer(decisions_app, name="decisions")
 
 
-@decisions_app.command(
-    "record",
-    epilog=(
-        "Examples:\n\n"
-        "  vrurisk decisions record scores/demo-2025-06-30 decisions-2025-06.csv\n\n"
-        "  vrurisk decisions record scores/demo-2025-06-30 corrected.csv --new-version"
-    ),
-)
+RECORD_EXAMPLES = """Examples:
+
+  vrurisk decisions record scores/demo-2025-06-30 decisions-2025-06.csv
+
+  vrurisk decisions record scores/demo-2025-06-30 corrected.csv --new-version"""
+BUNDLE_HELP = "The score bundle the list came from."
+SHEET_HELP = "The bundle's decisions_template.csv, filled in by the panel."
+
+
+@decisions_app.command("record", epilog=RECORD_EXAMPLES)
 def decisions_record(
-    bundle: Path = typer.Argument(..., help="The score bundle the list came from."),
-    sheet: Path = typer.Argument(
-        ..., help="The bundle's decisions_template.csv, filled in by the panel."
-    ),
+    bundle: Path = typer.Argument(..., help=BUNDLE_HELP),
+    sheet: Path = typer.Argument(..., help=SHEET_HELP),
     new_version: bool = typer.Option(
         False,
         "--new-version",

@@ -8,17 +8,12 @@ audit log and with the list's MLflow run; :func:`read_decisions` reads the lates
 (for the next list's panel pack and for monitoring). The storage format is described in
 :mod:`vrurisk.scoring._decisions`.
 
-Names are imported on first use (see :mod:`vrurisk._lazy`).
+MLflow loads only when a tracked recording runs.
 """
 
-from typing import TYPE_CHECKING
-
-from vrurisk._lazy import lazy_exports
-
-if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
-    from vrurisk.decisions._record import DecisionsError, record_decisions
-    from vrurisk.decisions._validate import load_bundle, validate_decisions
-    from vrurisk.scoring import decision_versions, read_decisions
+from vrurisk.decisions._record import DecisionsError, record_decisions
+from vrurisk.decisions._validate import load_bundle, validate_decisions
+from vrurisk.scoring import decision_versions, read_decisions
 
 __all__ = [
     "DecisionsError",
@@ -28,13 +23,3 @@ __all__ = [
     "record_decisions",
     "validate_decisions",
 ]
-
-__getattr__, __dir__ = lazy_exports(
-    __name__,
-    {
-        "_record": ("DecisionsError", "record_decisions"),
-        "_reexport": ("decision_versions", "read_decisions"),
-        "_validate": ("load_bundle", "validate_decisions"),
-    },
-    __all__,
-)

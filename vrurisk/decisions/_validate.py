@@ -167,60 +167,38 @@ def _is_are(which: str) -> str:
 
 def _check_keys(sheet: pd.DataFrame, bundle: dict, name: str) -> None:
     keys = sheet["key"]
-    empty = keys == ""
-    if empty.any():
-        raise DataValidationError(EMPTY_KEY.format(file=name, rows=_rows(empty)))
+    if (keys == "").any():
+        raise DataValidationError(EMPTY_KEY.format(file=name, rows=_rows(keys == "")))
     scores = bundle["scores"]
     rank_of = dict(zip(scores["key"].astype(str), scores["rank"].astype(int), strict=True))
-    unknown = ~keys.isin(list(rank_of))
-    if unknown.any():
-        raise DataValidationError(
-            UNKNOWN_KEYS.format(
-                file=name,
-                n=_n_keys(keys[unknown]),
-                examples=_examples(keys[unknown]),
-                rows=_rows(unknown),
-            )
-        )
     ranks = keys.map(rank_of)
-    off = ranks > bundle["k"]
-    if off.any():
-        raise DataValidationError(
-            NOT_LISTED.format(
-                file=name,
-                n=_n_keys(keys[off]),
-                k=bundle["k"],
-                examples=_examples(keys[off]),
-                rows=_rows(off),
+    for template, bad in (
+        (UNKNOWN_KEYS, lambda: ranks.isna()),
+        (NOT_LISTED, lambda: ranks > bundle["k"]),
+        (DUPLICATE_KEYS, lambda: keys.duplicated(keep=False)),
+    ):
+        mask = bad()
+        if mask.any():
+            n = keys[mask].nunique()
+            raise DataValidationError(
+                template.format(
+                    file=name,
+                    n=f"{n} key" + ("s" if n != 1 else ""),
+                    k=bundle["k"],
+                    examples=_examples(keys[mask]),
+                    rows=_rows(mask),
+                )
             )
-        )
-    duplicated = keys.duplicated(keep=False)
-    if duplicated.any():
-        raise DataValidationError(
-            DUPLICATE_KEYS.format(
-                file=name,
-                n=_n_keys(keys[duplicated]),
-                examples=_examples(keys[duplicated]),
-                rows=_rows(duplicated),
-            )
-        )
-    changed = sheet["rank"] != ranks.astype(str)
+    changed = sheet["rank"] != ranks.astype(int).astype(str)
     if changed.any():
+        pairs = list(zip(keys[changed], ranks[changed].astype(int), strict=True))[:3]
         raise DataValidationError(
             RANK_CHANGED.format(
                 file=name,
                 rows=_rows(changed),
-                ranks=", ".join(
-                    f"{key}: {rank}"
-                    for key, rank in list(zip(keys[changed], ranks[changed], strict=True))[:3]
-                ),
+                ranks=", ".join(f"{key}: {rank}" for key, rank in pairs),
             )
         )
-
-
-def _n_keys(keys) -> str:
-    n = keys.nunique()
-    return f"{n} key" + ("s" if n != 1 else "")
 
 
 def _check_dates(dates: pd.Series, decided, bundle: dict, name: str, today) -> pd.Series:
@@ -242,22 +220,19 @@ def _check_dates(dates: pd.Series, decided, bundle: dict, name: str, today) -> p
     parsed = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
     for i in problems:
         parsed[i] = parse_date(dates[i], "decision_date")
-    early = decided & (parsed < bundle["as_of"])
-    if early.any():
-        raise DataValidationError(
-            DATE_BEFORE_LIST.format(
-                file=name,
-                as_of=bundle["as_of"].date(),
-                rows=_rows(early),
-                examples=_examples(dates[early]),
-            )
-        )
     today = pd.Timestamp(today or dt.date.today())
-    late = decided & (parsed > today)
-    if late.any():
-        raise DataValidationError(
-            DATE_IN_FUTURE.format(
-                file=name, today=today.date(), rows=_rows(late), examples=_examples(dates[late])
+    for template, mask in (
+        (DATE_BEFORE_LIST, decided & (parsed < bundle["as_of"])),
+        (DATE_IN_FUTURE, decided & (parsed > today)),
+    ):
+        if mask.any():
+            raise DataValidationError(
+                template.format(
+                    file=name,
+                    as_of=bundle["as_of"].date(),
+                    today=today.date(),
+                    rows=_rows(mask),
+                    examples=_examples(dates[mask]),
+                )
             )
-        )
     return parsed.dt.strftime("%Y-%m-%d").where(decided, "")
