@@ -181,6 +181,9 @@ def panel_summary(
                 "percentile": float(row.percentile),
                 "similar": similar.get(float(row.probability)),
                 "change": _change_words(changes, row.key),
+                "previous_decision": ""
+                if changes is None
+                else changes.get("previous_decisions", {}).get(row.key, ""),
                 "reasons": []
                 if own is None
                 else [
@@ -260,6 +263,7 @@ def panel_summary(
             "previous_as_of": changes["previous_as_of"],
             "summary": changes["summary"],
             "left": list(changes["left"]),
+            "decisions_recorded": changes.get("decisions_recorded", False),
         },
     }
 

@@ -111,6 +111,7 @@ def list_changes(
     *,
     aged_out: set | frozenset = frozenset(),
     previous_as_of: str = "",
+    previous_decisions: pd.DataFrame | None = None,
 ) -> dict:
     """Who is new on the list, who left (and why, if known) and who moved.
 
@@ -124,13 +125,19 @@ def list_changes(
         People of the previous list who are now older than the cohort allows.
     previous_as_of : str
         Date of the previous list, for the summary.
+    previous_decisions : pandas.DataFrame, optional
+        The panel's decisions on the previous list
+        (:func:`~vrurisk.scoring._decisions.read_decisions`); None when none were recorded.
 
     Returns
     -------
     dict
-        ``new`` (keys), ``left`` (list of ``{key, previous_rank, reason}``), ``moves``
-        (key -> current rank minus previous rank, for people on both lists; negative is up),
-        ``summary`` (one line) and the counts.
+        ``new`` (keys), ``left`` (list of ``{key, previous_rank, reason, decision}``),
+        ``moves`` (key -> current rank minus previous rank, for people on both lists; negative
+        is up), ``previous_decisions`` (key -> the previous decision in words, for everyone on
+        this list who was on the previous one: "not decided" when the panel recorded nothing
+        for them, "none recorded" when no decisions were recorded for that list),
+        ``decisions_recorded``, ``summary`` (one line) and the counts.
 
     Examples
     --------
@@ -149,6 +156,8 @@ def list_changes(
     cur_listed = current.sort_values("rank", kind="stable").head(current_k)["key"].tolist()
     prev_set = set(prev_listed)
     cur_set = set(cur_listed)
+    decided = decision_words(previous_decisions)
+    undecided = "none recorded" if previous_decisions is None else "not decided"
     new = [key for key in cur_listed if key not in prev_set]
     left = []
     for key in prev_listed:
@@ -160,7 +169,14 @@ def list_changes(
             reason = LEFT_REASONS["aged_out"]
         else:
             reason = LEFT_REASONS["left_cohort"]
-        left.append({"key": key, "previous_rank": prev_rank[key], "reason": reason})
+        left.append(
+            {
+                "key": key,
+                "previous_rank": prev_rank[key],
+                "reason": reason,
+                "decision": decided.get(key, undecided),
+            }
+        )
     moves = {key: cur_rank[key] - prev_rank[key] for key in cur_listed if key in prev_set}
     up = sum(1 for move in moves.values() if move < -BIG_MOVE)
     down = sum(1 for move in moves.values() if move > BIG_MOVE)
@@ -174,9 +190,36 @@ def list_changes(
         "left": left,
         "moves": moves,
         "previous_rank": {key: prev_rank[key] for key in cur_listed if key in prev_rank},
+        "previous_decisions": {
+            key: decided.get(key, undecided) for key in cur_listed if key in prev_set
+        },
+        "decisions_recorded": previous_decisions is not None,
         "n_new": len(new),
         "n_left": len(left),
         "n_up": up,
         "n_down": down,
         "summary": summary,
     }
+
+
+def decision_words(decisions: pd.DataFrame | None) -> dict[str, str]:
+    """Key -> a recorded decision in words: "refer to programme: known to a service
+    (2025-07-01, youth justice)".
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"key": ["a"], "decision": ["monitor"], "reason_code": [pd.NA],
+    ...     "decision_date": [pd.Timestamp("2025-07-01")], "reviewer_role": ["police"]})
+    >>> decision_words(frame)
+    {'a': 'monitor (2025-07-01, police)'}
+    """
+    if decisions is None:
+        return {}
+    words = {}
+    for row in decisions.itertuples(index=False):
+        text = str(row.decision).replace("_", " ")
+        if not pd.isna(row.reason_code):
+            text += ": " + str(row.reason_code).replace("_", " ")
+        role = str(row.reviewer_role).replace("_", " ")
+        words[str(row.key)] = f"{text} ({row.decision_date.date()}, {role})"
+    return words

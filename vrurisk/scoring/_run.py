@@ -204,6 +204,7 @@ def changes_since_previous(config, dataset, scored, target: Path, keys) -> dict 
 
     See :mod:`vrurisk.scoring._history` for where the previous list is looked for.
     """
+    from vrurisk.scoring._decisions import read_decisions
     from vrurisk.scoring._history import find_previous_bundle, list_changes, load_previous_list
 
     found = find_previous_bundle(target, config_name=config.name, as_of=scored.as_of)
@@ -221,6 +222,7 @@ def changes_since_previous(config, dataset, scored, target: Path, keys) -> dict 
         scored.k,
         aged_out=aged_out,
         previous_as_of=previous["as_of"],
+        previous_decisions=read_decisions(found),
     )
     changes["previous_path"] = previous["path"]
     return changes
