@@ -244,15 +244,19 @@ def test_score_refuses_a_uk_date_instead_of_misreading_it(
     assert not out.exists()
 
 
-def test_decisions_template_and_recording_go_to_the_lists_mlflow_run(
-    registered_setup, scored_bundle, tmp_path
-):
-    """Issue 12 item 1: the bundle's decisions sheet, recorded, lands in the list's run."""
+def test_decisions_and_retention_reach_the_lists_mlflow_run(registered_setup, keyed, tmp_path):
+    """Issue 12 items 1 and 6: the bundle's decisions sheet, recorded, lands in the list's
+    MLflow run; retention deletes the personal files there and locally, keeping aggregates."""
     import mlflow
 
+    from vrurisk.audit_log import read_log
     from vrurisk.decisions import read_decisions
+    from vrurisk.scoring._run import run_scoring
 
-    out, summary, _ = scored_bundle
+    out = tmp_path / "lists" / "tiny"
+    summary = run_scoring(
+        registered_setup["config"], dataset=registered_setup["dataset"], out=out, explain_top=50
+    )
     template = pd.read_csv(out / "decisions_template.csv", dtype=str, keep_default_na=False)
     assert list(template.columns) == [
         "key",
@@ -275,11 +279,32 @@ def test_decisions_template_and_recording_go_to_the_lists_mlflow_run(
     assert code == 0, err
     result = json.loads(printed)
     assert result["mlflow_run_id"] == summary["run_id"]
-    name = f"{Path(result['path']).name}"
+    uri = registered_setup["config"].tracking.uri
     logged = mlflow.artifacts.download_artifacts(
         run_id=summary["run_id"],
-        artifact_path=f"decisions/v001/{name}",
+        artifact_path=f"decisions/v001/{Path(result['path']).name}",
         dst_path=str(tmp_path / "mlflow"),
-        tracking_uri=registered_setup["config"].tracking.uri,
+        tracking_uri=uri,
     )
     assert pd.read_csv(logged)["key"].tolist() == read_decisions(out)["key"].tolist()
+
+    # retention: three years later the list has expired
+    code, printed, err = run_cli(
+        "retention", tmp_path / "lists", "--months", "24", "--today", "2029-01-01", "--apply"
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "bias_audit.html",
+        "fairness.json",
+        "global_importance.parquet",
+        "manifest.json",
+        "model_card.html",
+    ]
+    client = mlflow.tracking.MlflowClient(uri)
+    left = {a.path for a in client.list_artifacts(summary["run_id"], "bundle")}
+    assert left == {f"bundle/{name}" for name in sorted(p.name for p in out.iterdir())}
+    assert [a.path for a in client.list_artifacts(summary["run_id"], "decisions")] == []
+    assert client.get_run(summary["run_id"]).data.metrics["n_scored"] > 0  # aggregates stay
+    entry = [e for e in read_log(tmp_path / "audit.jsonl") if e["command"] == "retention"][0]
+    assert entry["details"]["mlflow_run_id"] == summary["run_id"]
+    assert {"bundle/scores.parquet", "decisions"} <= set(entry["details"]["mlflow_deleted"])

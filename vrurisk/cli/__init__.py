@@ -21,6 +21,7 @@ from vrurisk.cli import (  # noqa: E402, F401, I001
     monitor,
     profile,
     reidentify,
+    retention,
     score,
     synth,
     synth_agencies,

@@ -85,8 +85,12 @@ class OutputKind:
     names: frozenset = frozenset()
     needs_one_of: tuple = ()
 
-    def recognises(self, directory: Path) -> bool:
-        """Whether ``directory`` holds a previous output of this kind and nothing else."""
+    def recognises(self, directory: Path, *, also: Iterable[str] = ()) -> bool:
+        """Whether ``directory`` holds a previous output of this kind and nothing else.
+
+        ``also``: names that may be there too, checked by the caller (e.g. the decisions a
+        panel recorded in a score bundle).
+        """
         manifest = Path(directory) / self.manifest
         if not manifest.is_file():
             return False
@@ -102,7 +106,7 @@ class OutputKind:
         present = {p.name for p in Path(directory).iterdir()}
         if self.needs_one_of and not present & set(self.needs_one_of):
             return False
-        return present <= names | {self.manifest}
+        return present <= names | {self.manifest} | set(also)
 
 
 #: What ``vrurisk synth`` writes: the contract's tables, the truth table and dataset.json.
