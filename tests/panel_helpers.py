@@ -1,6 +1,8 @@
-"""The panel summary of explained scores: one call for the report and scoring tests."""
+"""Panel summaries for the report and scoring tests: of explained scores, and of a bare list."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from vrurisk.reports import panel_summary
 
@@ -15,4 +17,21 @@ def panel_of(scores, reasons, explanations, manifest, **options) -> dict:
         global_importance=explanations.global_importance,
         manifest=manifest,
         **options,
+    )
+
+
+def bare_panel(current: pd.DataFrame, changes: dict, *, k: int = 10, as_of: str = "2025-06-30"):
+    """``panel_summary`` of ``current`` (``key``, ``rank``) with ``changes`` and nothing else
+    (ranks only, no explanations): for the change tests."""
+    scores = current.assign(probability=0.5, percentile=50.0)
+    empty = pd.DataFrame(columns=["row", "rank", "feature", "reason", "direction", "strength"])
+    return panel_summary(
+        scores,
+        empty,
+        pd.DataFrame(index=scores["key"]),
+        global_importance=pd.Series(dtype=float),
+        as_of=as_of,
+        cohort_size=len(scores),
+        k=k,
+        changes=changes,
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from cli_helpers import run_cli
 from decisions_helpers import filled, make_bundle
+from panel_helpers import bare_panel
 
 from vrurisk.decisions import read_decisions
-from vrurisk.reports import panel_summary, render_panel
+from vrurisk.reports import render_panel
 from vrurisk.scoring._history import find_previous_bundle, list_changes, load_previous_list
 
 
@@ -47,21 +48,6 @@ def _pair(tmp_path, *, decide: bool):
     return current, changes
 
 
-def _panel(current, changes):
-    scores = current.assign(probability=0.5, percentile=50.0)
-    empty = pd.DataFrame(columns=["row", "rank", "feature", "reason", "direction", "strength"])
-    return panel_summary(
-        scores,
-        empty,
-        pd.DataFrame(index=scores["key"]),
-        global_importance=pd.Series(dtype=float),
-        as_of="2025-07-31",
-        cohort_size=len(scores),
-        k=10,
-        changes=changes,
-    )
-
-
 def test_returning_people_carry_the_previous_decision(tmp_path):
     current, changes = _pair(tmp_path, decide=True)
     assert changes["decisions_recorded"] is True
@@ -74,7 +60,7 @@ def test_returning_people_carry_the_previous_decision(tmp_path):
     assert left["k00"]["decision"] == (
         "refer to programme: known to a service (2025-07-01, youth justice)"
     )
-    summary = _panel(current, changes)
+    summary = bare_panel(current, changes, as_of="2025-07-31")
     words = {p["key"]: p["previous_decision"] for p in summary["people"]}
     assert words["k15"] == "" and words["k01"] == "already supported (2025-07-01, police)"
     html = render_panel(summary)
@@ -86,7 +72,7 @@ def test_returning_people_carry_the_previous_decision(tmp_path):
 def test_no_decisions_recorded_is_said_not_left_blank(tmp_path):
     current, changes = _pair(tmp_path, decide=False)
     assert changes["decisions_recorded"] is False
-    summary = _panel(current, changes)
+    summary = bare_panel(current, changes, as_of="2025-07-31")
     assert {p["previous_decision"] for p in summary["people"] if p["key"] != "k15"} == {
         "none recorded"
     }

@@ -6,8 +6,9 @@ import json
 
 import pandas as pd
 import pytest
+from panel_helpers import bare_panel
 
-from vrurisk.reports._panel import panel_summary, render_panel
+from vrurisk.reports._panel import render_panel
 from vrurisk.scoring._history import find_previous_bundle, list_changes
 
 
@@ -62,18 +63,7 @@ def test_change_summary_is_right_on_a_constructed_pair(pair):
 def test_panel_pack_shows_the_changes(pair):
     previous, current = pair
     changes = list_changes(previous, 10, current, 10, aged_out={"p00"}, previous_as_of="2025-05-31")
-    scores = current.assign(probability=0.5, percentile=50.0)
-    empty = pd.DataFrame(columns=["row", "rank", "feature", "reason", "direction", "strength"])
-    summary = panel_summary(
-        scores,
-        empty,
-        pd.DataFrame(index=scores["key"]),
-        global_importance=pd.Series(dtype=float),
-        as_of="2025-06-30",
-        cohort_size=len(scores),
-        k=10,
-        changes=changes,
-    )
+    summary = bare_panel(current, changes)
     words = {p["key"]: p["change"] for p in summary["people"]}
     assert words["p40"] == "new (was rank 41)" and words["n1"] == "new"
     assert words["p09"] == "up 8" and words["p03"] == "same"
