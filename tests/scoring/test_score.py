@@ -24,6 +24,7 @@ from vrurisk.scoring._score import AFTER_EXTRACTION, NO_HELD_OUT
 BUNDLE_FILES = {
     "audit_table.csv",
     "monitoring.json",
+    "decisions_template.csv",
     "scores.parquet",
     "scores.csv",
     "explanations.parquet",
