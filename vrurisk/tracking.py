@@ -484,14 +484,11 @@ def _manifest_sha256(bundle_dir) -> str:
 
 
 def shareable_uri(uri: str) -> str:
-    """A tracking URI without any password in it (to write into a bundle's manifest).
+    """A tracking URI without any password in it (to write into a bundle's manifest);
+    e.g. ``postgresql://vru:s3cret@db/mlflow`` -> ``postgresql://vru@db/mlflow``.
 
-    Examples
-    --------
-    >>> shareable_uri("postgresql://vru:s3cret@db:5432/mlflow")
-    'postgresql://vru@db:5432/mlflow'
-    >>> shareable_uri("sqlite:////srv/vru/mlflow.db")
-    'sqlite:////srv/vru/mlflow.db'
+    >>> shareable_uri("http://vru:s3cret@mlflow.internal:5000")
+    'http://vru@mlflow.internal:5000'
     """
     from urllib.parse import urlsplit, urlunsplit
 

@@ -25,9 +25,11 @@ from planted_helpers import planted_frame, planted_outcome
 from report_manifest import MANIFEST
 
 from vrurisk.evaluation import FairnessConfig, audit_scores, explain, plain_language_reasons
+from vrurisk.features import FAMILIES
 from vrurisk.reports import render_bias_audit
 from vrurisk.reports._model_card import model_card_summary, render_model_card
 from vrurisk.reports._panel import panel_summary, render_panel
+from vrurisk.scoring._history import list_changes
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +107,24 @@ def reports(tmp_path_factory):
     scores = pd.DataFrame(
         {"key": keys, "probability": probability, "rank": rank, "percentile": 100 * (n - rank) / n}
     )
+    listed = scores.sort_values("rank").head(25)["key"].tolist()
+    # the previous list: the same people shifted by three places, the panel decided on its top 10
+    previous = pd.DataFrame({"key": keys[order[3:]].tolist() + keys[order[:3]].tolist()})
+    previous["rank"] = range(1, n + 1)
+    decided = previous.head(10).assign(
+        decision="monitor",
+        reason_code=pd.NA,
+        decision_date=pd.Timestamp("2025-06-05"),
+        reviewer_role="youth_justice",
+    )
+    changes = list_changes(
+        previous, 25, scores, 25, previous_as_of="2025-05-31", previous_decisions=decided
+    )
+    record = {"date": "2025-03-01", "source": "police", "event_type": "knife possession"}
+    records = {  # one record in every family, so every main reason has one behind it
+        key: [{**record, "role": "suspect", "family": family} for family in FAMILIES]
+        for key in listed
+    }
     panel = panel_of(
         scores,
         reasons,
@@ -115,6 +135,8 @@ def reports(tmp_path_factory):
         k=25,
         model={"name": "lightgbm", "version": "1"},
         fairness={"n_flagged": 0, "findings": ["Audit findings go here."]},
+        changes=changes,
+        records=records,
     )
     frame = pd.DataFrame({"score": probability, "outcome": y, "group": group})
     audit = audit_scores(
@@ -161,10 +183,15 @@ def test_report_renders_without_console_errors_and_shows_its_content(reports, na
     assert "</html>" in dom and "<main>" in dom
     if name == "panel.html":
         first = reports["panel"]["people"][0]
-        assert dom.count('<td class="key">') == 25
+        assert dom.count('<td class="key">') == 25 + 3  # the list and the 3 who left it
         assert f'<td class="key">{first["key"]}</td>' in dom
         assert first["reasons"][0]["text"] in dom
         assert "prompt for professional judgement, not a decision" in dom
+        # issue 12: the previous decision beside returning people, records behind the reasons
+        assert "Decision at the list of 2025-05-31" in dom
+        assert dom.count("monitor (2025-06-05, youth justice)") == 10  # now ranks 4-13
+        assert '<ul class="records"><li>2025-03-01 · police · knife possession (suspect)' in dom
+        assert dom.count('<div class="d fam ') >= 25  # every listed person's family bars
     elif name == "bias_audit.html":
         assert reports["audit"].findings
         for finding in reports["audit"].findings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from panel_helpers import panel_of
+from panel_helpers import scored_panel
 
 from vrurisk.models._risk_model import out_of_training_range
 from vrurisk.reports._panel import panel_label
@@ -32,16 +32,7 @@ def test_the_panel_marks_reasons_outside_the_training_range(scoring_setup):
     scored = score_cohort(s["dataset"], s["model"], s["config"], audit=False)
     top = scored.scores.sort_values("rank").iloc[0]["key"]
     feature = scored.reasons[scored.reasons["row"] == top].iloc[0]["feature"]
-    summary = panel_of(
-        scored.scores,
-        scored.reasons,
-        scored.explanations,
-        scored.manifest,
-        as_of="2025-12-31",
-        cohort_size=len(scored.scores),
-        k=5,
-        out_of_range={top: [feature]},
-    )
+    summary = scored_panel(scored, k=5, as_of="2025-12-31", out_of_range={top: [feature]})
     first = summary["people"][0]
     # the panel names the feature in words (its label), never by its column name
     spec = next(spec for spec in scored.manifest if spec.name == feature)

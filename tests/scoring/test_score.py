@@ -25,6 +25,7 @@ BUNDLE_FILES = {
     "audit_table.csv",
     "monitoring.json",
     "decisions_template.csv",
+    "reasons.csv",
     "scores.parquet",
     "scores.csv",
     "explanations.parquet",
@@ -206,7 +207,7 @@ def test_every_report_made_with_the_demo_key_carries_a_demo_banner(tmp_path, sco
     from markupsafe import escape
 
     from vrurisk.privacy import load_key, pseudonymise
-    from vrurisk.reports._panel import HANDLING
+    from vrurisk.reports._panel import DEMO_HANDLING, HANDLING
     from vrurisk.reports._render import DEMO_BANNER
 
     banner = str(escape(DEMO_BANNER))
@@ -222,6 +223,8 @@ def test_every_report_made_with_the_demo_key_carries_a_demo_banner(tmp_path, sco
         assert banner not in (bundle / name).read_text(), name  # made with a real key
     panel = (out / "panel.html").read_text()
     assert "held by the data controller" not in panel  # the demo key protects nobody
+    assert panel.count(banner) == 1  # one DEMO banner: the page's, not a second from the pack
+    assert str(escape(DEMO_HANDLING)) not in panel
     assert str(escape(HANDLING)) in (bundle / "panel.html").read_text()
 
 

@@ -21,7 +21,11 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.evaluation._fairness_inputs import binary_outcomes
     from vrurisk.evaluation._fairness_metrics import OperatingPoint, top_k_flags
     from vrurisk.evaluation._fairness_rates import FAIRNESS_RATE, FAIRNESS_RATES, FairnessRate
-    from vrurisk.evaluation._families import family_contributions, main_families
+    from vrurisk.evaluation._families import (
+        family_contributions,
+        family_reasons_by_person,
+        main_families,
+    )
     from vrurisk.evaluation._k import parse_k
     from vrurisk.evaluation._metrics import (
         average_precision,
@@ -65,6 +69,7 @@ __all__ = [
     "k_label",
     "parse_k",
     "family_contributions",
+    "family_reasons_by_person",
     "main_families",
     "plain_language_reasons",
     "precision_at_k",

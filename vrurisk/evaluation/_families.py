@@ -93,3 +93,24 @@ def main_families(row: pd.Series, *, n: int = 3, scale: float = 1.0, units: str 
         }
         for family, value in chosen.head(n).items()
     ]
+
+
+def family_reasons_by_person(
+    families: pd.DataFrame, *, n: int = 3, scale: float = 1.0, units: str = "log-odds"
+) -> pd.DataFrame:
+    """One row per person (the index of ``families``) with ``reason_1`` .. ``reason_n``: the
+    person's :func:`main_families` as text, e.g. "knife and drug events: raises risk (strong)".
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"knife_drugs": [1.2], "place": [-0.4]}, index=["k1"])
+    >>> family_reasons_by_person(f, n=2).loc["k1"].tolist()
+    ['knife and drug events: raises risk (strong)', '']
+    """
+    columns = [f"reason_{rank}" for rank in range(1, n + 1)]
+    rows = {}
+    for key, row in families.iterrows():
+        main = main_families(row, n=n, scale=scale, units=units)
+        texts = [f"{m['label']}: {m['direction']} risk ({m['strength']})" for m in main]
+        rows[key] = texts + [""] * (n - len(texts))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)

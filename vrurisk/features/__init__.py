@@ -14,7 +14,12 @@ from vrurisk.features._distribution import (
     feature_shares,
     population_stability_index,
 )
-from vrurisk.features._families import FAMILIES, family_map, feature_family
+from vrurisk.features._families import (
+    EVENT_TYPE_FAMILIES,
+    FAMILIES,
+    family_map,
+    feature_family,
+)
 from vrurisk.features._individual import build_individual_features
 from vrurisk.features._manifest import GROUPS, FeatureSpec
 from vrurisk.features._matrix import (
@@ -28,6 +33,7 @@ from vrurisk.features._place import build_place_features
 
 __all__ = [
     "CohortConfig",
+    "EVENT_TYPE_FAMILIES",
     "FAMILIES",
     "FeatureConfig",
     "FeatureMatrix",

@@ -60,62 +60,82 @@ def _positions(nodes: list[dict]) -> list[tuple[float, float]]:
     ]
 
 
-def _shape(x: float, y: float, band: str, r: float) -> str:
-    fill, shape, _ = BANDS.get(band, BANDS["not scored"])
-    stroke = 'stroke="#1b1b1b" stroke-width="1"'
+def _n(value: float) -> str:
+    """A coordinate to the nearest half pixel, without a trailing ``.0``."""
+    text = f"{round(value * 2) / 2:g}"
+    return "0" if text == "-0" else text
+
+
+def _outline(x: float, y: float, shape: str, r: float) -> str:
+    """Path data of one node's shape (square, triangle or circle) centred on ``(x, y)``."""
     if shape == "square":
-        box = f'x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}"'
-        return f'<rect {box} fill="{fill}" {stroke}/>'
+        return f"M{_n(x - r)} {_n(y - r)}h{_n(2 * r)}v{_n(2 * r)}h{_n(-2 * r)}z"
     if shape == "triangle":
-        pts = " ".join(
-            f"{px:.1f},{py:.1f}"
-            for px, py in ((x, y - 1.2 * r), (x - 1.1 * r, y + 0.8 * r), (x + 1.1 * r, y + 0.8 * r))
-        )
-        return f'<polygon points="{pts}" fill="{fill}" {stroke}/>'
-    circle = f'cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"'
-    if shape == "hollow":
-        return f'<circle {circle} fill="#fff" stroke="#6b6b6b" stroke-width="1.4"/>'
-    return f'<circle {circle} fill="{fill}" {stroke}/>'
+        return f"M{_n(x)} {_n(y - 1.2 * r)}l{_n(-1.1 * r)} {_n(2 * r)}h{_n(2.2 * r)}z"
+    arc = f"a{_n(r)} {_n(r)} 0 1 0"
+    return f"M{_n(x - r)} {_n(y)}{arc} {_n(2 * r)} 0{arc} {_n(-2 * r)} 0"
 
 
 def ego_svg(ego: dict) -> Markup:
-    """One person's network as an inline SVG (the person at the centre, ringed)."""
+    """One person's network as an inline SVG (the person at the centre, ringed).
+
+    Compact: the links of one type are one path, the nodes of one risk band another, so a
+    picture is about 1.5 KB whatever the number of associates drawn.
+    """
     nodes, edges = ego["nodes"], ego["edges"]
     pos = _positions(nodes)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" '
         f'height="{SIZE}" role="img" aria-label="network of associates">'
     ]
+    lines: dict[tuple, list[str]] = {}
     for e in edges:
-        width, dash, _ = LINKS.get(e["type"], OTHER_LINK)
         (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
+        lines.setdefault(LINKS.get(e["type"], OTHER_LINK)[:2], []).append(
+            f"M{_n(x1)} {_n(y1)}L{_n(x2)} {_n(y2)}"
+        )
+    for (width, dash), segments in lines.items():
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" '
+            f'<path d="{"".join(segments)}" fill="none" stroke="#555" '
             f'stroke-width="{width}"{dash_attr}/>'
         )
+    x0, y0 = pos[0]
+    parts.append(
+        f'<circle cx="{_n(x0)}" cy="{_n(y0)}" r="13" fill="none" stroke="#1b1b1b" '
+        'stroke-width="2"/>'
+    )
+    shapes: dict[str, list[str]] = {}
+    letters = []
     for i, n in enumerate(nodes):
         x, y = pos[i]
         r = 9.0 if i == 0 else (6.0 if n["hop"] == 1 else 4.5)
-        if i == 0:
-            ring = f'cx="{x:.1f}" cy="{y:.1f}" r="{r + 4:.1f}"'
-            parts.append(f'<circle {ring} fill="none" stroke="#1b1b1b" stroke-width="2"/>')
-        parts.append(_shape(x, y, n["band"], r))
-        letters = ("S" if n["suspect"] else "") + ("V" if n["victim"] else "")
-        if letters:
-            parts.append(
-                f'<text x="{x + r + 1:.1f}" y="{y - r + 2:.1f}" font-size="9" font-weight="700" '
-                f'fill="#1b1b1b">{letters}</text>'
-            )
+        band = n["band"] if n["band"] in BANDS else "not scored"
+        shapes.setdefault(band, []).append(_outline(x, y, BANDS[band][1], r))
+        mark = ("S" if n["suspect"] else "") + ("V" if n["victim"] else "")
+        if mark:
+            letters.append(f'<text x="{_n(x + r + 1)}" y="{_n(y - r + 2)}">{mark}</text>')
+    for band, outlines in shapes.items():
+        parts.append(f'<path d="{"".join(outlines)}" {_paint(band)}/>')
+    if letters:
+        parts.append(f'<g font-size="9" font-weight="700" fill="#1b1b1b">{"".join(letters)}</g>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _paint(band: str) -> str:
+    fill, shape, _ = BANDS[band]
+    if shape == "hollow":
+        return 'fill="#fff" stroke="#6b6b6b" stroke-width="1.4"'
+    return f'fill="{fill}" stroke="#1b1b1b" stroke-width="1"'
 
 
 def ego_legend() -> list[dict]:
     """Legend entries (a small SVG symbol and words) for bands, markers and link types."""
     items = []
     for band, (_, _, words) in BANDS.items():
-        symbol = f'<svg width="16" height="16" viewBox="0 0 16 16">{_shape(8, 8, band, 5)}</svg>'
+        shape = f'<path d="{_outline(8, 8, BANDS[band][1], 5)}" {_paint(band)}/>'
+        symbol = f'<svg width="16" height="16" viewBox="0 0 16 16">{shape}</svg>'
         items.append({"symbol": Markup(symbol), "words": words})
     for letter, words in (
         ("S", "suspect of violence recently"),

@@ -2,8 +2,8 @@
 
 :func:`panel_summary` computes everything the page shows as plain data (tested directly);
 :func:`render_panel` only turns that summary into one self-contained HTML file. Each person's
-contribution chart is drawn with plain HTML bars (fast for hundreds of people, readable without
-images); the global importance chart is an embedded PNG.
+contribution chart, and the chart of what drives the scores overall, is drawn with plain HTML
+bars (small and fast for hundreds of people, readable without images).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from vrurisk.evaluation import EXPLANATION_METHODS as METHODS
 from vrurisk.evaluation import family_contributions, main_families
 from vrurisk.features import FAMILIES, family_map
 from vrurisk.reports._early import early_section
-from vrurisk.reports._render import PALETTE, figure_to_data_uri, new_figure, render_template
+from vrurisk.reports._render import render_template
 
 #: Contributions shown in each person's chart.
 BARS_PER_PERSON = 6
@@ -29,8 +29,14 @@ N_FEATURE_REASONS = 3
 N_MAIN_FAMILIES = 3
 #: Features shown under each family in the detail (the rest are counted, not drawn).
 FEATURES_PER_FAMILY = 6
+#: Feature contributions smaller than this (under 2% of the odds) are counted, not drawn.
+SMALLEST_DRAWN = 0.02
 #: Features quoted as evidence under each main family reason.
 EVIDENCE_PER_FAMILY = 2
+#: A person's own records listed under each main family reason (newest first).
+RECORDS_PER_REASON = 4
+#: Families whose records are any of the person's own records (how much agencies recorded).
+ANY_RECORD_FAMILIES = ("agency_contact",)
 #: People of the closed list compared with each listed person ("scored most like them").
 SIMILAR_N = 50
 #: Level of the interval around the outcome rate among them.
@@ -93,6 +99,7 @@ def panel_summary(
     changes: Mapping | None = None,
     out_of_range: Mapping[str, list] | None = None,
     early: Mapping | None = None,
+    records: Mapping[str, list] | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -150,6 +157,10 @@ def panel_summary(
     early : mapping, optional
         What the scores' statutory-service marks rest on (from
         :func:`vrurisk.scoring.early_identification`): the early-identification section.
+    records : mapping, optional
+        Key -> the person's own records (``date``, ``source``, ``event_type``, ``role``,
+        ``family``), newest first (:attr:`~vrurisk.scoring.ScoredCohort.records`): each main
+        reason lists those of its family.
 
     Returns
     -------
@@ -205,6 +216,7 @@ def panel_summary(
                     features_of,
                     reason_scale,
                     units,
+                    (records or {}).get(str(row.key), []),
                 )
                 if explained
                 else [],
@@ -224,13 +236,16 @@ def panel_summary(
                 else [],
             }
         )
+    top = global_importance.head(15)
+    largest = float(top.max()) if len(top) else 0.0
     importance = [
         {
             "feature": name,
             "description": descriptions.get(name, name),
             "value": float(value),
+            "width": 0.0 if not largest > 0 else round(100 * float(value) / largest, 1),
         }
-        for name, value in global_importance.head(15).items()
+        for name, value in top.items()
     ]
     base_rate = float(scores["probability"].mean()) if len(scores) else float("nan")
     return {
@@ -312,35 +327,12 @@ def _groups(groups: pd.DataFrame | None) -> list[dict] | None:
 
 
 def render_panel(summary: Mapping) -> str:
-    """The panel pack as one self-contained HTML page."""
-    chart = ""
-    if summary["global_importance"]:
-        chart = importance_chart(
-            [item["description"] for item in summary["global_importance"]],
-            [item["value"] for item in summary["global_importance"]],
-            xlabel=f"mean |contribution| ({summary['units']})",
-        )
-    return render_template(
-        "panel.html", s=summary, importance_chart=chart, demo=summary.get("demo", False)
-    )
+    """The panel pack as one self-contained HTML page.
 
-
-def importance_chart(labels: list[str], values: list[float], *, xlabel: str) -> str:
-    """A horizontal bar chart, largest at the top, as an embedded PNG data URI."""
-    figure = new_figure(7.5, 0.9 + 0.28 * len(labels))
-    axis = figure.add_subplot()
-    positions = list(range(len(labels)))[::-1]
-    axis.barh(positions, values, color=PALETTE[0])
-    axis.set_yticks(positions, [_shorten(label) for label in labels], fontsize=8)
-    axis.set_xlabel(xlabel, fontsize=8)
-    axis.tick_params(axis="x", labelsize=8)
-    for side in ("top", "right"):
-        axis.spines[side].set_visible(False)
-    return figure_to_data_uri(figure)
-
-
-def _shorten(label: str, width: int = 60) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+    Every chart is plain HTML bars (no embedded images): 50 listed people with every family
+    and feature one click away, their records and network pictures come to about 250 KB.
+    """
+    return render_template("panel.html", s=summary, demo=summary.get("demo", False))
 
 
 def _bars(row: pd.Series, scale: float, descriptions: Mapping, labels: Mapping) -> list[dict]:
@@ -380,10 +372,18 @@ def panel_label(description: str) -> str:
     return SENTINEL.sub("", description).strip()
 
 
-def _main_reasons(family_row, feature_row, texts, features_of, scale, units) -> list[dict]:
-    """The families that raise this person's estimate, each with the features behind it."""
+def _main_reasons(family_row, feature_row, texts, features_of, scale, units, records=()):
+    """The families that raise this person's estimate, each with the features and the
+    person's own records behind it."""
     main = main_families(family_row, n=N_MAIN_FAMILIES, scale=scale, units=units)
     for item in main:
+        own_records = [
+            r
+            for r in records
+            if r["family"] == item["family"] or item["family"] in ANY_RECORD_FAMILIES
+        ]
+        item["records"] = own_records[:RECORDS_PER_REASON]
+        item["n_more_records"] = max(0, len(own_records) - RECORDS_PER_REASON)
         own = _in_family(feature_row, features_of, item["family"])
         sign = 1 if item["direction"] == "raises" else -1
         own = own[own * sign > 0].sort_values(ascending=sign < 0, kind="stable")
@@ -407,17 +407,18 @@ def _family_bars(family_row, feature_row, scale, texts, descriptions, labels, fe
         own = _in_family(feature_row, features_of, family)
         own = own[own != 0].dropna()
         own = own.reindex(own.abs().sort_values(ascending=False, kind="stable").index)
+        drawn = own[own.abs() >= SMALLEST_DRAWN].head(FEATURES_PER_FAMILY)
         out.append(
             {
                 "label": FAMILIES.get(family, family),
-                "n_more": max(0, len(own) - FEATURES_PER_FAMILY),
+                "n_more": len(own) - len(drawn),
                 **_bar(float(value), scale),
                 "features": [
                     {
                         "label": texts.get(name) or labels.get(name, descriptions.get(name, name)),
                         **_bar(float(v), scale),
                     }
-                    for name, v in own.head(FEATURES_PER_FAMILY).items()
+                    for name, v in drawn.items()
                 ],
             }
         )

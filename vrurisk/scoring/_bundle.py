@@ -1,6 +1,8 @@
 """Write a scored cohort as one bundle directory, atomically: all the files or none of them.
 
-Files: ``scores.parquet`` and ``scores.csv``, ``explanations.parquet``,
+Files: ``scores.parquet`` and ``scores.csv`` (key, probability, rank, percentile and the three
+main family reasons), ``reasons.csv`` (the feature-level reasons behind them),
+``explanations.parquet``,
 ``global_importance.parquet``, ``fairness.json`` and ``bias_audit.html``, ``panel.html``,
 ``model_card.html``, ``audit_table.csv`` (the audited closed list: score, outcome and sensitive
 attributes per person, no key, for ``vrurisk audit``), ``decisions_template.csv`` (the panel's
@@ -37,6 +39,8 @@ AUDIT_TABLE = "audit_table.csv"
 #: Aggregates for ``vrurisk monitor`` (feature distributions, cross-validation figures): no
 #: one's record, so they may be kept when the bundle's personal data is deleted.
 MONITORING_JSON = "monitoring.json"
+#: The feature-level reasons behind the family reasons of ``scores.csv``.
+REASONS = "reasons.csv"
 #: A previous bundle is recognised by its manifest, which lists every other file in it.
 SCORE_BUNDLE = OutputKind("a score bundle", MANIFEST)
 #: The bundle's reports for people (what ``vrurisk score`` and ``vrurisk demo`` point to).
@@ -109,6 +113,7 @@ def write_score_bundle(
             else str(scored.outcome_as_of.date()),
             out_of_range=scored.out_of_range,
             early=scored.early,
+            records=scored.records,
         )
     )
     card = render_model_card(
@@ -155,6 +160,7 @@ def write_score_bundle(
             encoding="utf-8",
         )
         decisions_template(scored.scores, scored.k).to_csv(tmp / DECISIONS_TEMPLATE, index=False)
+        scored.reasons_detail.to_csv(tmp / REASONS, index=False)
         extra = {"decisions": decision_codes(config), **dict(extra_manifest or {})}
         if changes is not None:
             extra["previous_list"] = {

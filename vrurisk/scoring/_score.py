@@ -24,8 +24,9 @@ from vrurisk.evaluation import (
     audited_top_k,
     check_sensitive_columns,
     explain,
+    family_contributions,
+    family_reasons_by_person,
     plain_language_reasons,
-    reasons_by_person,
     resolve_k,
 )
 from vrurisk.models import out_of_training_range
@@ -60,6 +61,10 @@ IMPORTANCE_SAMPLE = 1000
 N_REASONS = 3
 #: Feature-level reasons kept per explained person (the panel pack's detail under each family).
 N_DETAIL_REASONS = 40
+#: Feature-level reasons per explained person in the bundle's ``reasons.csv``.
+N_CSV_REASONS = 10
+#: Records kept per listed person (newest first) for the reasons in the panel pack.
+RECORDS_PER_PERSON = 60
 
 
 @dataclass
@@ -118,6 +123,11 @@ class ScoredCohort:
         :func:`~vrurisk.features.feature_reference`), ``list`` (this cohort's shares in the
         same bins, :func:`~vrurisk.features.feature_shares`) and ``families`` (feature ->
         family). None for a model saved before training distributions were kept.
+    records : dict
+        Key of each listed person -> their own records before the as-of date within the longest
+        feature window, newest first (at most :data:`RECORDS_PER_PERSON`): ``date``,
+        ``source``, ``event_type``, ``role`` and ``family`` (the feature family the event type
+        feeds), for the records behind each reason in the panel pack.
     """
 
     as_of: pd.Timestamp
@@ -142,10 +152,38 @@ class ScoredCohort:
     feature_shares: dict | None = None
     #: What the statutory-services marks rest on (:func:`~vrurisk.scoring.early_identification`).
     early: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)
 
     @property
     def n_explained(self) -> int:
         return len(self.explanations.contributions)
+
+    @property
+    def reasons_detail(self) -> pd.DataFrame:
+        """The feature-level reasons behind the family reasons of ``scores``: one row per
+        explained person and feature (``key``, ``rank``, ``family``, ``feature``, ``reason``,
+        ``direction``, ``strength``, ``order``: 1 is the feature that moved the estimate most),
+        the first :data:`N_CSV_REASONS` per person. Written to the bundle as ``reasons.csv``;
+        every contribution is in ``explanations.parquet``."""
+        from vrurisk.features import FAMILIES, family_map
+
+        families = family_map(self.manifest)
+        rank_of = dict(zip(self.scores["key"], self.scores["rank"].astype(int), strict=True))
+        r = self.reasons
+        detail = pd.DataFrame(
+            {
+                "key": r["row"].astype(str).to_numpy(),
+                "rank": r["row"].map(rank_of).astype("Int64").to_numpy(),
+                "family": [FAMILIES.get(families.get(f, "other_records"), f) for f in r["feature"]],
+                "feature": r["feature"].to_numpy(),
+                "reason": r["reason"].to_numpy(),
+                "direction": r["direction"].to_numpy(),
+                "strength": r["strength"].to_numpy(),
+                "order": r["rank"].to_numpy(),
+            }
+        )
+        detail = detail[detail["order"] <= N_CSV_REASONS]
+        return detail.sort_values(["rank", "order"], kind="stable").reset_index(drop=True)
 
 
 def default_as_of(dataset) -> pd.Timestamp:
@@ -273,7 +311,8 @@ def score_cohort(
     X_keyed = X.set_axis(pd.Index(key, name="key"))
     scale = model.reason_scale if ex.units == "log-odds" else 1.0
     reasons = plain_language_reasons(ex, X_keyed, model.manifest, n=N_DETAIL_REASONS, scale=scale)
-    wide = reasons_by_person(reasons, n=N_REASONS)
+    families = family_contributions(ex.contributions, model.manifest)
+    wide = family_reasons_by_person(families, n=N_REASONS, scale=scale, units=ex.units)
     scores = scores.join(wide, on="key")
     for column in wide.columns:
         scores[column] = scores[column].fillna("")
@@ -288,6 +327,7 @@ def score_cohort(
     groups = _groups(dataset, config, as_of, rows, key, probability, order[:k])
     networks = _networks(dataset, config, as_of, rows, key, order, k)
     timings["groups"] = time.perf_counter() - t
+    records = _records(dataset, config, as_of, rows, key, order[:k])
 
     t = time.perf_counter()
     bias_audit, note, audit_model, audit_table = (None, "bias audit turned off", {}, None)
@@ -320,7 +360,44 @@ def score_cohort(
         out_of_range={str(key[row]): names for row, names in outside_rows.items()},
         feature_shares=shares,
         early=early,
+        records=records,
     )
+
+
+def _records(dataset, config, as_of, rows, key, listed) -> dict:
+    """Each listed person's own records before ``as_of`` within the longest feature window."""
+    from vrurisk.features import EVENT_TYPE_FAMILIES
+
+    window = pd.Timedelta(days=max(config.features.windows_days))
+    ids = rows["person_id"].astype(str).to_numpy()[listed]
+    key_of = dict(zip(ids, (str(key[r]) for r in listed), strict=True))
+    events = dataset.events
+    chosen = events[
+        events["person_id"].astype(str).isin(key_of)
+        & (events["event_date"] < as_of)
+        & (events["event_date"] >= as_of - window)
+    ]
+    chosen = chosen.sort_values(["event_date"], ascending=False, kind="stable")
+    out: dict[str, list] = {}
+    frame = chosen.reindex(columns=["person_id", "event_date", "event_type", "role", "source"])
+    for row in frame.itertuples(index=False):
+        person = out.setdefault(key_of[str(row.person_id)], [])
+        if len(person) < RECORDS_PER_PERSON:
+            person.append(
+                {
+                    "date": str(row.event_date.date()),
+                    "source": _words(row.source),
+                    "event_type": _words(row.event_type),
+                    "role": _words(row.role),
+                    "family": EVENT_TYPE_FAMILIES.get(str(row.event_type), "other_records"),
+                }
+            )
+    return out
+
+
+def _words(value) -> str:
+    """A recorded code as words (``knife_possession`` -> ``knife possession``); "" if missing."""
+    return "" if pd.isna(value) else str(value).replace("_", " ")
 
 
 def _networks(dataset, config, as_of, rows, key, order, k) -> list | None:
