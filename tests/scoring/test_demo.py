@@ -22,6 +22,8 @@ def test_reset_removes_only_what_the_demo_owns(tmp_path):
         "mlflow.db.lock",
         "mlruns",
         "bundle",
+        "bundle-last-month",
+        "decisions-last-month.csv",
         "audit.jsonl",
     }
 
@@ -52,3 +54,41 @@ def test_the_demo_changes_only_its_data_path_and_tracking_store(tmp_path):
     assert config["tracking"].pop("uri") == f"sqlite:///{tmp_path.resolve() / 'mlflow.db'}"
     del packaged["data"], packaged["tracking"]["uri"]
     assert config == packaged
+
+
+def test_the_demo_scores_two_months_and_shows_last_months_decisions(
+    registered_setup, tmp_path, capsys
+):
+    """Issue 12 item 7: last month's list, a synthetic panel's decisions recorded through the
+    validated path, and this month's panel pack with the changes and those decisions."""
+    import json
+
+    from vrurisk.audit_log import read_log
+    from vrurisk.cli import demo
+    from vrurisk.decisions import read_decisions
+
+    out = tmp_path / "demo"
+    out.mkdir()
+    state = {
+        "out": out,
+        "seed": 0,
+        "config": registered_setup["config"],
+        "dataset": registered_setup["dataset"],
+        "config_path": registered_setup["config_path"],
+    }
+    demo._last_month(state)
+    demo._score(state)
+    printed = capsys.readouterr().out
+    decisions = read_decisions(out / "bundle-last-month")
+    assert decisions is not None and len(decisions) > 10
+    assert "decisions recorded as version 1" in printed
+    assert "Since last month's list (2025-11-30)" in printed
+    manifest = json.loads((out / "bundle" / "manifest.json").read_text())
+    assert manifest["previous_list"]["as_of"] == "2025-11-30"
+    panel = (out / "bundle" / "panel.html").read_text()
+    assert "Decision at the list of 2025-11-30" in panel
+    first = decisions.iloc[0]
+    words = str(first["decision"]).replace("_", " ")
+    assert words in panel and "No decisions were recorded" not in panel
+    commands = [e["command"] for e in read_log(out / "audit.jsonl")]
+    assert commands == ["score", "decisions", "score"]

@@ -56,6 +56,43 @@ def _train(state: dict) -> None:
     typer.echo(f"Registered model: {result.tracking['model_uri']} ({config.tracking.shown_uri})")
 
 
+def _last_month(state: dict) -> None:
+    """Demo step: last month's list, and a synthetic panel's decisions on it, recorded through
+    the same checks as any panel's (``vrurisk decisions record``)."""
+    import pandas as pd
+
+    from vrurisk.decisions import record_decisions, synthetic_decisions
+    from vrurisk.privacy import allow_demo_key
+    from vrurisk.scoring import (
+        DEMO_AUDIT_LOG,
+        DEMO_DECISIONS_SHEET,
+        DEMO_PREVIOUS_BUNDLE,
+        default_as_of,
+        run_scoring,
+    )
+
+    out = Path(state["out"])
+    as_of = default_as_of(state["dataset"]) - pd.DateOffset(months=1)
+    with allow_demo_key():
+        summary = run_scoring(
+            state["config"],
+            dataset=state["dataset"],
+            as_of=as_of,
+            out=out / DEMO_PREVIOUS_BUNDLE,
+            explain_top=1,  # the panel's list only: last month's list is for its decisions
+            audit_log_path=out / DEMO_AUDIT_LOG,
+            progress=lambda m: echo_err(f"  score: {m}"),
+        )
+    sheet = synthetic_decisions(summary["out"], out / DEMO_DECISIONS_SHEET, seed=state["seed"])
+    recorded = record_decisions(summary["out"], sheet, audit_log_path=out / DEMO_AUDIT_LOG)
+    counts = ", ".join(f"{code} {n}" for code, n in recorded["counts"].items())
+    typer.echo(
+        f"Last month's list ({summary['as_of']}, {summary['out']}): the synthetic panel's "
+        f"decisions recorded as version {recorded['version']}: {counts}, "
+        f"{recorded['n_undecided']} undecided ({recorded['mlflow']})."
+    )
+
+
 def _score(state: dict) -> None:
     """Demo step: score the latest cohort with the registered champion, explain and audit it."""
     from vrurisk._text import plural
@@ -79,6 +116,11 @@ def _score(state: dict) -> None:
         f"{summary['n_explained']}; bias audit: {flagged} flagged "
         f"(error rates from {summary['outcome_as_of']}). Keys: {summary['pseudonym_key']}."
     )
+    if summary["changes"]:
+        typer.echo(
+            f"Since last month's list ({summary['previous_list']['as_of']}): "
+            f"{summary['changes']}; the panel pack shows last month's decisions."
+        )
     typer.echo("Reports:")
     for name in READER_REPORTS:
         typer.echo(f"  {(bundle / name).resolve()}")
@@ -92,7 +134,8 @@ DEMO_STEPS = [
     ("clear the previous demo's own outputs", _reset),
     ("synthesise and validate the data", _demo_data),
     ("train and compare models (temporal cross-validation, MLflow)", _train),
-    ("score the latest cohort, explain it and audit it for bias", _score),
+    ("score last month's list and record a synthetic panel's decisions on it", _last_month),
+    ("score this month's list: explain, audit, what changed and last month's decisions", _score),
 ]
 
 
@@ -107,9 +150,11 @@ def demo(
     """Run the whole pipeline end to end on a synthetic population.
 
     Steps: synthesise a population into <out>/data and validate it; train and compare models
-    with temporal cross-validation (MLflow store <out>/mlflow.db); score the latest cohort with
-    the registered champion, explain it and audit it for bias (<out>/bundle: panel.html,
-    bias_audit.html, model_card.html). Re-running replaces <out> cleanly.
+    with temporal cross-validation (MLflow store <out>/mlflow.db); score last month's list
+    (<out>/bundle-last-month) and record a synthetic panel's decisions on it; score this
+    month's list with the registered champion, explain it and audit it for bias (<out>/bundle:
+    panel.html with what changed and last month's decisions, bias_audit.html,
+    model_card.html). Re-running replaces <out> cleanly.
     """
     state = {"out": out, "people": people, "seed": seed}
     for number, (title, step) in enumerate(DEMO_STEPS, start=1):

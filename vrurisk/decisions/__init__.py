@@ -21,6 +21,7 @@ from vrurisk.decisions._retention import (
     retention_plan,
     retention_target,
 )
+from vrurisk.decisions._synthetic import synthetic_decisions
 from vrurisk.decisions._validate import load_bundle, validate_decisions
 from vrurisk.scoring import decision_versions, read_decisions
 
@@ -35,5 +36,6 @@ __all__ = [
     "record_decisions",
     "retention_plan",
     "retention_target",
+    "synthetic_decisions",
     "validate_decisions",
 ]

@@ -28,7 +28,14 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
         decisions_template,
         read_decisions,
     )
-    from vrurisk.scoring._demo import DEMO_AUDIT_LOG, DEMO_BUNDLE, demo_reset, write_demo_config
+    from vrurisk.scoring._demo import (
+        DEMO_AUDIT_LOG,
+        DEMO_BUNDLE,
+        DEMO_DECISIONS_SHEET,
+        DEMO_PREVIOUS_BUNDLE,
+        demo_reset,
+        write_demo_config,
+    )
     from vrurisk.scoring._early import StatutoryServicesConfig, early_identification
     from vrurisk.scoring._history import config_bundles, list_changes
     from vrurisk.scoring._run import run_scoring
@@ -45,6 +52,8 @@ __all__ = [
     "score_cohort_dask",
     "DEMO_AUDIT_LOG",
     "DEMO_BUNDLE",
+    "DEMO_DECISIONS_SHEET",
+    "DEMO_PREVIOUS_BUNDLE",
     "demo_reset",
     "write_demo_config",
     "READER_REPORTS",

@@ -16,12 +16,25 @@ import yaml
 #: The demo's config: the packaged ``vrurisk/configs/demo.yaml`` (the one ``vrurisk init``
 #: writes), with its data and MLflow store moved into the demo's output directory.
 DEMO_CONFIG = "demo.yaml"
-#: The demo's score bundle.
+#: The demo's score bundle (this month's list).
 DEMO_BUNDLE = "bundle"
+#: Last month's list, beside it (so this month's finds it as its previous list).
+DEMO_PREVIOUS_BUNDLE = "bundle-last-month"
+#: The synthetic panel's filled-in decisions sheet for last month's list.
+DEMO_DECISIONS_SHEET = "decisions-last-month.csv"
 #: The demo's own audit log (the demo never writes to the working directory's log).
 DEMO_AUDIT_LOG = "audit.jsonl"
 #: What the demo owns inside its output directory (removed at the start of every run).
-DEMO_OWNED = (DEMO_CONFIG, "mlflow.db", "mlflow.db.lock", "mlruns", DEMO_BUNDLE, DEMO_AUDIT_LOG)
+DEMO_OWNED = (
+    DEMO_CONFIG,
+    "mlflow.db",
+    "mlflow.db.lock",
+    "mlruns",
+    DEMO_BUNDLE,
+    DEMO_PREVIOUS_BUNDLE,
+    DEMO_DECISIONS_SHEET,
+    DEMO_AUDIT_LOG,
+)
 
 
 def demo_config(out: Path) -> dict:
