@@ -41,8 +41,8 @@ def retention(
     --apply delete their personal files and MLflow copies, keeping aggregate figures.
 
     Kept: manifest.json, fairness.json, bias_audit.html, model_card.html,
-    global_importance.parquet (no person's row). Each deletion is an audit-log entry.
-    Directories that are not vrurisk score bundles are never touched.
+    global_importance.parquet, monitoring.json (no person's row). Each deletion is an
+    audit-log entry. Directories that are not vrurisk score bundles are never touched.
     """
     from vrurisk._dates import parse_date
     from vrurisk.decisions import apply_retention, retention_plan, retention_target

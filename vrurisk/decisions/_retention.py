@@ -9,8 +9,10 @@ figures stay for monitoring over time:
 Kept (aggregate, no person's row)
     ``manifest.json`` (what produced the list: counts, model, hashes; the deletion is added to
     it), ``fairness.json`` and ``bias_audit.html`` (group rates with intervals),
-    ``model_card.html`` (the model and its cross-validation figures) and
-    ``global_importance.parquet`` (mean contribution per feature).
+    ``model_card.html`` (the model and its cross-validation figures),
+    ``global_importance.parquet`` (mean contribution per feature) and, where ``vrurisk score``
+    wrote it for ``vrurisk monitor``, ``monitoring.json`` (the cohort's feature distributions
+    against the training data).
 Deleted (a row per person)
     Everything else the bundle's manifest lists (``scores.parquet``/``.csv``,
     ``explanations.parquet``, ``groups.parquet`` (members as keys), ``panel.html``,
@@ -47,7 +49,7 @@ from vrurisk.scoring import (
 
 #: Aggregate files kept when a list's personal data is deleted (see the module docstring).
 KEPT = ("manifest.json", "fairness.json", "bias_audit.html", "model_card.html")
-KEPT += ("global_importance.parquet",)
+KEPT += ("global_importance.parquet", "monitoring.json")
 NO_MONTHS = (
     "governance.retention_months is not set in {config}: set it (how many months lists are "
     "kept) or give --months"
