@@ -163,6 +163,7 @@ def test_bundle_has_every_file_with_hashes_and_no_raw_ids(scoring_setup, bundle)
     panel = (out / "panel.html").read_text()
     top_raw = [i for i in raw_ids if f">{i}<" in panel]
     assert top_raw == []
+    assert "Recording the panel's decisions" in panel and "refer_to_programme" in panel
     explanations = pd.read_parquet(out / "explanations.parquet")
     assert list(explanations["key"]) == list(csv["key"].head(60))
 

@@ -100,6 +100,7 @@ def panel_summary(
     out_of_range: Mapping[str, list] | None = None,
     early: Mapping | None = None,
     records: Mapping[str, list] | None = None,
+    decision_codes: Mapping | None = None,
 ) -> dict:
     """Everything the panel pack shows, as plain data.
 
@@ -161,6 +162,9 @@ def panel_summary(
         Key -> the person's own records (``date``, ``source``, ``event_type``, ``role``,
         ``family``), newest first (:attr:`~vrurisk.scoring.ScoredCohort.records`): each main
         reason lists those of its family.
+    decision_codes : mapping, optional
+        ``codes``, ``reason_codes``, ``reviewer_roles`` the panel may record
+        (:func:`~vrurisk.scoring.decision_codes`): the pack says how to record decisions.
 
     Returns
     -------
@@ -272,6 +276,7 @@ def panel_summary(
         "similar_note": _similar_note(reference, outcome_as_of),
         "challenge": CHALLENGE,
         "early": early_section(scores, k, early),
+        "decision_codes": None if decision_codes is None else dict(decision_codes),
         "changes": None
         if changes is None
         else {

@@ -114,6 +114,7 @@ def write_score_bundle(
             out_of_range=scored.out_of_range,
             early=scored.early,
             records=scored.records,
+            decision_codes=decision_codes(config),
         )
     )
     card = render_model_card(
