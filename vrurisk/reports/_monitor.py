@@ -166,7 +166,8 @@ def _selection_charts(summary: dict) -> list[dict]:
             ax.errorbar(
                 offset,
                 rate,
-                yerr=[rate - low, high - rate],
+                # an interval can miss its point estimate by a rounding error: never negative
+                yerr=[np.clip(rate - low, 0, None), np.clip(high - rate, 0, None)],
                 fmt=marker,
                 color=PALETTE[g % len(PALETTE)],
                 capsize=2,
