@@ -24,6 +24,7 @@ def test_reset_removes_only_what_the_demo_owns(tmp_path):
         "bundle",
         "bundle-last-month",
         "decisions-last-month.csv",
+        "monitoring",
         "audit.jsonl",
     }
 
@@ -78,6 +79,7 @@ def test_the_demo_scores_two_months_and_shows_last_months_decisions(
     }
     demo._last_month(state)
     demo._score(state)
+    demo._monitor(state)
     printed = capsys.readouterr().out
     decisions = read_decisions(out / "bundle-last-month")
     assert decisions is not None and len(decisions) > 10
@@ -91,4 +93,7 @@ def test_the_demo_scores_two_months_and_shows_last_months_decisions(
     words = str(first["decision"]).replace("_", " ")
     assert words in panel and "No decisions were recorded" not in panel
     commands = [e["command"] for e in read_log(out / "audit.jsonl")]
-    assert commands == ["score", "decisions", "score"]
+    assert commands == ["score", "decisions", "score", "monitor"]
+    monitor = json.loads((out / "monitoring" / "monitor.json").read_text())
+    assert [entry["as_of"] for entry in monitor["lists"]] == ["2025-11-30", "2025-12-31"]
+    assert (out / "monitoring" / "monitor.html").is_file() and "Monitor report:" in printed

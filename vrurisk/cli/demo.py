@@ -129,6 +129,33 @@ def _score(state: dict) -> None:
     )
 
 
+def _monitor(state: dict) -> None:
+    """Demo step: the monitor report over the two lists (drift, churn, the panel's decisions;
+    neither list's outcome window has closed yet, and the report says so)."""
+    from vrurisk.monitor import MONITOR_HTML, run_monitor
+    from vrurisk.privacy import allow_demo_key
+    from vrurisk.scoring import (
+        DEMO_AUDIT_LOG,
+        DEMO_BUNDLE,
+        DEMO_MONITORING,
+        DEMO_PREVIOUS_BUNDLE,
+    )
+
+    out = Path(state["out"])
+    with allow_demo_key():
+        summary = run_monitor(
+            state["config"],
+            bundles=[out / DEMO_PREVIOUS_BUNDLE, out / DEMO_BUNDLE],
+            out=out / DEMO_MONITORING,
+            dataset=state["dataset"],
+            audit_log_path=out / DEMO_AUDIT_LOG,
+            progress=lambda m: echo_err(f"  monitor: {m}"),
+        )
+    for finding in summary["findings"][:3]:
+        typer.echo(f"- {finding['level']}: {finding['text']}")
+    typer.echo(f"Monitor report: {(Path(summary['out']) / MONITOR_HTML).resolve()}")
+
+
 #: The demo's steps in order: (title, function of a shared state dict). Append new steps here.
 DEMO_STEPS = [
     ("clear the previous demo's own outputs", _reset),
@@ -136,6 +163,7 @@ DEMO_STEPS = [
     ("train and compare models (temporal cross-validation, MLflow)", _train),
     ("score last month's list and record a synthetic panel's decisions on it", _last_month),
     ("score this month's list: explain, audit, what changed and last month's decisions", _score),
+    ("monitor the two lists (drift, churn, the panel's decisions)", _monitor),
 ]
 
 
@@ -154,7 +182,8 @@ def demo(
     (<out>/bundle-last-month) and record a synthetic panel's decisions on it; score this
     month's list with the registered champion, explain it and audit it for bias (<out>/bundle:
     panel.html with what changed and last month's decisions, bias_audit.html,
-    model_card.html). Re-running replaces <out> cleanly.
+    model_card.html); write the monitor report over both lists (<out>/monitoring/monitor.html).
+    Re-running replaces <out> cleanly.
     """
     state = {"out": out, "people": people, "seed": seed}
     for number, (title, step) in enumerate(DEMO_STEPS, start=1):

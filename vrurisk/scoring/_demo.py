@@ -22,6 +22,8 @@ DEMO_BUNDLE = "bundle"
 DEMO_PREVIOUS_BUNDLE = "bundle-last-month"
 #: The synthetic panel's filled-in decisions sheet for last month's list.
 DEMO_DECISIONS_SHEET = "decisions-last-month.csv"
+#: The monitor report over the demo's two lists.
+DEMO_MONITORING = "monitoring"
 #: The demo's own audit log (the demo never writes to the working directory's log).
 DEMO_AUDIT_LOG = "audit.jsonl"
 #: What the demo owns inside its output directory (removed at the start of every run).
@@ -33,6 +35,7 @@ DEMO_OWNED = (
     DEMO_BUNDLE,
     DEMO_PREVIOUS_BUNDLE,
     DEMO_DECISIONS_SHEET,
+    DEMO_MONITORING,
     DEMO_AUDIT_LOG,
 )
 
