@@ -299,6 +299,7 @@ def test_decisions_and_retention_reach_the_lists_mlflow_run(registered_setup, ke
         "global_importance.parquet",
         "manifest.json",
         "model_card.html",
+        "monitoring.json",
     ]
     client = mlflow.tracking.MlflowClient(uri)
     left = {a.path for a in client.list_artifacts(summary["run_id"], "bundle")}
