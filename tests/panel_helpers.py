@@ -37,23 +37,6 @@ def bare_panel(current: pd.DataFrame, changes: dict, *, k: int = 10, as_of: str 
     )
 
 
-def scored_panel(scored, *, k: int = 50, as_of: str | None = None, **extra):
-    """``panel_summary`` of a :class:`~vrurisk.scoring.ScoredCohort`'s first ``k`` people."""
-    from vrurisk.reports import panel_summary
-
-    return panel_summary(
-        scored.scores,
-        scored.reasons,
-        scored.explanations.contributions,
-        global_importance=scored.explanations.global_importance,
-        manifest=scored.manifest,
-        as_of=as_of or str(scored.as_of.date()),
-        cohort_size=len(scored.scores),
-        k=k,
-        **extra,
-    )
-
-
 def scored_panel(scored, *, k: int = 50, as_of: str | None = None, **extra) -> dict:
     """:func:`panel_of` a :class:`~vrurisk.scoring.ScoredCohort`'s first ``k`` people."""
     return panel_of(
