@@ -304,6 +304,10 @@ class ExperimentConfig(ModelSettings):
             update={"data": self.data.model_copy(update={"extraction_date": day})}
         )
 
+    def load_data(self):
+        """The config's :class:`~vrurisk.data.Dataset`, read through its ``vocabulary``."""
+        return self.data.load(vocabulary=self.vocabulary)
+
     def horizon(self) -> pd.DateOffset:
         return pd.DateOffset(days=self.outcome.horizon_days)
 

@@ -169,7 +169,7 @@ def _train_experiment(
     start = time.perf_counter()
     if dataset is None:
         say(f"loading data from {config.data.source}")
-        dataset = config.data.load(vocabulary=config.vocabulary)
+        dataset = config.load_data()
     from vrurisk.data import check_coverage
     from vrurisk.evaluation import check_sensitive_columns
 

@@ -96,7 +96,7 @@ def run_monitor(
         keys = lambda ids: pseudonymise(ids, key)  # noqa: E731
     if dataset is None:
         say(f"loading data from {config.data.source}")
-        dataset = config.data.load(vocabulary=config.vocabulary)
+        dataset = config.load_data()
     people_keys = np.asarray(keys(dataset.people["person_id"].astype(str).to_numpy()), dtype=object)
     attributes = [a for a in config.fairness.sensitive_attributes if a in dataset.people.columns]
     people = dataset.people[attributes].astype("string").set_axis(pd.Index(people_keys, name="key"))

@@ -112,7 +112,7 @@ def _run_scoring(
 
     if dataset is None:
         say(f"loading data from {config.data.source}")
-        dataset = config.data.load(vocabulary=config.vocabulary)
+        dataset = config.load_data()
     as_of = parse_as_of(as_of, dataset)
     timings["load_data"] = time.perf_counter() - started
     target = Path(out) if out is not None else default_out(config, as_of)

@@ -37,7 +37,7 @@ def run_evaluation(
     from vrurisk.whatworks._evaluate import evaluate_programme
 
     say = progress or (lambda message: None)
-    dataset = config.data.load(vocabulary=config.vocabulary)
+    dataset = config.load_data()
     say(f"loaded {dataset.source} ({dataset.n_people:,} people)")
     result = evaluate_programme(dataset, programme, config.outcome, seed=config.seed)
     say(f"estimated in {result.seconds:.1f} s")
