@@ -98,6 +98,31 @@ def test_drift_churn_groups_and_no_decisions_are_reported(report):
     assert any(t.startswith("No panel decisions were recorded") for t in texts)
 
 
+def test_bundles_keep_each_training_dates_shares_and_the_scale_free_view(monitor_setup, report):
+    """What tells expected shifts from real ones travels with the list: the training lists'
+    shares by date (seasons) and the growing features' scale-free view (growth)."""
+    from vrurisk.models import grows_with_the_data
+
+    s = monitor_setup
+    bundle = s["lists"] / f"tinymon-{LIST_DATES[-1]}"
+    monitoring = json.loads((bundle / "monitoring.json").read_text(encoding="utf-8"))
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    distribution = monitoring["feature_distribution"]
+    trained = manifest["model"]["trained_on"]["as_of_dates"]
+    assert sorted(distribution["training_by_date"]) == trained
+    free = distribution["scale_free"]
+    assert free["training"] and set(free["training"]) == set(free["list"])
+    assert all(grows_with_the_data(name) for name in free["training"])
+    assert all(sum(v["shares"]) == pytest.approx(1.0) for v in free["list"].values())
+    summary, _ = report
+    for e in summary["lists"]:
+        assert e["drift"]["training_dates"] == trained
+        for r in e["drift"]["features"]:
+            assert (r["psi_scale_free"] is not None) == grows_with_the_data(r["feature"])
+            assert r["closest_training"]["as_of"] in trained
+            assert r["psi_unexplained"] <= r["psi"]
+
+
 def test_report_files_are_written_and_hold_no_keys(monitor_setup, report):
     summary, out = report
     assert sorted(p.name for p in out.iterdir()) == ["monitor.html", "monitor.json"]

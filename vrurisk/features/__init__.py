@@ -13,6 +13,7 @@ from vrurisk.features._distribution import (
     feature_reference,
     feature_shares,
     population_stability_index,
+    scale_free_shares,
 )
 from vrurisk.features._families import (
     EVENT_TYPE_FAMILIES,
@@ -56,6 +57,7 @@ __all__ = [
     "feature_reference",
     "feature_shares",
     "population_stability_index",
+    "scale_free_shares",
     "feature_family",
     "select_cohort",
 ]

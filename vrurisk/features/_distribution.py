@@ -11,6 +11,13 @@ The population stability index (PSI) of shares ``e`` (reference) and ``a`` (late
 ``sum((a - e) * ln(a / e))`` over the bins, with every share floored at :data:`PSI_FLOOR` so an
 empty bin counts as a large shift rather than an infinite one. The conventional reading is
 below 0.1 stable, 0.1 to 0.25 a moderate shift, above 0.25 a major shift.
+
+A feature that grows with the data (a count over all history, the size of a growing network
+component) passes its training distribution as a matter of course, so its PSI says "the data
+grew", not "the data changed". :func:`scale_free_shares` gives it a second view that growth
+leaves alone: each value relative to the typical value of its own cohort (the mean of the
+cohort's positive values at the same as-of date), in bins on a doubling scale. Zero stays zero,
+so a record that stops arriving still shows; a cohort that merely grew does not.
 """
 
 from __future__ import annotations
@@ -102,6 +109,84 @@ def feature_shares(reference: dict[str, dict], X: pd.DataFrame) -> dict[str, dic
             "n_below": int((values < low).sum()) if low is not None else 0,
             "n_above": int((values > high).sum()) if high is not None else 0,
             "n": int(len(values)),
+        }
+    return out
+
+
+#: Octaves either side of the typical value in :func:`scale_free_shares`: bins centred at
+#: 1/16, 1/8, ..., 1, ..., 16 times it (values beyond count in the outermost bin).
+SCALE_FREE_OCTAVES = 4
+
+
+def scale_free_shares(X: pd.DataFrame, as_of=None) -> dict[str, dict]:
+    """Each column's shares on a scale-free view: value relative to its cohort's typical value.
+
+    Rows are grouped by ``as_of`` (one cohort if None); within a cohort each value is divided
+    by the mean of the cohort's positive values and placed on a doubling scale (log2 of the
+    ratio) with :data:`SCALE_FREE_OCTAVES` octaves either side. A ratio between two bin centres
+    is shared between them in proportion to its distance (soft binning), so a cohort whose
+    typical value moves a little moves each person's share a little, rather than carrying a
+    whole count across a bin edge. Bins: zero or below, the octaves from ``1/2**OCTAVES`` to
+    ``2**OCTAVES``, then missing.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Features (non-negative counts and sizes) of one or more cohorts.
+    as_of : array-like, optional
+        Each row's as-of date: a cohort per date.
+
+    Returns
+    -------
+    dict
+        Feature name -> ``shares`` (one per bin), ``n`` and ``scale`` (the typical value of the
+        latest cohort; None if it has no positive value), so growth can be told from shrinkage.
+
+    Examples
+    --------
+    >>> small = pd.DataFrame({"size": [0.0, 2.0, 4.0, 6.0]})
+    >>> big = pd.DataFrame({"size": [0.0, 20.0, 40.0, 60.0]})
+    >>> scale_free_shares(small)["size"]["shares"] == scale_free_shares(big)["size"]["shares"]
+    True
+    >>> scale_free_shares(small)["size"]["scale"], scale_free_shares(big)["size"]["scale"]
+    (4.0, 40.0)
+    """
+    groups = (  # by date, oldest first
+        [np.arange(len(X))]
+        if as_of is None
+        else [
+            rows
+            for _, rows in sorted(
+                pd.Series(np.arange(len(X))).groupby(np.asarray(as_of)).indices.items()
+            )
+        ]
+    )
+    n_bins = 2 * SCALE_FREE_OCTAVES + 1
+    out = {}
+    for name in X.columns:
+        column = X[name].to_numpy(dtype=float)
+        counts = np.zeros(n_bins + 2)
+        scale = None
+        for rows in groups:
+            values = column[rows]
+            missing = np.isnan(values)
+            positive = values[~missing & (values > 0)]
+            counts[0] += int((values[~missing] <= 0).sum())
+            counts[-1] += int(missing.sum())
+            scale = float(positive.mean()) if positive.size else None
+            if scale is None:
+                continue
+            octave = np.log2(positive / scale) + SCALE_FREE_OCTAVES
+            octave = np.clip(octave, 0, n_bins - 1)
+            below = np.floor(octave).astype(int)
+            weight = octave - below
+            np.add.at(counts, 1 + below, 1.0 - weight)
+            np.add.at(counts, 1 + np.minimum(below + 1, n_bins - 1), weight)
+        shares = counts / max(len(column), 1)
+        out[str(name)] = {
+            "shares": [round(float(v), 8) for v in shares],
+            "n": int(len(column)),
+            "scale": scale,
         }
     return out
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
         check_training_outcomes,
         describe_dates,
         fit_risk_model,
+        grows_with_the_data,
         held_out_model,
         out_of_training_range,
     )
@@ -55,6 +56,7 @@ __all__ = [
     "describe_dates",
     "out_of_training_range",
     "fit_risk_model",
+    "grows_with_the_data",
     "held_out_model",
     "plan_splits",
     "refit_split",

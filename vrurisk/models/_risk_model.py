@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from vrurisk._errors import ModelError
-from vrurisk.features import feature_reference
+from vrurisk.features import feature_reference, feature_shares, scale_free_shares
 from vrurisk.models._specs import ModelSpec
 from vrurisk.models._splits import labels_known
 
@@ -362,8 +362,25 @@ def fit_risk_model(
         },
     )
     model.feature_ranges_ = feature_ranges(X)
-    model.feature_reference_ = feature_reference(X)  # what `vrurisk monitor` measures drift from
+    # what `vrurisk monitor` measures drift from: the pooled training distribution, each
+    # training date's shares in the same bins, and the scale-free view of the growing features
+    model.feature_reference_ = feature_reference(X)
+    model.feature_reference_by_date_ = shares_by_date(model.feature_reference_, X, as_of)
+    growing = [c for c in X.columns if grows_with_the_data(str(c))]
+    model.scale_free_reference_ = scale_free_shares(X[growing], as_of)
     return model
+
+
+def shares_by_date(reference: dict, X: pd.DataFrame, as_of) -> dict[str, dict[str, list]]:
+    """Each training date's shares in the pooled reference's bins: ``{date: {feature: shares}}``."""
+    dates = pd.to_datetime(pd.Series(np.asarray(as_of))).dt.strftime("%Y-%m-%d").to_numpy()
+    return {
+        date: {
+            name: entry["shares"]
+            for name, entry in feature_shares(reference, X[dates == date]).items()
+        }
+        for date in sorted(set(dates))
+    }
 
 
 def feature_ranges(X: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -407,9 +424,20 @@ GROWING_FEATURES = (
 RANGE_TOLERANCE = {"growing": 1.0, "other": 0.1}
 
 
+def grows_with_the_data(name: str) -> bool:
+    """Whether a feature grows with the data by construction (see :data:`GROWING_FEATURES`).
+
+    Examples
+    --------
+    >>> grows_with_the_data("net_component_size"), grows_with_the_data("age")
+    (True, False)
+    """
+    return name.startswith(GROWING_FEATURES)
+
+
 def range_tolerance(name: str) -> float:
     """The share of the training spread a feature's values may pass its training range by."""
-    kind = "growing" if name.startswith(GROWING_FEATURES) else "other"
+    kind = "growing" if grows_with_the_data(name) else "other"
     return RANGE_TOLERANCE[kind]
 
 

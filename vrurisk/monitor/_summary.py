@@ -18,6 +18,7 @@ from vrurisk.monitor._drift import (
     OUT_OF_RANGE_SHARE,
     PSI_MAJOR,
     PSI_MODERATE,
+    SEASON_DAYS,
     VANISHED_EXPECTED,
     list_drift,
 )
@@ -42,6 +43,17 @@ THRESHOLDS = {
     "feature drift": f"population stability index (PSI) of a feature against the training "
     f"data: below {PSI_MODERATE} stable, {PSI_MODERATE} to {PSI_MAJOR} a moderate shift, "
     f"{PSI_MAJOR} or more a major shift; a family's PSI is its largest feature's",
+    "expected growth": "a feature that grows with the data by construction (counts over all "
+    "history, numbers of associates, network and component sizes) whose PSI is past the "
+    f"threshold but whose scale-free view (each value relative to its own list's typical value) "
+    f"is below {PSI_MODERATE}",
+    "shifts the training data contains": f"a feature whose PSI against the pooled training data "
+    f"is past the threshold but below {PSI_MODERATE} against one of the training lists alone; "
+    f"'at the same time of year' when that list's date is within {SEASON_DAYS} days of the "
+    "list's in the year",
+    "unseen time of year": "an unexplained shift in a feature that counts records from days of "
+    "the year no training list's window covered (a month counts with 7 or more such days; a "
+    f"feature without a window: no training date within {SEASON_DAYS} days in the year)",
     "vanished records": f"a feature non-zero in training for enough people that "
     f"{VANISHED_EXPECTED} or more were expected on the list, but zero for everyone on it",
     "out of training range": f"{OUT_OF_RANGE_SHARE:.0%} or more of a list's cohort marked as "
@@ -105,7 +117,7 @@ def monitor_lists(
             ),
             **list_performance(item.scores, item.k, result),
             "cross_validation": cross_validation_figures(item.monitoring, item.k),
-            "drift": list_drift(item.monitoring),
+            "drift": list_drift(item.monitoring, as_of=item.as_of),
             "selection": selection_trend(item.fairness, item.k),
             "error_rates": None
             if result is None
@@ -270,25 +282,43 @@ def _drift_findings(lists: list[dict]) -> list[dict]:
                 + ".",
             )
         )
+    out += _unseen_season_findings(lists)
     shifted: dict[str, list[tuple[str, dict]]] = {}
     for e in lists:
+        unseen = {r["feature"] for r in e["drift"]["features"] if r.get("unseen_months")}
         for fam in e["drift"]["families"]:
-            if fam["psi"] >= PSI_MODERATE:
+            psi = fam.get("psi_unexplained", fam["psi"])  # bundles without the other views
+            if psi >= PSI_MODERATE and fam.get("feature_unexplained") not in unseen:
                 shifted.setdefault(fam["label"], []).append((e["as_of"], fam))
     for label, seen in shifted.items():
-        worst_date, worst = max(seen, key=lambda item: item[1]["psi"])
-        major = worst["psi"] >= PSI_MAJOR
+        worst_date, worst = max(seen, key=lambda item: item[1].get("psi_unexplained", 0))
+        psi = worst.get("psi_unexplained", worst["psi"])
+        feature = worst.get("feature_unexplained", worst["feature"])
+        n_major = worst.get("n_major_unexplained", worst["n_major"])
+        pooled = worst.get("psi_unexplained_pooled", psi)
+        major = psi >= PSI_MAJOR
+        view = {
+            "scale_free": "relative to its list",
+            "closest": f"even against the training list it is most like "
+            f"({worst.get('closest_unexplained')})",
+        }.get(worst.get("view_unexplained", "pooled"))
+        figures = f"PSI {psi:.2f} for {feature}" + (
+            f" {view}, {pooled:.2f} against the training lists pooled"
+            if view and abs(pooled - psi) >= 0.005
+            else ""
+        )
         out.append(
             _f(
                 "act" if major else "watch",
                 f"Feature drift in {label}: {'a major' if major else 'a moderate'} shift against "
                 f"the training data on {len(seen)} of {len(lists)} list(s), largest on "
-                f"{worst_date} (PSI {worst['psi']:.2f} for {worst['feature']}; "
-                f"{worst['n_major']} of its {worst['n_features']} features at {PSI_MAJOR} or "
-                "more). Check the extract (has an agency stopped recording?) before trusting "
-                "these lists" + ("; retraining recommended." if major else "."),
+                f"{worst_date} ({figures}; {n_major} of its {worst['n_features']} features at "
+                f"{PSI_MAJOR} or more, not explained by growth or by any one training list). "
+                "Check the extract (has an agency stopped recording?) before trusting these "
+                "lists" + ("; retraining recommended." if major else "."),
             )
         )
+    out += _explained_findings(lists)
     for e in lists:
         gone = e["drift"]["vanished"]
         if gone:
@@ -318,6 +348,115 @@ def _drift_findings(lists: list[dict]) -> list[dict]:
                 )
             )
     return out
+
+
+def _worst_by_feature(lists: list[dict], keep) -> dict[str, tuple[str, dict]]:
+    """Feature -> (list date, row) of its largest PSI among the rows ``keep`` accepts."""
+    worst: dict[str, tuple[str, dict]] = {}
+    for e in lists:
+        for r in e["drift"]["features"]:
+            if keep(r) and (r["feature"] not in worst or r["psi"] > worst[r["feature"]][1]["psi"]):
+                worst[r["feature"]] = (e["as_of"], r)
+    return dict(sorted(worst.items(), key=lambda item: -item[1][1]["psi"]))
+
+
+def _explained_findings(lists: list[dict]) -> list[dict]:
+    """Shifts that growth or one of the training lists explains: said, and said to be expected
+    (a feature explained on one list but not on another is left to the drift findings)."""
+    out = []
+    loud = {
+        r["feature"]
+        for e in lists
+        for r in e["drift"]["features"]
+        if r.get("psi_unexplained", 0) >= PSI_MODERATE
+    }
+    grown = _worst_by_feature(
+        lists, lambda r: r.get("explained") == "growth" and r["feature"] not in loud
+    )
+    if grown:
+        names = ", ".join(
+            f"{name} (PSI {r['psi']:.2f} raw, {r['psi_scale_free']:.2f} relative to its list)"
+            for name, (_, r) in list(grown.items())[:5]
+        )
+        more = f" and {len(grown) - 5} more" if len(grown) > 5 else ""
+        out.append(
+            _f(
+                "ok",
+                f"Expected growth, not a reason to retrain: {len(grown)} feature(s) that grow "
+                "with the data by construction (counts over all history, numbers of associates, "
+                "network and component sizes) have passed their training distribution, but "
+                "relative to each list's own typical value they are stable: "
+                f"{names}{more}.",
+            )
+        )
+    like = _worst_by_feature(
+        lists, lambda r: r.get("explained") == "training_date" and r["feature"] not in loud
+    )
+    if like:
+        parts = []
+        for name, (date, r) in list(like.items())[:5]:
+            c = r["closest_training"]
+            when = (
+                ", at the same time of year"
+                if c["days_apart"] is not None and c["days_apart"] <= SEASON_DAYS
+                else ""
+            )
+            parts.append(
+                f"{name} on {date} (PSI {r['psi']:.2f} against the training lists pooled) is "
+                f"like the training list of {c['as_of']}{when} (PSI {c['psi']:.2f})"
+            )
+        more = f"; and {len(like) - 5} more" if len(like) > 5 else ""
+        out.append(
+            _f(
+                "ok",
+                "Shifts the training data already contains, not a reason to retrain: "
+                + "; ".join(parts)
+                + more
+                + ". Training pools lists from several dates; records that fall at one time "
+                "of year (school reviews, say) or changed over the training years make those "
+                "lists differ, and the model was trained on lists like these.",
+            )
+        )
+    return out
+
+
+def _unseen_season_findings(lists: list[dict]) -> list[dict]:
+    """Unexplained shifts at a time of year no training list covered: the gap, said plainly."""
+    out = []
+    for e in lists:
+        rows = [r for r in e["drift"]["features"] if r.get("unseen_months")]
+        if not rows:
+            continue
+        months = list(dict.fromkeys(m for r in rows for m in r["unseen_months"]))
+        names = ", ".join(f"{r['feature']} (PSI {r['psi_unexplained']:.2f})" for r in rows[:5])
+        trained = sorted(
+            {
+                pd.Timestamp(d).strftime("%d %B").lstrip("0")
+                for d in e["drift"].get("training_dates", [])
+            },
+            key=lambda d: pd.Timestamp(f"{d} 2001"),
+        )
+        out.append(
+            _f(
+                "act",
+                f"The model never saw lists in {_months(months)}: on the list of {e['as_of']}, "
+                f"{len(rows)} feature(s) shifted that count records from then, {names}; records "
+                f"that fall in {_months(months)} are new to it (training lists were at "
+                f"{', '.join(trained) or 'other times of year'} each year). This is a gap in "
+                "training rather than a known change in the data: retrain with as-of dates that "
+                "cover the year (e.g. temporal.step_months: 3), then check these features again.",
+            )
+        )
+    return out
+
+
+def _months(months: list[str]) -> str:
+    """``September`` or ``September–November`` (consecutive) or ``March, September``."""
+    order = list(pd.date_range("2001-01-01", periods=12, freq="MS").month_name())
+    idx = [order.index(m) for m in months]
+    if len(idx) > 1 and all((b - a) % 12 == 1 for a, b in zip(idx, idx[1:], strict=False)):
+        return f"{months[0]}\u2013{months[-1]}"
+    return ", ".join(months)
 
 
 def _decision_findings(summary: dict) -> list[dict]:

@@ -109,9 +109,11 @@ def _drift_chart(summary: dict) -> str | None:
             if fam["label"] not in labels:
                 labels.append(fam["label"])
     grid = np.full((len(labels), len(lists)), np.nan)
+    raw = grid.copy()
     for j, e in enumerate(lists):
         for fam in e["drift"]["families"]:
-            grid[labels.index(fam["label"]), j] = fam["psi"]
+            grid[labels.index(fam["label"]), j] = fam.get("psi_unexplained", fam["psi"])
+            raw[labels.index(fam["label"]), j] = fam["psi"]
     figure = new_figure(min(max(7.5, 3.5 + 0.75 * len(lists)), 11.0), 1.2 + 0.36 * len(labels))
     ax = figure.add_subplot()
     shade = np.where(grid >= 0.25, 2, np.where(grid >= 0.1, 1, 0))
@@ -124,12 +126,15 @@ def _drift_chart(summary: dict) -> str | None:
         for j in range(len(lists)):
             if not math.isnan(grid[i, j]):
                 mark = "!!" if grid[i, j] >= 0.25 else ("!" if grid[i, j] >= 0.1 else "")
-                ax.text(j, i, f"{grid[i, j]:.2f}{mark}", ha="center", va="center", fontsize=7)
+                text = f"{grid[i, j]:.2f}{mark}"
+                if raw[i, j] >= 0.1 and raw[i, j] - grid[i, j] >= 0.005:
+                    text += f" ({raw[i, j]:.2f})"
+                ax.text(j, i, text, ha="center", va="center", fontsize=7)
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels([label.split(" (")[0] for label in labels], fontsize=8)
     ax.set_xticks(range(len(lists)))
     ax.set_xticklabels([e["as_of"] for e in lists], rotation=45, ha="right", fontsize=8)
-    ax.set_title("Largest PSI per family: ! moderate (>= 0.1), !! major (>= 0.25)", fontsize=9)
+    ax.set_title("Largest unexplained PSI per family (raw PSI in brackets)", fontsize=9)
     return figure_to_data_uri(figure)
 
 

@@ -258,7 +258,7 @@ def score_cohort(
     -------
     ScoredCohort
     """
-    from vrurisk.features import family_map, feature_shares, features_for
+    from vrurisk.features import family_map, feature_shares, features_for, scale_free_shares
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -289,6 +289,15 @@ def score_cohort(
             "list": feature_shares(reference, X),
             "families": family_map(model.manifest),
         }
+        by_date = getattr(model, "feature_reference_by_date_", None)
+        if by_date:  # models trained before these views were kept have neither
+            shares["training_by_date"] = by_date
+        scale_free = getattr(model, "scale_free_reference_", None)
+        if scale_free:
+            shares["scale_free"] = {
+                "training": scale_free,
+                "list": scale_free_shares(X[[c for c in scale_free if c in X.columns]]),
+            }
         marked = pd.Series([n for names in outside_rows.values() for n in names]).value_counts()
         for name, entry in shares["list"].items():  # marked as the panel marks (a tolerance)
             entry["n_marked"] = int(marked.get(name, 0))
