@@ -97,3 +97,21 @@ def test_the_demo_scores_two_months_and_shows_last_months_decisions(
     monitor = json.loads((out / "monitoring" / "monitor.json").read_text())
     assert [entry["as_of"] for entry in monitor["lists"]] == ["2025-11-30", "2025-12-31"]
     assert (out / "monitoring" / "monitor.html").is_file() and "Monitor report:" in printed
+
+
+def test_the_demo_trains_on_dates_that_cover_the_year(tmp_path):
+    """The demo follows the monitor's advice: with as-of dates every six months no training list
+    had September in a 90-day window, so last month's list marked 659 of 3,717 people out of
+    range and the monitor said the model never saw lists in September."""
+    import pandas as pd
+
+    from vrurisk.monitor._drift import SEASON_DAYS, unseen_months
+
+    dates = validate_config(demo_config(tmp_path / "demo")).temporal.dates()
+    for month_end in pd.date_range("2025-01-31", periods=12, freq="ME"):
+        assert unseen_months("count_sen_support_subject_90d", month_end, dates) == [], month_end
+        assert unseen_months("days_since_sen_support_subject", month_end, dates) == []
+    gaps = sorted({d.day_of_year for d in dates})
+    assert (
+        max(b - a for a, b in zip(gaps, gaps[1:] + [gaps[0] + 365], strict=True)) <= 2 * SEASON_DAYS
+    )
