@@ -175,9 +175,9 @@ def simulate_population(
         the violence hazard multiplier is ``1 + contagion * 3 * min(exposure, 5)``, where one
         associate's violent incident adds about 1 to exposure, which halves every
         ``contagion_half_life_days``. It also scales street groups' peer influence and being
-        drawn into associates' incidents (full from 1, none at 0). At 1, about 37% of violent
-        involvement (48% in the co-offending network) is attributable to contagion and the odds
-        of victimisation rise about 1.4x per victimised associate; see
+        drawn into associates' incidents (full from 1, none at 0). At 1, about 40% of violent
+        involvement (about 52% in the co-offending network) is attributable to contagion and the
+        odds of victimisation rise about 1.4-1.5x per victimised associate; see
         :data:`vrurisk.data._synth_params.CONTAGION_GAIN` for the published figures these are
         set against.
     recording_bias : float
