@@ -81,6 +81,13 @@ def test_two_analysts_train_at_once_against_mlflow_on_postgres_then_score(
         assert sorted(int(v.version) for v in versions) == [1, 2]
         champion = client.get_model_version_by_alias(MODEL, "champion")
         assert champion.run_id in {r.info.run_id for r in parents}
+        # last writer wins, and says so: the training that moved the alias second warns that it
+        # displaced a champion registered while it ran, naming both versions
+        warned = [err for _, err in finished if "was registered while this training ran" in err]
+        assert len(warned) == 1, [err[-500:] for _, err in finished]
+        other = {"1": "2", "2": "1"}[champion.version]
+        assert f"warning: version {other} " in warned[0]
+        assert f"this training's version {champion.version} " in warned[0]
 
         scoring = vrurisk("score", config, "--out", tmp_path / "bundle", env=env, cwd=tmp_path)
         out, err = scoring.communicate(timeout=900)

@@ -197,3 +197,44 @@ def test_registered_champion_carries_its_held_out_models(tracked):
         m.trained_on for m in result.champion.held_out
     ]
     assert model.selection == result.champion.selection
+
+
+def test_a_champion_displaced_while_training_is_said_out_loud(tracked, small_population, tmp_path):
+    # Two analysts train at once: the alias is last-writer-wins. The later registration reports
+    # the version it displaced, and whether that version was registered while it ran.
+    import copy
+
+    from vrurisk.cli.train import displaced_warning
+    from vrurisk.models import synthetic_input_example
+    from vrurisk.tracking import log_training
+
+    result, _uri, _ = tracked
+    uri = f"sqlite:///{fresh_sqlite_store(tmp_path)}"
+    X = build_feature_matrix(
+        small_population.dataset, ["2025-06-01"], features=result.config.features
+    ).X
+    example = synthetic_input_example(X)
+
+    def log(timings):
+        run = copy.copy(result)
+        run.config = tracked_config(uri)
+        run.timings = timings
+        cwd = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            return log_training(run, input_example=example)
+        finally:
+            os.chdir(cwd)
+
+    first = log({})
+    assert first["replaced_version"] is None and not first["replaced_during_training"]
+    second = log({})  # started after version 1 was registered: a plain promotion
+    assert second["replaced_version"] == "1" and not second["replaced_during_training"]
+    assert second["same_config"] is True
+    third = log({"load": 3600.0})  # ran for an hour, during which version 2 was registered
+    assert third["replaced_version"] == "2" and third["replaced_during_training"]
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    assert client.get_model_version("vrurisk-test", "3").tags["vrurisk.replaced_version"] == "2"
+    assert client.get_model_version("vrurisk-test", "1").tags["vrurisk.replaced_version"] == "none"
+    message = displaced_warning(third)
+    assert "version 2" in message and "version 3" in message and "\n" not in message

@@ -26,6 +26,7 @@ import pickle
 import stat
 import subprocess
 import tempfile
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -331,7 +332,8 @@ def log_training(result, *, input_example: pd.DataFrame) -> dict:
                     for k, v in _finite(champion_row.iloc[0][metric_columns].to_dict()).items()
                 }
             )
-            version_number = _log_champion(client, result, input_example)
+            started_ms = 1000 * (time.time() - sum(result.timings.values()))
+            version_number, previous = _log_champion(client, result, input_example)
     model_uri = f"models:/{tracking.registered_model}@{tracking.alias}"
     return {
         "tracking_uri": tracking.shown_uri,
@@ -340,11 +342,39 @@ def log_training(result, *, input_example: pd.DataFrame) -> dict:
         "model_name": tracking.registered_model,
         "model_version": str(version_number),
         "model_uri": model_uri,
+        **_replaced(previous, started_ms, config.config_hash),
     }
 
 
-def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> str:
-    """Log the champion as a pyfunc model in the active run, register it and set the alias."""
+def _alias_target(client: MlflowClient, name: str, alias: str):
+    """The model version ``alias`` points at now, or None (no such model or alias yet)."""
+    try:
+        return client.get_model_version_by_alias(name, alias)
+    except mlflow.exceptions.MlflowException:
+        return None
+
+
+def _replaced(previous, started_ms: float, config_hash: str) -> dict:
+    """What the alias pointed at before this training moved it: ``replaced_version`` (None for
+    the first registration), its run and config hash, and ``replaced_during_training`` when
+    that version was registered after this training started (another analyst's training, whose
+    champion this one has just displaced: the alias is last-writer-wins)."""
+    if previous is None:
+        return {"replaced_version": None, "replaced_during_training": False}
+    return {
+        "replaced_version": str(previous.version),
+        "replaced_run_id": previous.run_id,
+        "replaced_config_hash": (previous.tags or {}).get(f"{TAG_PREFIX}config_hash"),
+        "same_config": (previous.tags or {}).get(f"{TAG_PREFIX}config_hash") == config_hash,
+        "replaced_during_training": bool(previous.creation_timestamp >= started_ms),
+    }
+
+
+def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> tuple:
+    """Log the champion as a pyfunc model in the active run, register it and set the alias.
+
+    Returns the new version number and the version the alias pointed at just before (read
+    immediately before moving it, and tagged on the new version), or None."""
     from mlflow.models import infer_signature
 
     tracking = result.config.tracking
@@ -372,8 +402,12 @@ def _log_champion(client: MlflowClient, result, input_example: pd.DataFrame) -> 
             f"{TAG_PREFIX}kind": champion.kind,
         },
     )
-    client.set_registered_model_alias(tracking.registered_model, tracking.alias, registered.version)
-    return registered.version
+    name, number = tracking.registered_model, registered.version
+    previous = _alias_target(client, name, tracking.alias)
+    client.set_registered_model_alias(name, tracking.alias, number)
+    replaced = "none" if previous is None else str(previous.version)
+    client.set_model_version_tag(name, number, f"{TAG_PREFIX}replaced_version", replaced)
+    return number, previous
 
 
 def load_risk_model(uri: str, *, tracking_uri: str | None = None):

@@ -151,6 +151,8 @@ def _record_training(result: TrainingResult, dataset, path) -> None:
             "data_fingerprint": result.data_fingerprint,
             "model_uri": result.tracking.get("model_uri"),
             "model_version": result.tracking.get("model_version"),
+            "replaced_version": result.tracking.get("replaced_version"),
+            "replaced_during_training": result.tracking.get("replaced_during_training"),
             "champion": result.champion.name,
             "n_training_rows": result.champion.trained_on["n_rows"],
             "output": f"{result.tracking.get('tracking_uri')} run {result.tracking.get('run_id')}",

@@ -40,6 +40,8 @@ def train(
     result = train_experiment(
         experiment, tracking=not no_tracking, progress=lambda m: echo_err(f"train: {m}")
     )
+    if result.tracking and result.tracking.get("replaced_during_training"):
+        echo_err(displaced_warning(result.tracking))
     if as_json:
         import json
 
@@ -52,3 +54,19 @@ def train(
             f"Registered model: {info['model_uri']} (version {info['model_version']}, "
             f"tracking {info['tracking_uri']})"
         )
+        if info.get("replaced_version"):
+            typer.echo(
+                f"The alias moved from version {info['replaced_version']} to "
+                f"{info['model_version']}: lists scored from now on use this model."
+            )
+
+
+def displaced_warning(info: dict) -> str:
+    """The warning when another training registered a champion while this one ran."""
+    same = "the same config" if info.get("same_config") else "another config"
+    return (
+        f"warning: version {info['replaced_version']} ({same}, run {info['replaced_run_id']}) "
+        f"was registered while this training ran, and the alias now points at this training's "
+        f"version {info['model_version']} instead; the alias is last-writer-wins, so agree "
+        f"which model the panel scores with before the next list"
+    )
