@@ -216,3 +216,36 @@ def test_custody_and_links_exports_are_rekeyed_too(tmp_path):
     assert "warning: police custody (custody.csv): 1 of 3 rows has a nominal not in" in err
     report = json.loads((tmp_path / "data" / "mapping_report.json").read_text())
     assert report["rows_written"]["custody"] == 2
+
+
+def test_agency_names_match_without_regard_to_case_or_spaces(tmp_path):
+    # 'Police ' in the mapping, 'police' in the crosswalk: was "not an agency of the crosswalk"
+    mapping = write_agency_files(tmp_path)
+    raw = yaml.safe_load(mapping.read_text())
+    raw["sources"][1]["agency"] = " Police "
+    raw["sources"][2]["agency"] = "HEALTH"
+    mapping.write_text(yaml.safe_dump(raw))
+    code, out, err = run_cli("ingest", mapping, "--out", tmp_path / "data")
+    assert code == 0, err
+    events = load_dataset(tmp_path / "data").events
+    assert sorted(events["person_id"].astype(str)) == ["L1", "L1", "L2", "L2"]
+    # reports keep the crosswalk's spelling
+    assert "1 of 3 rows has a nominal not in the crosswalk for police (dropped;" in err
+    report = json.loads((tmp_path / "data" / "mapping_report.json").read_text())
+    police = next(s for s in report["sources"] if s["name"] == "police")
+    assert police["rows_dropped"] == {"person_id (nominal) not in the crosswalk for police": 1}
+
+
+def test_a_crosswalk_with_agencies_differing_only_in_case_is_one_line(tmp_path):
+    # before: exit 0 with 'Police' a second agency, so a police record listed only under
+    # 'Police' was dropped as not in the crosswalk for police
+    crosswalk = CROSSWALK + "Police,N3,L2\n"
+    mapping = write_agency_files(tmp_path, crosswalk=crosswalk)
+    code, out, err = run_cli("ingest", mapping, "--out", tmp_path / "data")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.rstrip("\n").endswith(
+        "crosswalk.csv: agencies 'Police' and 'police' differ only in case (lines 6 and 2); "
+        "spell each agency one way"
+    ), err
+    assert not (tmp_path / "data").exists()

@@ -3,7 +3,8 @@
 A mapping names each source file (CSV or Excel), the contract table it feeds, which of its
 columns holds each contract field, the date format of the file (UK day-first ``%d/%m/%Y`` unless
 said otherwise), value maps for event types and roles, and the agency's name for the ``source``
-column. :func:`ingest` reads every source, maps and checks it, drops what cannot be used (and
+column; a CSV separated otherwise than by commas names its ``delimiter`` (``;``, ``tab`` or
+``|``). :func:`ingest` reads every source, maps and checks it, drops what cannot be used (and
 counts why), validates the tables against the contract (:meth:`~vrurisk.data.Dataset.from_frames`)
 and only then writes them, with ``mapping_report.json``, atomically: a mapping never leaves a
 directory that does not validate.
@@ -26,7 +27,8 @@ Example mapping::
 With a ``crosswalk`` (the output of ``vrurisk link``, or its ``crosswalk.csv``), a source with
 ``agency: police`` holds that agency's own record ids in its ``person_id`` column (and
 ``person_a``/``person_b`` for links); each is replaced by the linked ``person_id``, so events
-from every agency attach to one person. Records whose id is not in the crosswalk are counted per
+from every agency attach to one person (agency names match the crosswalk's without regard to
+case or surrounding spaces). Records whose id is not in the crosswalk are counted per
 source in the report and named in a warning, then dropped (``unlinked: drop``, the default) or
 stop the ingest (``unlinked: error``); they are never dropped silently.
 """
@@ -48,12 +50,13 @@ from vrurisk._errors import ConfigError
 from vrurisk.data import OPTIONAL_TABLES, TABLES, OutputKind, check_output_directory
 
 UK_DATES = "%d/%m/%Y"
+EXCEL = (".xlsx", ".xlsm")
 
 BAD_MAPPING = "{path}: {reason}"
 NO_FILE = "{mapping}: sources[{i}] ({name}).file: {file} not found"
 NO_COLUMN = (
     "{mapping}: sources[{i}] ({name}).columns.{field}: column {column!r} is not in {file} "
-    "(its columns: {found})"
+    "(its columns: {found}){hint}"
 )
 UNKNOWN_FIELD = (
     "{mapping}: sources[{i}] ({name}).columns.{field}: not a field of the {table} table "
@@ -64,7 +67,12 @@ MISSING_FIELD = (
     "to columns of {file}"
 )
 NO_SHEET = "{mapping}: sources[{i}] ({name}).sheet: {sheet!r} is not a sheet of {file} ({found})"
-UNREADABLE = "{mapping}: sources[{i}] ({name}).file: {file} cannot be read ({reason})"
+UNREADABLE = "{mapping}: sources[{i}] ({name}).file: {file} cannot be read ({reason}){hint}"
+BAD_DELIMITER = (
+    "{mapping}: sources[{i}] ({name}).delimiter: {value!r} is not a delimiter vrurisk reads; "
+    "use one of ',', ';', tab, '|'"
+)
+DELIMITER_HINT = "; it looks {shown}-separated: set delimiter: {setting} on this source"
 NO_PEOPLE = "{mapping}: no source feeds the people table"
 NO_EVENTS = "{mapping}: no source feeds the events table"
 NO_CROSSWALK = (
@@ -85,6 +93,9 @@ NOTHING_LEFT = "{mapping}: no {table} rows left to write: {why}"
 #: How exports spell an empty cell (compared without regard to case); read as empty, as
 #: pandas already reads these Excel cells, so an open custody period is not a bad date.
 NULL_SPELLINGS = frozenset(["null", "n/a", "na", "none", "nan", "nat", "#n/a", "<na>"])
+
+#: The ``delimiter`` values of a source and the character each means.
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "tab": "\t", "|": "|"}
 
 #: Link-table columns holding people, re-keyed through the crosswalk.
 PERSON_COLUMNS = {
@@ -124,6 +135,7 @@ class SourceMapping(BaseModel):
     file: str = Field(min_length=1)
     table: Literal["people", "events", "links", "custody"]
     sheet: str | None = None
+    delimiter: str = ","
     date_format: str = UK_DATES
     columns: dict[str, str]
     values: dict[str, dict[str, str]] = {}
@@ -160,10 +172,37 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
     if isinstance(raw, dict) and raw.get("extraction_date") is not None:
         raw["extraction_date"] = str(raw["extraction_date"])
     try:
-        return Mapping.model_validate(raw)
+        mapping = Mapping.model_validate(raw)
     except ValidationError as exc:
         reason = format_validation_error(exc, Mapping)
         raise ConfigError(BAD_MAPPING.format(path=path, reason=reason)) from exc
+    sources = []
+    for i, spec in enumerate(mapping.sources):
+        sep = DELIMITERS.get(spec.delimiter, DELIMITERS.get(spec.delimiter.strip().lower()))
+        if sep is None:
+            where = dict(mapping=path, i=i, name=spec.name, value=spec.delimiter)
+            raise ConfigError(BAD_DELIMITER.format(**where))
+        sources.append(spec.model_copy(update={"delimiter": sep}))
+    return mapping.model_copy(update={"sources": tuple(sources)})
+
+
+def _delimiter_hint(header: str, used: str) -> str:
+    """When a header holds no ``used`` delimiter but another one: which to set ("" if none)."""
+    if used in header:
+        return ""
+    for sep in dict.fromkeys(DELIMITERS.values()):
+        if sep != used and sep in header:
+            shown, setting = ("tab", "tab") if sep == "\t" else (repr(sep), f'"{sep}"')
+            return DELIMITER_HINT.format(shown=shown, setting=setting)
+    return ""
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            return handle.readline()
+    except OSError:
+        return ""
 
 
 def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.DataFrame:
@@ -172,7 +211,7 @@ def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.D
     if not path.is_file():
         raise ConfigError(NO_FILE.format(**where))
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if path.suffix.lower() in EXCEL:
             import openpyxl  # noqa: F401 - a clear ImportError before pandas' own
 
             with pd.ExcelFile(path, engine="openpyxl") as sheets:
@@ -182,7 +221,13 @@ def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.D
                     raise ConfigError(NO_SHEET.format(sheet=sheet, found=found, **where))
                 frame = pd.read_excel(sheets, sheet_name=sheet, dtype=str)
         else:
-            options = dict(dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+            options = dict(
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8-sig",
+                sep=spec.delimiter,
+            )
             try:
                 frame = pd.read_csv(path, engine="pyarrow", **options)
             except Exception:  # noqa: BLE001 - pandas' parser gives the precise error
@@ -191,7 +236,9 @@ def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.D
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is one line naming the file
         reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
-        raise ConfigError(UNREADABLE.format(reason=reason, **where)) from exc
+        csv = path.suffix.lower() not in EXCEL
+        hint = _delimiter_hint(_first_line(path), spec.delimiter) if csv else ""
+        raise ConfigError(UNREADABLE.format(reason=reason, hint=hint, **where)) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -207,8 +254,12 @@ def _check_columns(frame, i, spec: SourceMapping, mapping: Path, base: Path) -> 
                 )
             )
         if column not in frame.columns:
+            one = len(frame.columns) == 1 and where["file"].suffix.lower() not in EXCEL
+            hint = _delimiter_hint(str(frame.columns[0]), spec.delimiter) if one else ""
             raise ConfigError(
-                NO_COLUMN.format(field=field, column=column, found=list(frame.columns), **where)
+                NO_COLUMN.format(
+                    field=field, column=column, found=list(frame.columns), hint=hint, **where
+                )
             )
     required = [f for f in table.required if f not in spec.columns and f not in spec.constants]
     if required:
@@ -291,23 +342,30 @@ def _map_source(frame: pd.DataFrame, spec: SourceMapping, report: dict) -> pd.Da
     return out
 
 
-def _crosswalk(mapping: Mapping, base: Path, mapping_path: Path) -> pd.DataFrame | None:
-    """The checked crosswalk, or None; every source's ``agency`` checked against it."""
-    from vrurisk.linkage import read_crosswalk
+def _crosswalk(mapping: Mapping, base: Path, mapping_path: Path):
+    """The checked crosswalk (or None) and the mapping with each ``agency`` spelled as in it.
+
+    Agency names match without regard to case or surrounding spaces; reports use the
+    crosswalk's spelling.
+    """
+    from vrurisk.linkage import crosswalk_agency, read_crosswalk
 
     crosswalk = read_crosswalk(base / mapping.crosswalk) if mapping.crosswalk else None
-    agencies = sorted(set(crosswalk["agency"])) if crosswalk is not None else []
+    sources = []
     for i, spec in enumerate(mapping.sources):
-        if spec.agency is None:
-            continue
-        where = dict(mapping=mapping_path, i=i, name=spec.name)
-        if crosswalk is None:
-            raise ConfigError(NO_CROSSWALK.format(**where))
-        if spec.agency not in agencies:
-            raise ConfigError(
-                UNKNOWN_AGENCY.format(agency=spec.agency, agencies=", ".join(agencies), **where)
-            )
-    return crosswalk
+        if spec.agency is not None:
+            where = dict(mapping=mapping_path, i=i, name=spec.name)
+            if crosswalk is None:
+                raise ConfigError(NO_CROSSWALK.format(**where))
+            agency = crosswalk_agency(spec.agency, crosswalk)
+            if agency is None:
+                agencies = ", ".join(sorted(set(crosswalk["agency"])))
+                raise ConfigError(
+                    UNKNOWN_AGENCY.format(agency=spec.agency, agencies=agencies, **where)
+                )
+            spec = spec.model_copy(update={"agency": agency})
+        sources.append(spec)
+    return crosswalk, mapping.model_copy(update={"sources": tuple(sources)})
 
 
 def _attach(
@@ -447,11 +505,13 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
     Raises
     ------
     ConfigError
-        One line naming the mapping file and key (a missing file, column or field, an agency
-        without a crosswalk; with ``unlinked: error``, a record not in the crosswalk).
+        One line naming the mapping file and key (a missing file, column or field, an unknown
+        delimiter, an agency without a crosswalk; with ``unlinked: error``, a record not in
+        the crosswalk).
     DataValidationError
         A crosswalk with a bad shape (missing column, empty value, an agency id mapped to two
-        people), or tables that break the contract.
+        people, two spellings of one agency differing only in case), or tables that break
+        the contract.
     """
     from vrurisk.data import Dataset, save_dataset
 
@@ -469,7 +529,7 @@ def ingest(mapping_path: str | os.PathLike, out: str | os.PathLike, *, force: bo
         "dropped_after_join": {},
         "warnings": [],
     }
-    crosswalk = _crosswalk(mapping, base, mapping_path)
+    crosswalk, mapping = _crosswalk(mapping, base, mapping_path)
     if crosswalk is not None:
         report["crosswalk"] = {
             "path": str(base / mapping.crosswalk),

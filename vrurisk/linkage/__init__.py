@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
-    from vrurisk.linkage._attach import attach_to_people, linked_person_ids, read_crosswalk
+    from vrurisk.linkage._attach import (
+        attach_to_people,
+        crosswalk_agency,
+        linked_person_ids,
+        read_crosswalk,
+    )
     from vrurisk.linkage._config import LinkageConfig, load_linkage_config, validate_linkage_config
     from vrurisk.linkage._evaluate import pairwise_precision_recall
     from vrurisk.linkage._run import LinkageResult, link_agencies
@@ -24,6 +29,7 @@ __all__ = [
     "LinkageConfig",
     "LinkageResult",
     "attach_to_people",
+    "crosswalk_agency",
     "link_agencies",
     "linked_person_ids",
     "load_linkage_config",

@@ -31,6 +31,44 @@ CROSSWALK_TWO_PEOPLE = (
     "{name}: {n} mapped to two or more people ({examples}); a record belongs to one person"
 )
 CROSSWALK_UNREADABLE = "{name}: the crosswalk cannot be read ({reason})"
+CROSSWALK_AGENCY_CASE = (
+    "{name}: agencies {spellings} differ only in case ({lines}); spell each agency one way"
+)
+
+
+def crosswalk_agency(name: str, crosswalk: pd.DataFrame) -> str | None:
+    """The crosswalk's own spelling of an agency name (case and surrounding spaces ignored).
+
+    Parameters
+    ----------
+    name : str
+        An agency name as a mapping or a caller spells it (``" Police"``).
+    crosswalk : pandas.DataFrame
+        With an ``agency`` column (:func:`read_crosswalk`).
+
+    Returns
+    -------
+    str or None
+        The agency as the crosswalk spells it, None when it has no such agency.
+
+    Examples
+    --------
+    >>> crosswalk = pd.DataFrame({"agency": ["police", "A&E"]})
+    >>> crosswalk_agency(" Police", crosswalk), crosswalk_agency("a&e", crosswalk)
+    ('police', 'A&E')
+    >>> crosswalk_agency("health", crosswalk) is None
+    True
+    """
+    return _agency_spellings(crosswalk).get(_fold_agency(name))
+
+
+def _agency_spellings(crosswalk: pd.DataFrame) -> dict[str, str]:
+    """Each agency of the crosswalk by its folded name."""
+    return {_fold_agency(a): a for a in pd.unique(crosswalk["agency"])}
+
+
+def _fold_agency(name) -> str:
+    return str(name).strip().casefold()
 
 
 def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
@@ -51,7 +89,8 @@ def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
     ------
     DataValidationError
         One line naming the file: unreadable, a column missing, an empty value (with line
-        numbers), or one agency id mapped to two people (with the agency, id and lines).
+        numbers), one agency id mapped to two people (with the agency, id and lines), or
+        two spellings of one agency differing only in case (``Police``, ``police``).
 
     Examples
     --------
@@ -85,6 +124,7 @@ def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
                     name=name, column=column, rows=rows, lines=line_numbers(empty + 2)
                 )
             )
+    _check_agency_case(frame, name)
     frame = frame.drop_duplicates()
     clash = frame.duplicated(["agency", "agency_id"], keep=False).to_numpy()
     if clash.any():
@@ -99,8 +139,25 @@ def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _check_agency_case(frame: pd.DataFrame, name: str) -> None:
+    """Two spellings of one agency ('Police', 'police') would split its records: refuse."""
+    first = frame["agency"].drop_duplicates()
+    folded = first.map(_fold_agency)
+    clash = folded.duplicated(keep=False)
+    if clash.any():
+        group = first[clash & (folded == folded[clash].iloc[0])].sort_values()
+        spellings = " and ".join(repr(a) for a in group)
+        lines = "lines " + " and ".join(str(i + 2) for i in group.index)
+        raise DataValidationError(
+            CROSSWALK_AGENCY_CASE.format(name=name, spellings=spellings, lines=lines)
+        )
+
+
 def linked_person_ids(agencies, ids, crosswalk: pd.DataFrame) -> np.ndarray:
     """The linked ``person_id`` of each (agency, agency id) pair; missing where not linked.
+
+    Agency names are compared without regard to case or surrounding spaces (``Police`` finds
+    the crosswalk's ``police``).
 
     Parameters
     ----------
@@ -117,12 +174,15 @@ def linked_person_ids(agencies, ids, crosswalk: pd.DataFrame) -> np.ndarray:
     Examples
     --------
     >>> crosswalk = pd.DataFrame({"agency": ["police"], "agency_id": ["N1"], "person_id": ["L1"]})
-    >>> linked_person_ids(["police", "police"], ["N1", "N2"], crosswalk).tolist()
-    ['L1', nan]
+    >>> linked_person_ids(["police", " Police", "police"], ["N1", "N1", "N2"], crosswalk).tolist()
+    ['L1', 'L1', nan]
     """
-    keys = pd.MultiIndex.from_arrays(
-        [np.asarray(agencies, dtype=object), np.asarray(ids, dtype=object)]
-    )
+    agencies = np.asarray(agencies, dtype=object)
+    spellings = _agency_spellings(crosswalk)
+    spelled = {a: spellings.get(_fold_agency(a), a) for a in pd.unique(agencies)}
+    if any(a != b for a, b in spelled.items()):
+        agencies = pd.Series(agencies).map(spelled).to_numpy()
+    keys = pd.MultiIndex.from_arrays([agencies, np.asarray(ids, dtype=object)])
     lookup = crosswalk.set_index(["agency", "agency_id"])["person_id"]
     return lookup.reindex(keys).to_numpy()
 
