@@ -140,10 +140,10 @@ def test_the_same_graph_is_partitioned_once(monkeypatch):
     net = NetworkConfig(community_seed=12345)  # not partitioned by another test
     graph = graph_at(index_links(ds, net), to_day(AS_OF), net)
     calls = []
-    real = network_module.leiden_communities
+    real = network_module.start_leiden
     monkeypatch.setattr(
         network_module,
-        "leiden_communities",
+        "start_leiden",
         lambda *a, **k: calls.append(1) or real(*a, **k),
     )
     priority = person_priority(ds)
@@ -154,3 +154,49 @@ def test_the_same_graph_is_partitioned_once(monkeypatch):
     assert (again == communities(graph, net.model_copy(), priority)).all() and (again >= 0).all()
     other = communities(graph, net.model_copy(update={"community_resolution": 0.2}), priority)
     assert len(calls) == 2 and len(other) == len(again)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"seed": 3}, {"objective": "modularity", "resolution": 1.0, "iterations": 2}],
+)
+def test_a_child_process_finds_the_same_partition(settings):
+    """Large graphs are partitioned in a child process (so the other network features use the
+    second core meanwhile): same input, same igraph call, same labels as in this process."""
+    from vrurisk.features._graph import start_leiden
+
+    ds = make_dataset(*random_frames(13, 300, n_events=900, n_links=1200, crowd_share=0.1))
+    net = NetworkConfig()
+    graph = graph_at(index_links(ds, net), to_day(AS_OF), net)
+    priority = person_priority(ds)
+    here = leiden_communities(graph.weights, priority, **settings)
+    wait = start_leiden(graph.weights, priority, child_min_links=0, **settings)
+    assert (wait() == here).all()
+    assert len(np.unique(here[graph.degree > 0])) > 3
+
+
+def test_network_features_are_the_same_with_communities_in_a_child(monkeypatch):
+    """Every network feature, with the Leiden call in a child process overlapping the rest."""
+    import vrurisk.features._graph as graph_module
+    import vrurisk.features._network as network_module
+    from vrurisk.features import FeatureConfig, build_network_features
+
+    ds = make_dataset(*random_frames(17, 250, n_events=750, n_links=900, crowd_share=0.1))
+    features = FeatureConfig(network=NetworkConfig(community_seed=4242))
+    here, _ = build_network_features(ds, AS_OF, features=features)
+    monkeypatch.setattr(graph_module, "CHILD_MIN_LINKS", 0)
+    monkeypatch.setattr(network_module, "_LAST_PARTITION", [None])  # no reuse of the above
+    there, _ = build_network_features(ds, AS_OF, features=features)
+    pd.testing.assert_frame_equal(here, there)
+
+
+def test_a_failing_child_process_is_an_error_not_a_silent_fallback(monkeypatch, tmp_path):
+    import vrurisk.features._graph as graph_module
+
+    broken = tmp_path / "child.py"
+    broken.write_text("import sys\nsys.exit('igraph is not installed')\n")
+    monkeypatch.setattr(graph_module, "CHILD_SCRIPT", broken)
+    w = sp.coo_matrix(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    wait = graph_module.start_leiden((w + w.T).tocsr(), child_min_links=0)
+    with pytest.raises(RuntimeError, match="igraph is not installed"):
+        wait()

@@ -8,9 +8,15 @@ from a maintained library (igraph's Leiden), not from code of ours.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
+
+from vrurisk.features._leiden_child import leiden_membership
 
 
 def neighbours_of(adj: sp.csr_matrix, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,13 +94,7 @@ OBJECTIVES = ("cpm", "modularity")
 
 
 def leiden_communities(
-    weights: sp.csr_matrix,
-    priority: np.ndarray | None = None,
-    *,
-    objective: str = "cpm",
-    resolution: float = 0.1,
-    iterations: int = 1,
-    seed: int = 0,
+    weights: sp.csr_matrix, priority: np.ndarray | None = None, **settings
 ) -> np.ndarray:
     """Community labels by the Leiden algorithm (igraph's, weighted).
 
@@ -120,15 +120,12 @@ def leiden_communities(
         Symmetric non-negative link weights (the diagonal is ignored).
     priority : array of int, optional
         Canonical node order.
-    objective : {"cpm", "modularity"}
-        What Leiden optimises.
-    resolution : float
-        Higher finds more, smaller communities (see above for its meaning under each
-        objective).
-    iterations : int
-        Leiden iterations (each may improve the partition further).
-    seed : int
-        Seed of the random numbers igraph draws.
+    **settings
+        Keywords of :func:`start_leiden`: ``objective`` ({"cpm", "modularity"}, default
+        "cpm"), what Leiden optimises; ``resolution`` (default 0.1), higher finds more,
+        smaller communities (see above for its meaning under each objective); ``iterations``
+        (default 1), Leiden iterations (each may improve the partition further); ``seed``
+        (default 0), the seed of the random numbers igraph draws.
 
     Returns
     -------
@@ -147,12 +144,61 @@ def leiden_communities(
     >>> leiden_communities((w + w.T).tocsr()).tolist()
     [0, 0, 0, 0, 4, 4, 4, 4, 8]
     """
-    import random
+    return start_leiden(weights, priority, child_min_links=None, **settings)()
 
-    import igraph
 
+#: Graphs with at least this many links are partitioned in a child process by
+#: :func:`start_leiden` (starting one costs about 0.1 s; the Leiden call on 3.3M links, about
+#: 10 s of one core).
+CHILD_MIN_LINKS = 200_000
+
+#: The script the child process runs (by path: it imports numpy and igraph only).
+CHILD_SCRIPT = Path(__file__).with_name("_leiden_child.py")
+
+
+def start_leiden(
+    weights: sp.csr_matrix,
+    priority: np.ndarray | None = None,
+    *,
+    objective: str = "cpm",
+    resolution: float = 0.1,
+    iterations: int = 1,
+    seed: int = 0,
+    child_min_links: int | None = -1,
+) -> Callable[[], np.ndarray]:
+    """Start :func:`leiden_communities` and return a function that waits for its labels.
+
+    igraph holds the GIL for the whole Leiden call, so a thread cannot overlap it with other
+    work; on a graph of ``child_min_links`` links or more (default :data:`CHILD_MIN_LINKS`;
+    None: never) the call runs in a child process instead (the same igraph call on the same
+    arrays, so the same labels), and this process can compute the other features meanwhile.
+    A child that fails raises a ``RuntimeError`` with its error when waited for.
+
+    Parameters
+    ----------
+    weights, priority, objective, resolution, iterations, seed
+        As for :func:`leiden_communities`.
+    child_min_links : int or None
+        Links from which the call runs in a child process (-1: :data:`CHILD_MIN_LINKS`).
+
+    Returns
+    -------
+    callable
+        Returns the labels of :func:`leiden_communities` (waiting for the child if need be).
+    """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    if child_min_links == -1:
+        child_min_links = CHILD_MIN_LINKS
+    settings = (
+        "CPM" if objective == "cpm" else "modularity",
+        float(resolution),
+        int(iterations),
+        int(seed),
+    )
+    links = (weights.nnz - weights.diagonal().astype(bool).sum()) // 2
+    in_child = child_min_links is not None and links >= max(child_min_links, 1)
+    child = _start_child(settings) if in_child and sys.executable else None
     n = weights.shape[0]
     order = np.arange(n) if priority is None else np.argsort(np.asarray(priority), kind="stable")
     rank = np.empty(n, dtype=np.int64)
@@ -166,31 +212,72 @@ def leiden_communities(
     linked = np.zeros(n, dtype=bool)
     linked[lo] = linked[hi] = True
     compact = np.cumsum(linked) - 1  # rank -> position among linked nodes, in rank order
-    graph = igraph.Graph(
-        n=int(linked.sum()),
-        edges=list(zip(compact[lo].tolist(), compact[hi].tolist(), strict=True)),
-        directed=False,
-    )
     if objective == "cpm" and len(w):
         w = w / np.median(w)  # the weights in typical ties (igraph's refinement step is not
         # scale-free: its randomness is exp(gain / 0.01))
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        membership = graph.community_leiden(
-            objective_function="CPM" if objective == "cpm" else "modularity",
-            weights=w.tolist(),
-            resolution=resolution,
-            n_iterations=iterations,
-        ).membership
-    finally:
-        igraph.set_random_number_generator(random)
-    by_rank = np.arange(n, dtype=np.int64)  # unlinked: their own community
-    members = np.asarray(membership, dtype=np.int64)
-    linked_ranks = np.flatnonzero(linked)
-    first = np.full(members.max() + 1 if len(members) else 0, n, dtype=np.int64)
-    np.minimum.at(first, members, linked_ranks)
-    by_rank[linked_ranks] = first[members]
-    return order[by_rank[rank]]
+    call = (
+        int(linked.sum()),
+        compact[lo].astype(np.int64),
+        compact[hi].astype(np.int64),
+        np.ascontiguousarray(w, dtype=np.float64),
+    )
+    if child is not None:
+        membership = child(*call)
+    else:
+        done = leiden_membership(*call, *settings)
+        membership = lambda: done  # noqa: E731
+
+    def labels() -> np.ndarray:
+        members = membership()
+        by_rank = np.arange(n, dtype=np.int64)  # unlinked: their own community
+        linked_ranks = np.flatnonzero(linked)
+        first = np.full(members.max() + 1 if len(members) else 0, n, dtype=np.int64)
+        np.minimum.at(first, members, linked_ranks)
+        by_rank[linked_ranks] = first[members]
+        return order[by_rank[rank]]
+
+    return labels
+
+
+def _start_child(settings: tuple) -> Callable:
+    """Start the child process of :func:`start_leiden`, which imports igraph meanwhile; return
+    a function that sends it the arrays and returns a function that waits for its membership.
+    """
+    import subprocess
+    import threading
+
+    child = subprocess.Popen(
+        [sys.executable, "-P", str(CHILD_SCRIPT), *map(str, settings)],  # -P: no
+        # vrurisk/features on sys.path (its modules must not shadow any the child imports)
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+    def send(n_nodes: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> Callable:
+        header = np.array([n_nodes, len(lo)], dtype=np.int64)
+        payload = header.tobytes() + lo.tobytes() + hi.tobytes() + w.tobytes()
+        out: dict = {}
+
+        def talk_to_child() -> None:  # feeds stdin, drains stdout and stderr (releasing the GIL)
+            out["stdout"], out["stderr"] = child.communicate(payload)
+
+        talk = threading.Thread(target=talk_to_child, daemon=True)
+        talk.start()
+
+        def wait() -> np.ndarray:
+            talk.join()
+            if child.returncode != 0:
+                error = out["stderr"].decode(errors="replace").strip().splitlines()
+                raise RuntimeError(
+                    "community detection failed in its child process "
+                    f"(exit {child.returncode}): " + (error[-1] if error else "no message")
+                )
+            return np.frombuffer(out["stdout"], dtype=np.int64)
+
+        return wait
+
+    return send
 
 
 def hops_to_other_source(adj: sp.csr_matrix, is_source: np.ndarray, max_hops: int) -> np.ndarray:

@@ -24,8 +24,8 @@ from vrurisk.features._graph import (
     component_sizes,
     core_numbers,
     hops_to_other_source,
-    leiden_communities,
     pagerank,
+    start_leiden,
 )
 from vrurisk.features._individual import window_words
 from vrurisk.features._manifest import FeatureSpec
@@ -161,7 +161,8 @@ def one_tie_per_pair_per_date(a, b, day, weight, until):
     n_ids, n_days = int(hi.max()) + 1, int(day.max()) - first_day + 1
     if n_ids * n_ids * n_days < 2**62:
         key = ((day - first_day) * n_ids + lo) * n_ids + hi
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)  # ties have equal (date, pair) and are reduced by max: no
+        # need for a (3x slower) stable sort
         key = key[order]
         first = np.r_[True, key[1:] != key[:-1]]
     else:  # too many people x days for one int64 key
@@ -358,7 +359,7 @@ def person_priority(dataset: Dataset) -> np.ndarray:
     """A canonical rank per person from a hash of ``person_id``: the node order handed to the
     community detection, so communities do not depend on the order of rows in ``people``."""
     hashed = pd.util.hash_array(dataset.people["person_id"].to_numpy(dtype=object))
-    order = np.lexsort((np.arange(dataset.n_people), hashed))
+    order = np.argsort(hashed, kind="stable")  # equal hashes: in row order
     rank = np.empty(dataset.n_people, dtype=np.int64)
     rank[order] = np.arange(dataset.n_people)
     return rank
@@ -400,11 +401,17 @@ def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | Non
     """Leiden community label per person (see :func:`~vrurisk.features._graph.leiden_communities`)
     with the config's objective, resolution, iterations and seed; ``priority`` from
     :func:`person_priority`. The same graph and settings as the last call reuse its result."""
+    return start_communities(graph, network, priority)()
+
+
+def start_communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | None):
+    """Start :func:`communities` (in a child process on a large graph, see
+    :func:`~vrurisk.features._graph.start_leiden`); returns a function that waits for it."""
     key = _partition_key(graph, network, priority)
     last = _LAST_PARTITION[0]
     if last is not None and last[0] == key:
-        return last[1].copy()
-    labels = leiden_communities(
+        return last[1].copy
+    wait = start_leiden(
         graph.weights,
         priority,
         objective=network.community_objective,
@@ -412,7 +419,12 @@ def communities(graph: Graph, network: NetworkConfig, priority: np.ndarray | Non
         iterations=network.community_iterations,
         seed=network.community_seed,
     )
-    _LAST_PARTITION[0] = (key, labels.copy())
+
+    def labels() -> np.ndarray:
+        found = wait()
+        _LAST_PARTITION[0] = (key, found.copy())
+        return found
+
     return labels
 
 
@@ -430,13 +442,9 @@ def network_block(
     n = A.shape[0]
     deg = graph.degree.astype(np.float64)
     safe = np.maximum(deg, 1.0)
+    pending = start_communities(graph, network, priority)  # overlaps the rest on a big graph
     sus, vic, inv = A @ flags["suspect"], A @ flags["victim"], A @ flags["any"]
-    community = communities(graph, network, priority)
-    comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
-    comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
-    others = comm_size - 1
-    comm_rate = np.divide(comm_violent - flags["any"], others, out=np.zeros(n), where=others > 0)
-    columns = [
+    other_columns = [
         deg,
         np.asarray(W.sum(axis=1)).ravel(),
         sus,
@@ -450,9 +458,13 @@ def network_block(
         component_sizes(A),
         core_numbers(A),
         _linked_pagerank(W, deg > 0, network.pagerank_alpha),
-        comm_size,
-        comm_rate,
     ]
+    community = pending()
+    comm_size = np.bincount(community, minlength=n)[community].astype(np.float64)
+    comm_violent = np.bincount(community, weights=flags["any"], minlength=n)[community]
+    others = comm_size - 1
+    comm_rate = np.divide(comm_violent - flags["any"], others, out=np.zeros(n), where=others > 0)
+    columns = [*other_columns, comm_size, comm_rate]
     return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
 
