@@ -58,6 +58,15 @@ def recorded_before(dataset: Dataset, day: int) -> np.ndarray:
     return _persons_with_events(dataset, day_array(dataset.events["event_date"]) < day)
 
 
+def recorded_since(dataset: Dataset, first_day: int, day: int) -> np.ndarray:
+    """A boolean per person: has an event dated in ``[first_day, day)``.
+
+    "Known to services recently" at ``day``: nothing dated on or after ``day`` counts.
+    """
+    event_day = day_array(dataset.events["event_date"])
+    return _persons_with_events(dataset, (event_day >= first_day) & (event_day < day))
+
+
 def select_cohort(dataset: Dataset, as_of, cohort: CohortConfig | None = None) -> np.ndarray:
     """Positions (``person_idx``) of the people eligible for scoring at ``as_of``.
 

@@ -143,6 +143,9 @@ class NetworkConfig(_Section):
 class PlaceConfig(_Section):
     """Place context: violence rates per 1,000 residents of the person's ``people.area``.
 
+    Residents are the people recorded by any service in the two years before T (or the rate's
+    window, if longer), so the rate does not drift as the history grows.
+
     Built only when ``people`` has an ``area`` column with values; without one there is no
     place context (everyone in one "area" would only encode their own past).
     """
