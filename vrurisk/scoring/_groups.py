@@ -127,35 +127,51 @@ def group_table(
     rows = []
     person_idx = np.asarray(person_idx, dtype=np.int64)
     probability = np.asarray(probability, dtype=float)
+    listed_flag = np.asarray(on_list, dtype=float)
+    # every per-group figure is one bincount and the members one stable sort (a loop over
+    # groups comparing every person's label cost groups x people: hours at 3M people)
     order = np.argsort(-probability, kind="stable")
     for kind, label in labels.items():
-        sizes = np.bincount(label[label >= 0]) if (label >= 0).any() else np.array([], int)
+        label = np.asarray(label, dtype=np.int64)
+        if not (label >= 0).any():
+            continue
+        n_groups = int(label.max()) + 1
+        sizes = np.bincount(label[label >= 0], minlength=n_groups)
         big = np.flatnonzero(sizes >= min_size)
         if not len(big):
             continue
+        counted = {}
+        for role in ("suspect", "victim"):
+            flag = np.asarray(flags[role], dtype=float)
+            counted[role] = np.bincount(label[label >= 0], flag[label >= 0], n_groups)
         member_label = label[person_idx]
+        in_group = member_label >= 0
+        expected = np.bincount(member_label[in_group], probability[in_group], n_groups)
+        listed = np.bincount(member_label[in_group], listed_flag[in_group], n_groups)
+        # scored members grouped by label, best-scored first within each group
+        ranked = order[in_group[order]]
+        ranked = ranked[np.argsort(member_label[ranked], kind="stable")]
+        bounds = np.searchsorted(member_label[ranked], np.arange(n_groups + 1))
         for number, g in enumerate(big, start=1):
-            everyone = label == g
-            scored = order[member_label[order] == g]
-            expected = float(probability[scored].sum())
-            sus = int(flags["suspect"][everyone].sum())
-            vic = int(flags["victim"][everyone].sum())
-            listed = int(on_list[scored].sum())
+            scored = ranked[bounds[g] : bounds[g + 1]]
+            total = float(expected[g])
+            sus, vic = int(counted["suspect"][g]), int(counted["victim"][g])
+            on = int(round(listed[g]))
             rows.append(
                 {
                     "kind": KINDS[kind],
                     "group": f"{KINDS[kind]} {number}",
                     "size": int(sizes[g]),
                     "scored": len(scored),
-                    "expected_involved": expected,
+                    "expected_involved": total,
                     "recent_violence_suspect": sus,
                     "recent_violence_victim": vic,
-                    "on_list": listed,
+                    "on_list": on,
                     "reason": (
                         f"{len(scored)} of its {sizes[g]} members are in the cohort; together "
-                        f"about {expected:.1f} of them are expected to be involved in serious "
+                        f"about {total:.1f} of them are expected to be involved in serious "
                         f"violence in {horizon_words}; violence {window_words}: {sus} as suspect, "
-                        f"{vic} as victim; {listed} on the list"
+                        f"{vic} as victim; {on} on the list"
                     ),
                     "members": [str(k) for k in key[scored]],
                 }
