@@ -10,7 +10,7 @@ from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._coverage import check_coverage
-    from vrurisk.data._dataset import Dataset, load_dataset, read_table, save_dataset
+    from vrurisk.data._dataset import Dataset, load_dataset, read_csv_text, read_table, save_dataset
     from vrurisk.data._output import (
         SYNTHETIC_DATASET,
         OutputKind,
@@ -59,6 +59,7 @@ __all__ = [
     "load_dataset",
     "load_sql_dataset",
     "mask_url",
+    "read_csv_text",
     "read_scores_table",
     "read_table",
     "save_dataset",

@@ -512,17 +512,58 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise DataValidationError(UNREADABLE.format(file=path, fmt=fmt, reason=reason)) from exc
 
 
-def read_csv_text(source) -> pd.DataFrame:
+def read_csv_text(source, *, sep: str = ",") -> pd.DataFrame:
     """Every column of a CSV as text, only empty fields missing (``source``: a path or a
-    binary buffer). Identifiers stay strings: ``007`` never becomes 7; a byte-order mark is
-    accepted. Files and PostgreSQL's ``COPY ... TO STDOUT`` go through this one reader."""
-    options = dict(dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    binary buffer; ``sep``: the field separator). Identifiers stay strings: ``007`` never
+    becomes 7; a byte-order mark is accepted. Files, mapped sources and PostgreSQL's
+    ``COPY ... TO STDOUT`` go through this one reader.
+
+    Rows with more fields than the header are refused (``ValueError``, naming the first such
+    line and never its content): pandas would otherwise take the first column as a row index
+    and shift every column's values into the next column's name.
+
+    >>> import io
+    >>> read_csv_text(io.BytesIO(b"person_id;area\\n007;E01\\n"), sep=";")
+      person_id area
+    0       007  E01
+    >>> read_csv_text(io.BytesIO(b"person_id,area\\n007,E01,x\\n"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: line 2 has 3 fields where the header has 2 (a column name missing, ...)
+    """
+    options = dict(dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig", sep=sep)
     try:  # Arrow's multithreaded parser: several times faster on large files
         return pd.read_csv(source, engine="pyarrow", **options)
     except Exception:  # noqa: BLE001 - re-read with pandas' parser for its precise errors
         if hasattr(source, "seek"):
             source.seek(0)
-        return pd.read_csv(source, **options)
+        frame = pd.read_csv(source, **options)
+    if not isinstance(frame.index, pd.RangeIndex):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        raise ValueError(_too_many_fields(source, sep))
+    return frame
+
+
+def _too_many_fields(source, sep: str) -> str:
+    """Where a CSV's rows first have more fields than its header (line number only)."""
+    import csv
+    import io
+
+    if hasattr(source, "read"):
+        text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    else:
+        text = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
+    with text:
+        rows = csv.reader(text, delimiter=sep)
+        header = len(next(rows, []))
+        for row in rows:
+            if len(row) > header:
+                return (
+                    f"line {rows.line_num} has {len(row)} fields where the header has {header} "
+                    "(a column name missing, or a separator inside an unquoted value)"
+                )
+    return f"its rows have more fields than its header ({header} names)"
 
 
 def _check_csv_header(path: Path) -> None:

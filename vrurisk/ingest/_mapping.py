@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vrurisk._config_errors import format_validation_error
 from vrurisk._errors import ConfigError
-from vrurisk.data import OPTIONAL_TABLES, TABLES, OutputKind, check_output_directory
+from vrurisk.data import OPTIONAL_TABLES, TABLES, OutputKind, check_output_directory, read_csv_text
 
 UK_DATES = "%d/%m/%Y"
 EXCEL = (".xlsx", ".xlsm")
@@ -221,17 +221,7 @@ def _read_source(base: Path, i: int, spec: SourceMapping, mapping: Path) -> pd.D
                     raise ConfigError(NO_SHEET.format(sheet=sheet, found=found, **where))
                 frame = pd.read_excel(sheets, sheet_name=sheet, dtype=str)
         else:
-            options = dict(
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8-sig",
-                sep=spec.delimiter,
-            )
-            try:
-                frame = pd.read_csv(path, engine="pyarrow", **options)
-            except Exception:  # noqa: BLE001 - pandas' parser gives the precise error
-                frame = pd.read_csv(path, **options)
+            frame = read_csv_text(path, sep=spec.delimiter)
     except ConfigError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is one line naming the file
