@@ -60,6 +60,7 @@ __all__ = [
     "delete_bundle_artifacts",
     "find_bundle_run",
     "log_evaluation_run",
+    "log_monitor_run",
     "log_scoring_run",
     "log_to_bundle_run",
     "shareable_uri",
@@ -614,10 +615,38 @@ def log_evaluation_run(
     git commit and vrurisk version. Everything in ``bundle_dir`` is logged under ``bundle/``
     (it holds no person ids). Returns the run id.
     """
-    tracking = config.tracking
-    with _store(tracking.uri) as client:
+    return _log_report_run(
+        config,
+        "evaluate",
+        f"evaluate {config.name} {programme}",
+        bundle_dir,
+        data_fingerprint,
+        {f"{TAG_PREFIX}programme": programme},
+        params,
+        metrics,
+    )
+
+
+def log_monitor_run(
+    config: ExperimentConfig,
+    *,
+    report_dir: str | os.PathLike,
+    data_fingerprint: str,
+    metrics: dict | None = None,
+    params: dict | None = None,
+) -> str:
+    """Log a monitor report (``monitor.html`` and ``monitor.json``: aggregates only, no person
+    keys) as a run of the config's experiment, tagged ``vrurisk.kind=monitor`` with the data
+    fingerprint, config hash, git commit and vrurisk version. Returns the run id."""
+    run_name = f"monitor {config.name}"
+    return _log_report_run(
+        config, "monitor", run_name, report_dir, data_fingerprint, {}, params, metrics
+    )
+
+
+def _log_report_run(config, kind, run_name, directory, fingerprint, tags, params, metrics) -> str:
+    """One run of the config's experiment holding ``directory`` under ``bundle/``."""
+    with _store(config.tracking.uri) as client:
         experiment_id = _experiment_id(client, config.experiment_name)
-        tags = run_tags(config.config_hash, data_fingerprint, "evaluate")
-        tags[f"{TAG_PREFIX}programme"] = programme
-        run_name = f"evaluate {config.name} {programme}"
-        return _log_bundle_run(experiment_id, run_name, tags, bundle_dir, params, metrics)
+        tags = {**run_tags(config.config_hash, fingerprint, kind), **tags}
+        return _log_bundle_run(experiment_id, run_name, tags, directory, params, metrics)

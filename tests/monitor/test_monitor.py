@@ -182,3 +182,20 @@ def test_cli_monitors_a_directory_of_lists_and_refuses_an_empty_one(
     assert code == 2
     assert err.strip().count("\n") == 0 and "no score bundles of config 'tinymon'" in err
     assert not (tmp_path / "m2").exists()
+
+
+def test_the_report_is_logged_to_mlflow_as_a_monitor_run(monitor_setup, report):
+    # the governance record: the board's report sits beside the training and scoring runs
+    from mlflow.tracking import MlflowClient
+
+    summary, _ = report
+    uri = monitor_setup["config"].tracking.uri
+    client = MlflowClient(tracking_uri=uri)
+    run = client.get_run(summary["run_id"])
+    assert run.data.tags["vrurisk.kind"] == "monitor"
+    assert run.data.tags["vrurisk.config_hash"] == monitor_setup["config"].config_hash
+    assert run.data.metrics["n_lists"] == 3 and run.data.metrics["n_closed"] == 2
+    levels = [f["level"] for f in summary["findings"]]
+    assert run.data.metrics["findings_act"] == levels.count("act")
+    logged = {a.path for a in client.list_artifacts(run.info.run_id, "bundle")}
+    assert {"bundle/monitor.html", "bundle/monitor.json"} <= logged

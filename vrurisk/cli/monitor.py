@@ -33,6 +33,7 @@ def monitor(
         None, "--out", help="Report directory, replaced atomically (default monitoring/NAME)."
     ),
     force: bool = typer.Option(False, "--force", help="Replace --out even if it is not a report."),
+    no_tracking: bool = typer.Option(False, "--no-tracking", help="Do not log to MLflow."),
 ) -> None:
     """Monitor a config's lists over time: cohort and base rate, feature drift against the
     training data, precision and calibration of lists whose outcomes are known (against
@@ -50,6 +51,7 @@ def monitor(
         out=out,
         progress=lambda m: echo_err(f"monitor: {m}"),
         force=force,
+        track=not no_tracking,
     )
     if as_json:
         import json

@@ -45,6 +45,7 @@ def run_monitor(
     audit_log_path: str | os.PathLike | None = None,
     progress=None,
     force: bool = False,
+    track: bool = True,
 ) -> dict:
     """Monitor the config's lists (``bundles``, else every bundle of it in ``directory``).
 
@@ -63,6 +64,9 @@ def run_monitor(
         The data (default: loaded from ``config.data``).
     keys : callable, optional
         Person ids -> keys (default: the config's pseudonymisation key, as scoring used).
+    track : bool
+        Also log the report (aggregates only) as an MLflow run of the config's experiment,
+        tagged ``vrurisk.kind=monitor`` (its id is the summary's ``run_id``).
 
     Returns
     -------
@@ -139,5 +143,22 @@ def run_monitor(
         target, write, output=MONITOR_REPORT, force=force, protected=protected
     )
     summary["out"] = str(target)
+    summary["run_id"] = None
+    if track:
+        from vrurisk.tracking import log_monitor_run
+
+        levels = [f["level"] for f in summary["findings"]]
+        summary["run_id"] = log_monitor_run(
+            config,
+            report_dir=target,
+            data_fingerprint=dataset.fingerprint(),
+            metrics={
+                "n_lists": summary["n_lists"],
+                "n_closed": summary["n_closed"],
+                **{f"findings_{level}": levels.count(level) for level in ("act", "watch", "ok")},
+            },
+            params={"lists": ",".join(logged["lists"])[:500]},
+        )
+        say(f"logged to MLflow run {summary['run_id']}")
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
