@@ -47,6 +47,10 @@ def _bad_sheet(tmp_path, bundle, case: dict) -> Path:
     if "drop_column" in case:
         sheet = sheet.drop(columns=case["drop_column"])
     sheet.to_csv(tmp_path / "filled.csv", index=False)
+    if case.get("extra_field_every_row"):  # pandas would shift every column by one, silently
+        lines = (tmp_path / "filled.csv").read_text(encoding="utf-8").splitlines()
+        rows = [lines[0], *(line + ",x" for line in lines[1:])]
+        (tmp_path / "filled.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return tmp_path / "filled.csv"
 
 

@@ -10,7 +10,14 @@ from vrurisk._lazy import lazy_exports
 
 if TYPE_CHECKING:  # the lazy exports, typed for editors and type checkers
     from vrurisk.data._coverage import check_coverage
-    from vrurisk.data._dataset import Dataset, load_dataset, read_csv_text, read_table, save_dataset
+    from vrurisk.data._dataset import (
+        Dataset,
+        load_dataset,
+        read_csv_text,
+        read_table,
+        save_dataset,
+        too_many_fields,
+    )
     from vrurisk.data._output import (
         SYNTHETIC_DATASET,
         OutputKind,
@@ -64,6 +71,7 @@ __all__ = [
     "read_table",
     "save_dataset",
     "simulate_population",
+    "too_many_fields",
     "write_directory_atomically",
     "CANONICAL_EVENT_TYPES",
     "VIOLENCE_EVENT_TYPES",

@@ -541,12 +541,18 @@ def read_csv_text(source, *, sep: str = ",") -> pd.DataFrame:
     if not isinstance(frame.index, pd.RangeIndex):
         if hasattr(source, "seek"):
             source.seek(0)
-        raise ValueError(_too_many_fields(source, sep))
+        raise ValueError(too_many_fields(source, sep))
     return frame
 
 
-def _too_many_fields(source, sep: str) -> str:
-    """Where a CSV's rows first have more fields than its header (line number only)."""
+def too_many_fields(source, sep: str = ",") -> str:
+    """Where a CSV's rows first have more fields than its header, in words (the line number,
+    never the row's content): what to say when pandas took a CSV's first column as its index.
+
+    >>> import io
+    >>> too_many_fields(io.BytesIO(b"a,b\\n1,2\\n1,2,3\\n"))[:40]
+    'line 3 has 3 fields where the header has'
+    """
     import csv
     import io
 

@@ -106,6 +106,10 @@ def validate_decisions(
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise DataValidationError(UNREADABLE.format(file=name, reason=reason)) from exc
+    if not isinstance(sheet.index, pd.RangeIndex):  # pandas took the first column as the index
+        from vrurisk.data import too_many_fields
+
+        raise DataValidationError(UNREADABLE.format(file=name, reason=too_many_fields(path)))
     sheet.columns = [str(c).strip() for c in sheet.columns]
     expected = ", ".join(DECISION_COLUMNS)
     missing = [c for c in DECISION_COLUMNS if c not in sheet.columns]
