@@ -46,3 +46,21 @@ def test_one_row_one_field_too_many_names_that_line(tmp_path):
     code, out, err = run_cli("validate", data)
     assert code == 2, out + err
     assert "\n" not in err.strip() and "people.csv" in err
+
+
+def test_a_crosswalk_with_a_trailing_separator_on_every_row_is_one_line(tmp_path):
+    from vrurisk._errors import DataValidationError
+    from vrurisk.linkage import read_crosswalk
+
+    path = tmp_path / "crosswalk.csv"
+    path.write_text(
+        "agency,agency_id,person_id\npolice,P1,L1,\neducation,E1,L1,\n", encoding="utf-8"
+    )
+    try:
+        read_crosswalk(path)
+    except DataValidationError as error:
+        message = str(error)
+    else:
+        raise AssertionError("a shifted crosswalk was read")
+    assert "line 2 has 4 fields where the header has 3" in message and "\n" not in message
+    assert "P1" not in message  # no row content

@@ -15,6 +15,7 @@ import pandas as pd
 
 from vrurisk._errors import DataValidationError
 from vrurisk._text import line_numbers, plural
+from vrurisk.data import read_csv_text
 
 UNKNOWN_RECORDS = (
     "{name}: {n} not in the crosswalk ({agencies}; {lines}); link the agency's person table "
@@ -105,7 +106,7 @@ def read_crosswalk(path: str | os.PathLike) -> pd.DataFrame:
         path = path / "crosswalk.csv"
     name = str(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        frame = read_csv_text(path)  # ids stay text; rows wider than the header refused
     except Exception as exc:  # noqa: BLE001 - any reader failure is one line naming the file
         reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
         raise DataValidationError(CROSSWALK_UNREADABLE.format(name=name, reason=reason)) from exc
