@@ -58,6 +58,8 @@ def running_mlflow_server(backend_store_uri: str, root: Path, *, start_timeout: 
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     mlflow_bin = Path(sys.executable).with_name("mlflow")
+    from pg_helpers import die_with_parent  # (pg_helpers imports this module)
+
     log_path = root / "server.log"
     started = time.perf_counter()
     with open(log_path, "wb") as log:
@@ -70,6 +72,8 @@ def running_mlflow_server(backend_store_uri: str, root: Path, *, start_timeout: 
             cwd=root,
             env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
             start_new_session=True,
+            # a test run killed from outside (a timeout) must not leave the server running
+            preexec_fn=die_with_parent(signal.SIGTERM),
         )
         url = f"http://127.0.0.1:{port}"
         try:

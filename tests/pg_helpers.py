@@ -176,14 +176,22 @@ def _run_postgres(binaries, data, port, sockets, root, who, env):
     return process, False
 
 
-def _die_with_parent() -> None:
-    """In the server's process before exec (after it became the server user): ask Linux to
-    send it SIGINT when the process that started it ends."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the test's own teardown still stops it
-        pass
+def die_with_parent(signum: int = signal.SIGINT):
+    """A ``preexec_fn``: in the server's process before exec (after it became the server
+    user), ask Linux to send it ``signum`` when the process that started it ends, so a test
+    run killed from outside leaves no server behind."""
+
+    def preexec() -> None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signum)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # not Linux: the test's own teardown still stops it
+            pass
+
+    return preexec
+
+
+_die_with_parent = die_with_parent(signal.SIGINT)
 
 
 @contextlib.contextmanager
