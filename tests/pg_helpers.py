@@ -161,7 +161,7 @@ def _run_postgres(binaries, data, port, sockets, root, who, env):
         stderr=subprocess.STDOUT,
         env=env,
         cwd=root,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent(signal.SIGINT),
         **who,
     )
     log.close()
@@ -189,9 +189,6 @@ def die_with_parent(signum: int = signal.SIGINT):
             pass
 
     return preexec
-
-
-_die_with_parent = die_with_parent(signal.SIGINT)
 
 
 @contextlib.contextmanager

@@ -362,11 +362,12 @@ def _replaced(previous, started_ms: float, config_hash: str) -> dict:
     champion this one has just displaced: the alias is last-writer-wins)."""
     if previous is None:
         return {"replaced_version": None, "replaced_during_training": False}
+    their_hash = (previous.tags or {}).get(f"{TAG_PREFIX}config_hash")
     return {
         "replaced_version": str(previous.version),
         "replaced_run_id": previous.run_id,
-        "replaced_config_hash": (previous.tags or {}).get(f"{TAG_PREFIX}config_hash"),
-        "same_config": (previous.tags or {}).get(f"{TAG_PREFIX}config_hash") == config_hash,
+        "replaced_config_hash": their_hash,
+        "same_config": their_hash == config_hash,
         "replaced_during_training": bool(previous.creation_timestamp >= started_ms),
     }
 
